@@ -1,0 +1,16 @@
+// The deploy-infra naming convention, shared by the CDK stack and the CLI, so that the CLI finds
+// everything from the caller's account and region alone. Config `remote.*` / CDK context override it.
+import type { Architecture } from '../runner/config/schema';
+
+export const STACK_NAME = 'kiln';
+export const DEFAULT_REPOSITORY = 'kiln';
+export const DEFAULT_LOG_GROUP = '/kiln/builds';
+
+export function sourceBucketName(account: string, region: string): string {
+  return `kiln-source-${account}-${region}`;
+}
+
+/** One CodeBuild project per architecture: `kiln` (x86_64) and `kiln-arm64`. */
+export function projectName(arch: Architecture, base = 'kiln'): string {
+  return arch === 'x86_64' ? base : `${base}-${arch}`;
+}
