@@ -1,16 +1,44 @@
-// The `kiln` command line. Each command module is loaded only when its command runs, so that
-// `kiln --version` and `kiln dockerfile` never pay for the AWS SDK.
-import { Command } from 'commander';
+// The `kiln` command line. Each command file registers its flags here but loads its implementation
+// (and the AWS SDK) only when it runs, so `kiln --version` and `kiln dockerfile` stay fast.
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, KilnError } from '../runner/errors';
+import { registerBuildCommands } from './commands/build';
+import { registerDockerfileCommand } from './commands/dockerfile';
+import { registerPackCommand } from './commands/pack';
 import { KILN_VERSION } from './version';
 
 export function buildProgram(): Command {
   const program = new Command('kiln')
     .description('Build Docker images remotely on AWS CodeBuild, with a managed Dockerfile')
     .version(KILN_VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .exitOverride();
+  registerDockerfileCommand(program);
+  registerPackCommand(program);
+  registerBuildCommands(program);
   return program;
 }
 
+/** Prints an error the way users should see it: message, then how to fix it; never a stack trace. */
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
+  }
+  if (error instanceof KilnError) {
+    process.stderr.write(`kiln: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`kiln: unexpected error: ${message}\n  Run again with --verbose for details.\n`);
+  if (process.env.KILN_DEBUG) console.error(error);
+  return EXIT_CODES.localError;
+}
+
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
 }
