@@ -14,3 +14,11 @@ export function sourceBucketName(account: string, region: string): string {
 export function projectName(arch: Architecture, base = 'kiln'): string {
   return arch === 'x86_64' ? base : `${base}-${arch}`;
 }
+
+/** Key prefix of uploaded source archives: the build role may read only below it. */
+export const SOURCE_PREFIX = 'sources/';
+
+/** Content-addressed key of a source archive in the source bucket. */
+export function sourceArchiveKey(sha256: string): string {
+  return `${SOURCE_PREFIX}${sha256}.zip`;
+}
