@@ -1,0 +1,74 @@
+// The AWS clients kiln uses, created once per command from the SDK v3 default chain (env, shared
+// config and profiles, SSO, container/instance roles). The SDK is imported here only, lazily, so
+// commands that never talk to AWS never load it.
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { KilnError } from '../../runner/errors';
+
+export interface AwsClients {
+  region: string;
+  s3: S3Client;
+  codebuild: CodeBuildClient;
+  logs: CloudWatchLogsClient;
+  sts: STSClient;
+}
+
+export interface AwsClientOptions {
+  /** `--region`, else config `remote.region`, else the SDK chain (AWS_REGION, the profile's region). */
+  region?: string;
+  /** `--profile`, else config `remote.profile`, else AWS_PROFILE / default. */
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Path-style S3 addressing is needed by S3-compatible servers on a custom endpoint (s3rver, MinIO),
+ * which cannot serve `<bucket>.<host>` names.
+ */
+export function s3ForcePathStyle(env: NodeJS.ProcessEnv): boolean {
+  return env.KILN_S3_FORCE_PATH_STYLE === '1' || Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+}
+
+export async function createAwsClients(options: AwsClientOptions = {}): Promise<AwsClients> {
+  const env = options.env ?? process.env;
+  const [
+    { fromNodeProviderChain },
+    { S3Client },
+    { CodeBuildClient },
+    { CloudWatchLogsClient },
+    { STSClient },
+  ] = await Promise.all([
+    import('@aws-sdk/credential-providers'),
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-codebuild'),
+    import('@aws-sdk/client-cloudwatch-logs'),
+    import('@aws-sdk/client-sts'),
+  ]);
+  // One memoized provider for all clients: an SSO or assume-role exchange happens once per command.
+  const credentials = fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+  const common = { credentials, ...(options.profile ? { profile: options.profile } : {}) };
+  const sts = new STSClient({ ...common, ...(options.region ? { region: options.region } : {}) });
+  const region = options.region ?? (await resolveRegion(sts));
+  return {
+    region,
+    sts,
+    s3: new S3Client({ ...common, region, forcePathStyle: s3ForcePathStyle(env) }),
+    codebuild: new CodeBuildClient({ ...common, region }),
+    logs: new CloudWatchLogsClient({ ...common, region }),
+  };
+}
+
+async function resolveRegion(client: STSClient): Promise<string> {
+  try {
+    const region = await client.config.region();
+    if (region) return region;
+  } catch {
+    // The SDK throws "Region is missing"; the KilnError below says how to fix it.
+  }
+  throw new KilnError(
+    'no AWS region configured',
+    'Pass --region, set remote.region in the kiln config, or export AWS_REGION.',
+  );
+}

@@ -1,0 +1,60 @@
+// Where the deploy-infra stack lives for the caller: the account comes from STS, the names from the
+// shared naming convention (lib/infra-names.ts) unless the config's `remote.*` overrides them.
+import type { Architecture, KilnConfig } from '../../runner/config/schema';
+import {
+  DEFAULT_LOG_GROUP,
+  DEFAULT_REPOSITORY,
+  projectName,
+  STACK_NAME,
+  sourceBucketName,
+} from '../infra-names';
+import type { AwsClients } from './clients';
+import { errorName, infrastructureNotFound, toKilnError } from './errors';
+
+export interface Infrastructure {
+  account: string;
+  region: string;
+  bucket: string;
+  /** CodeBuild project for the requested architecture. */
+  project: string;
+  repository: string;
+  logGroup: string;
+}
+
+export function infrastructureNames(
+  remote: KilnConfig['remote'],
+  account: string,
+  region: string,
+  arch: Architecture,
+): Infrastructure {
+  return {
+    account,
+    region,
+    bucket: remote.bucket ?? sourceBucketName(account, region),
+    project: projectName(arch, remote.project ?? STACK_NAME),
+    repository: remote.repository ?? DEFAULT_REPOSITORY,
+    logGroup: remote.logGroup ?? DEFAULT_LOG_GROUP,
+  };
+}
+
+export async function callerAccount(clients: AwsClients, profile?: string): Promise<string> {
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  try {
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
+    return identity.Account;
+  } catch (error) {
+    throw toKilnError(error, { region: clients.region, profile });
+  }
+}
+
+/** Fails with the deploy-infra hint when the source bucket is missing (HeadBucket answers 404). */
+export async function assertBucketExists(clients: AwsClients, infra: Infrastructure): Promise<void> {
+  const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
+  try {
+    await clients.s3.send(new HeadBucketCommand({ Bucket: infra.bucket }));
+  } catch (error) {
+    if (errorName(error) === 'NotFound') throw infrastructureNotFound(infra);
+    throw toKilnError(error, infra);
+  }
+}
