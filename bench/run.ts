@@ -5,13 +5,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readE2eResults } from './e2e-results';
+import { benchPack } from './pack';
 import { isMet, type RowResult } from './result';
 import { benchStartup } from './startup';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
+const WORK_DIR = join(__dirname, 'work');
 
 const ROWS: Array<{ row: string; run: () => Promise<RowResult[]> | RowResult[] }> = [
+  { row: 'pack', run: () => benchPack(ROOT, WORK_DIR) },
   { row: 'startup', run: () => benchStartup(ROOT) },
   { row: 'rebuild / image size', run: () => readE2eResults(RESULTS_DIR) },
 ];
