@@ -1,3 +1,36 @@
-// Build-side entry point, bundled into dist/runner.js and run by buildspec.yml inside CodeBuild.
-console.error('kiln runner: not implemented yet');
-process.exitCode = 1;
+// Build-side entry point, bundled into dist/runner.js and run by buildspec.yml inside CodeBuild
+// (and by `kiln build --local`). Prints failures as `[kiln] ✗ …` without a stack trace.
+import { defaultCredentialSource } from './credentials/build-credentials';
+import { CliDockerClient } from './docker/cli-docker-client';
+import { ecrTokenSource } from './ecr/ecr-token-source';
+import { EXIT_CODES, KilnError } from './errors';
+import { RunnerLog } from './log/logger';
+import type { DockerfileGenerator } from './steps/prepare-dockerfile';
+import { runBuild } from './steps/run-build';
+import { readRunnerEnvironment } from './steps/runner-environment';
+
+const generate: DockerfileGenerator = async () => {
+  throw new KilnError('the managed Dockerfile generator is not available in this kiln build yet');
+};
+
+async function main(): Promise<void> {
+  const log = new RunnerLog();
+  try {
+    const environment = readRunnerEnvironment(process.env, process.cwd());
+    await runBuild(environment, {
+      docker: new CliDockerClient(log),
+      log,
+      credentials: defaultCredentialSource(process.env),
+      ecrTokens: ecrTokenSource,
+      generate,
+      now: () => new Date(),
+      env: process.env,
+    });
+  } catch (error) {
+    log.info(`✗ ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof KilnError && error.hint) log.info(`  hint: ${error.hint}`);
+    process.exitCode = error instanceof KilnError ? error.exitCode : EXIT_CODES.localError;
+  }
+}
+
+void main();

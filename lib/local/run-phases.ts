@@ -1,0 +1,56 @@
+// Runs buildspec phases like CodeBuild: each phase's commands in one bash process (so exports carry
+// over between commands), stopping at the first failing command. The child gets its own process
+// group so an abort (Ctrl-C) stops it and everything it started (docker, the runner).
+import { spawn } from 'node:child_process';
+import { EXIT_CODES, KilnError } from '../../runner/errors';
+import type { LocalBuildspec } from './buildspec';
+
+export interface RunPhasesOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Where the commands' stdout goes: 1 (stdout) or 2 (stderr, when stdout is reserved for --json). */
+  stdoutFd: 1 | 2;
+  signal?: AbortSignal;
+}
+
+export async function runPhases(buildspec: LocalBuildspec, options: RunPhasesOptions): Promise<void> {
+  for (const phase of buildspec.phases) {
+    const exitCode = await runBash(phase.commands.join('\n'), options);
+    if (options.signal?.aborted) {
+      throw new KilnError('the local build was interrupted', undefined, EXIT_CODES.buildStopped);
+    }
+    if (exitCode !== 0) {
+      throw new KilnError(
+        `the local build failed in phase "${phase.name}" (exit code ${exitCode})`,
+        'The [kiln] lines above name the failed step.',
+        EXIT_CODES.buildFailed,
+      );
+    }
+  }
+}
+
+function runBash(script: string, options: RunPhasesOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', options.stdoutFd, 2],
+      detached: true,
+    });
+    const stop = () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // The group already exited.
+        }
+      }
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      options.signal?.removeEventListener('abort', stop);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}

@@ -1,0 +1,21 @@
+// The runner's log: `[kiln]` lines for steps and notices, prefixed lines for streamed tool output.
+// Every line is masked before it is written.
+import { Masker } from './masker';
+
+export type LineSink = (line: string) => void;
+
+export class RunnerLog {
+  constructor(
+    readonly masker: Masker = new Masker(),
+    private readonly sink: LineSink = (line) => process.stdout.write(`${line}\n`),
+  ) {}
+
+  info(message: string): void {
+    this.sink(this.masker.mask(`[kiln] ${message}`));
+  }
+
+  /** One line of a child process's output (docker), indented under the step that runs it. */
+  output(line: string): void {
+    this.sink(this.masker.mask(`  │ ${line}`));
+  }
+}

@@ -1,0 +1,65 @@
+// Step "build image": BuildKit when `docker buildx` is available (registry cache, pushes itself),
+// the classic builder otherwise (cache from a previously pushed image, pushed by the next step).
+import { readFile } from 'node:fs/promises';
+import {
+  BUILDX_BUILDER,
+  type BuildRequest,
+  buildxBuildArgs,
+  buildxCreateArgs,
+  classicBuildArgs,
+} from '../docker/build-command';
+import { type DockerClient, runDocker } from '../docker/docker-client';
+import type { RunnerLog } from '../log/logger';
+
+export type Builder = 'buildkit' | 'classic';
+
+export async function detectBuilder(docker: DockerClient): Promise<Builder> {
+  const probe = await docker.run(['buildx', 'version'], { quiet: true });
+  return probe.exitCode === 0 ? 'buildkit' : 'classic';
+}
+
+export interface BuildOptions {
+  docker: DockerClient;
+  log: RunnerLog;
+  builder: Builder;
+  /** Secret build-arg values (AWS credentials) for the docker process environment. */
+  secretEnv: Record<string, string>;
+  showBuildCommand: boolean;
+  /** Where buildx writes its metadata (the pushed digest). */
+  metadataFile: string;
+}
+
+/** Builds the image; with BuildKit and `push`, also pushes it and returns the digest. */
+export async function buildImage(request: BuildRequest, options: BuildOptions): Promise<string | undefined> {
+  const { docker, log, builder } = options;
+  if (builder === 'buildkit') {
+    if (request.push) await ensureBuildxBuilder(docker, log);
+    const args = buildxBuildArgs(request, options.metadataFile);
+    if (options.showBuildCommand) log.info(`build command: docker ${args.join(' ')}`);
+    await runDocker(docker, args, { env: options.secretEnv });
+    return request.push ? metadataDigest(options.metadataFile) : undefined;
+  }
+  if (request.cacheRef) {
+    const pulled = await docker.run(['pull', request.cacheRef]);
+    if (pulled.exitCode !== 0) log.info(`no cache image ${request.cacheRef} yet: building without it`);
+  }
+  const args = classicBuildArgs(request);
+  if (options.showBuildCommand) log.info(`build command: docker ${args.join(' ')}`);
+  await runDocker(docker, args, { env: { ...options.secretEnv, DOCKER_BUILDKIT: '0' } });
+  return undefined;
+}
+
+async function ensureBuildxBuilder(docker: DockerClient, log: RunnerLog): Promise<void> {
+  const inspected = await docker.run(['buildx', 'inspect', BUILDX_BUILDER], { quiet: true });
+  if (inspected.exitCode === 0) return;
+  log.info(
+    `creating the buildx builder "${BUILDX_BUILDER}" (docker-container driver, for the registry cache)`,
+  );
+  await runDocker(docker, buildxCreateArgs());
+}
+
+async function metadataDigest(metadataFile: string): Promise<string | undefined> {
+  const metadata = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, unknown>;
+  const digest = metadata['containerimage.digest'];
+  return typeof digest === 'string' ? digest : undefined;
+}

@@ -1,0 +1,76 @@
+// Step 2: the Dockerfile to build. Managed mode generates it into the reserved folder (and a
+// .dockerignore when the project has none); custom mode checks the user's file exists.
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { KilnConfig } from '../config/schema';
+import { RESERVED_DIR } from '../description';
+import { KilnError } from '../errors';
+import type { RunnerLog } from '../log/logger';
+import type { BuildMode } from './build-mode';
+
+export const MANAGED_DOCKERFILE = `${RESERVED_DIR}/Dockerfile`;
+
+export interface GeneratedFiles {
+  dockerfile: string;
+  dockerignore: string;
+  warnings: string[];
+}
+
+/** The Dockerfile generator (runner/generate.ts), injected so the runner is testable without it. */
+export type DockerfileGenerator = (projectDir: string, config: KilnConfig) => Promise<GeneratedFiles>;
+
+/** Returns the absolute path of the Dockerfile to build. */
+export async function prepareDockerfile(
+  sourceDir: string,
+  config: KilnConfig,
+  mode: Exclude<BuildMode, { kind: 'prebuilt' }>,
+  generate: DockerfileGenerator,
+  log: RunnerLog,
+): Promise<string> {
+  if (mode.kind === 'custom') return customDockerfile(sourceDir, mode.dockerfile);
+  const generated = await generate(sourceDir, config);
+  for (const warning of generated.warnings) log.info(`warning: ${warning}`);
+  const path = join(sourceDir, MANAGED_DOCKERFILE);
+  await writeFile(path, generated.dockerfile);
+  log.info(`generated ${MANAGED_DOCKERFILE}`);
+  const ignorePath = join(sourceDir, '.dockerignore');
+  if (!(await exists(ignorePath))) {
+    await writeFile(ignorePath, generated.dockerignore);
+    log.info('generated .dockerignore (the project has none)');
+  }
+  await excludeReservedDir(ignorePath);
+  return path;
+}
+
+async function customDockerfile(sourceDir: string, dockerfile: string): Promise<string> {
+  const path = resolve(sourceDir, dockerfile);
+  const inside = relative(sourceDir, path);
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    throw new KilnError(
+      `the custom Dockerfile "${dockerfile}" is outside the project (dockerfile.custom)`,
+      'Use a path relative to the project directory.',
+    );
+  }
+  if (!(await exists(path))) {
+    throw new KilnError(
+      `the custom Dockerfile "${dockerfile}" was not found in the project (dockerfile.custom)`,
+      'Add the file (and make sure it is not excluded from the archive), or remove dockerfile.custom so kiln generates one.',
+    );
+  }
+  await excludeReservedDir(join(sourceDir, '.dockerignore'));
+  return path;
+}
+
+/** kiln's own folder (runner, description) has no business in the build context or the image. */
+async function excludeReservedDir(ignorePath: string): Promise<void> {
+  const current = (await exists(ignorePath)) ? await readFile(ignorePath, 'utf8') : '';
+  if (current.split(/\r?\n/).some((line) => line.trim().replace(/^\//, '') === RESERVED_DIR)) return;
+  await appendFile(ignorePath, `${current === '' || current.endsWith('\n') ? '' : '\n'}${RESERVED_DIR}\n`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

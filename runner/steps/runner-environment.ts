@@ -1,0 +1,48 @@
+// What the runner reads from its environment (CodeBuild's variables, the CDK stack's KILN_*,
+// and `kiln build --local`'s stand-ins), parsed once.
+import { BUILD_ARG_NAMES_VARIABLE } from '../description';
+import { KilnError } from '../errors';
+
+export interface RunnerEnvironment {
+  /** The extracted archive: build context and home of `.kiln-build/`. */
+  sourceDir: string;
+  /** Target repository, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln`. */
+  repositoryUri: string;
+  region?: string;
+  buildNumber?: string;
+  /** `KILN_PUSH=false` builds and tags only (`kiln build --local --no-push`). */
+  push: boolean;
+  /** `KILN_DOCKER_NETWORK`: `--network` for the build's RUN instructions (e.g. `host`). */
+  network?: string;
+  /** `KILN_DOCKER_IMAGE`: a prebuilt image to retag and push; wins over `docker.image`. */
+  prebuiltImage?: string;
+  /** User build args (names); their values are environment variables of the same name. */
+  buildArgNames: string[];
+  /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
+  inCodeBuild: boolean;
+}
+
+export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): RunnerEnvironment {
+  const repositoryUri = env.KILN_REPOSITORY_URI;
+  if (!repositoryUri) {
+    throw new KilnError(
+      'KILN_REPOSITORY_URI is not set',
+      'The CodeBuild project sets it; to run a build on your machine use `kiln build --local`.',
+    );
+  }
+  const buildArgNames = (env[BUILD_ARG_NAMES_VARIABLE] ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return {
+    sourceDir: env.CODEBUILD_SRC_DIR || cwd,
+    repositoryUri,
+    region: env.KILN_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+    buildNumber: env.CODEBUILD_BUILD_NUMBER || undefined,
+    push: env.KILN_PUSH !== 'false',
+    network: env.KILN_DOCKER_NETWORK || undefined,
+    prebuiltImage: env.KILN_DOCKER_IMAGE || undefined,
+    buildArgNames,
+    inCodeBuild: Boolean(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
+  };
+}
