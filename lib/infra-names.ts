@@ -22,3 +22,11 @@ export const SOURCE_PREFIX = 'sources/';
 export function sourceArchiveKey(sha256: string): string {
   return `${SOURCE_PREFIX}${sha256}.zip`;
 }
+
+/** Environment variables every kiln CodeBuild project sets for the build side (runner). */
+export const PROJECT_ENVIRONMENT = {
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>` of the stack's ECR repository. */
+  repositoryUri: 'KILN_REPOSITORY_URI',
+  /** Region of the stack (and of the repository). */
+  region: 'KILN_REGION',
+} as const;

@@ -1,0 +1,81 @@
+// One CodeBuild project per architecture. The project's S3 source is only a placeholder: the CLI
+// points every build at its own uploaded archive with sourceLocationOverride/sourceTypeOverride.
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import {
+  type BuildSpec,
+  Cache,
+  type ComputeType,
+  type IBuildImage,
+  LinuxArmBuildImage,
+  LinuxBuildImage,
+  LocalCacheMode,
+  Project,
+  Source,
+} from 'aws-cdk-lib/aws-codebuild';
+import type { IRepository } from 'aws-cdk-lib/aws-ecr';
+import type { Role } from 'aws-cdk-lib/aws-iam';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { PROJECT_ENVIRONMENT, SOURCE_PREFIX } from '../lib/infra-names';
+import type { Architecture } from '../runner/config/schema';
+
+/** CodeBuild-managed images with docker and buildx: Ubuntu standard on x86_64, Amazon Linux on ARM. */
+export const BUILD_IMAGES: Record<Architecture, IBuildImage> = {
+  x86_64: LinuxBuildImage.STANDARD_7_0,
+  arm64: LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
+};
+
+/** Never downloaded: CreateProject needs a location, every StartBuild overrides it. */
+export const PLACEHOLDER_SOURCE_KEY = `${SOURCE_PREFIX}placeholder.zip`;
+
+export interface BuildProjectProps {
+  projectName: string;
+  architecture: Architecture;
+  role: Role;
+  bucket: IBucket;
+  repository: IRepository;
+  logGroup: ILogGroup;
+  buildSpec: BuildSpec;
+  computeType: ComputeType;
+  timeoutMinutes: number;
+}
+
+export function buildProject(scope: Construct, id: string, props: BuildProjectProps): Project {
+  const project = new Project(scope, id, {
+    projectName: props.projectName,
+    description: `kiln remote docker builds (${props.architecture})`,
+    // Immutable view: the role's own statements are the whole policy, no CDK grants are added.
+    role: props.role.withoutPolicyUpdates(),
+    source: Source.s3({ bucket: props.bucket, path: PLACEHOLDER_SOURCE_KEY }),
+    buildSpec: props.buildSpec,
+    environment: {
+      buildImage: BUILD_IMAGES[props.architecture],
+      computeType: props.computeType,
+      // The runner drives a docker daemon inside the build container.
+      privileged: true,
+    },
+    environmentVariables: {
+      [PROJECT_ENVIRONMENT.repositoryUri]: { value: props.repository.repositoryUri },
+      [PROJECT_ENVIRONMENT.region]: { value: Aws.REGION },
+    },
+    timeout: Duration.minutes(props.timeoutMinutes),
+    // Keeps docker layers on the build host between close builds; the registry cache covers the rest.
+    cache: Cache.local(LocalCacheMode.DOCKER_LAYER),
+    logging: { cloudWatch: { logGroup: props.logGroup } },
+  });
+
+  Validations.of(project).acknowledge(
+    {
+      id: 'AwsSolutions-CB3',
+      reason:
+        'kiln builds Docker images: the runner starts and drives the docker daemon in the build container, which CodeBuild only allows in privileged mode.',
+    },
+    {
+      id: 'AwsSolutions-CB4',
+      reason:
+        'kiln projects produce no CodeBuild artifacts (images go to the ECR repository, encrypted at rest by ECR); the only data CodeBuild stores is the build itself, covered by the CodeBuild-managed key.',
+    },
+  );
+  return project;
+}

@@ -1,0 +1,86 @@
+// The role every kiln CodeBuild project runs as, written out statement by statement: CDK's grant
+// helpers would add wildcard actions (s3:GetObject*, s3:List*) and report-group permissions kiln never
+// uses. The projects receive it through `withoutPolicyUpdates()` so nothing is added behind our back.
+import { Aws, Validations } from 'aws-cdk-lib';
+import type { IRepository } from 'aws-cdk-lib/aws-ecr';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { SOURCE_PREFIX } from '../lib/infra-names';
+import { sourceArchivesWildcardFinding } from './nag-findings';
+
+export interface BuildRoleProps {
+  bucket: IBucket;
+  repository: IRepository;
+  logGroup: ILogGroup;
+}
+
+/** Pull and push of image layers and manifests, including the moving cache tag. */
+export const REPOSITORY_PUSH_PULL_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
+];
+
+export class BuildRole extends Construct {
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, { bucket, repository, logGroup }: BuildRoleProps) {
+    super(scope, id);
+    const statements = [
+      new PolicyStatement({
+        sid: 'ReadSourceArchives',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [bucket.arnForObjects(`${SOURCE_PREFIX}*`)],
+      }),
+      // CodeBuild checks the bucket's location and ACL before downloading an S3 source.
+      new PolicyStatement({
+        sid: 'LocateSourceBucket',
+        actions: ['s3:GetBucketAcl', 's3:GetBucketLocation'],
+        resources: [bucket.bucketArn],
+      }),
+      new PolicyStatement({
+        sid: 'PushPullRepository',
+        actions: REPOSITORY_PUSH_PULL_ACTIONS,
+        resources: [repository.repositoryArn],
+      }),
+      // `docker login` to ECR; AWS only grants this action on "*".
+      new PolicyStatement({
+        sid: 'LoginToEcr',
+        actions: ['ecr:GetAuthorizationToken'],
+        resources: ['*'],
+      }),
+      new PolicyStatement({
+        sid: 'WriteBuildLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    ];
+    this.role = new Role(this, 'Role', {
+      description:
+        'kiln CodeBuild projects: read source archives, push to the kiln repository, write build logs',
+      assumedBy: new ServicePrincipal('codebuild.amazonaws.com', {
+        // Confused-deputy guard: only CodeBuild acting for this account may assume the role.
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      inlinePolicies: { build: new PolicyDocument({ statements }) },
+    });
+
+    Validations.of(this.role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecr:GetAuthorizationToken has no resource-level permissions (AWS only accepts "*"); every other ECR action is scoped to the kiln repository.',
+      },
+      {
+        id: sourceArchivesWildcardFinding(bucket),
+        reason: `Each build reads a different content-addressed archive (${SOURCE_PREFIX}<sha256>.zip, chosen by the CLI at StartBuild), so reads are scoped to the ${SOURCE_PREFIX} prefix of the kiln source bucket.`,
+      },
+    );
+  }
+}

@@ -1,0 +1,160 @@
+// The stack's knobs: every `kiln:*` CDK context option, parsed and validated in one place so that a
+// typo fails synth with the key, what was given and what is accepted (never a CloudFormation error
+// minutes into a deploy). Values arrive as strings from `-c key=value` and as JSON values from cdk.json.
+import { ComputeType } from 'aws-cdk-lib/aws-codebuild';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_LOG_GROUP, DEFAULT_REPOSITORY } from '../lib/infra-names';
+import { ARCHITECTURES, type Architecture } from '../runner/config/schema';
+import { KilnError } from '../runner/errors';
+
+export interface KilnContext {
+  /** Override of the source bucket name; undefined = `kiln-source-<account>-<region>`. */
+  bucketName?: string;
+  /** Base project name: `<base>` builds x86_64, `<base>-arm64` builds arm64. */
+  projectName: string;
+  repositoryName: string;
+  logGroupName: string;
+  sourceRetentionDays: number;
+  logRetentionDays: RetentionDays;
+  retainSourceBucket: boolean;
+  architectures: Architecture[];
+  computeType: ComputeType;
+  timeoutMinutes: number;
+  maxImages: number;
+  untaggedImageDays: number;
+}
+
+export const DEFAULT_CONTEXT: KilnContext = {
+  projectName: 'kiln',
+  repositoryName: DEFAULT_REPOSITORY,
+  logGroupName: DEFAULT_LOG_GROUP,
+  sourceRetentionDays: 30,
+  logRetentionDays: RetentionDays.ONE_MONTH,
+  retainSourceBucket: true,
+  architectures: ['x86_64'],
+  // Docker builds of framework apps (asset compilation, native gems) run out of memory on SMALL (3 GB).
+  computeType: ComputeType.MEDIUM,
+  timeoutMinutes: 60,
+  maxImages: 100,
+  untaggedImageDays: 7,
+};
+
+/** The context keys, as users type them. */
+export const CONTEXT_KEYS = {
+  bucketName: 'kiln:bucketName',
+  projectName: 'kiln:projectName',
+  repositoryName: 'kiln:repositoryName',
+  logGroupName: 'kiln:logGroupName',
+  sourceRetentionDays: 'kiln:sourceRetentionDays',
+  logRetentionDays: 'kiln:logRetentionDays',
+  retainSourceBucket: 'kiln:retainSourceBucket',
+  architectures: 'kiln:architectures',
+  computeType: 'kiln:computeType',
+  timeoutMinutes: 'kiln:timeoutMinutes',
+  maxImages: 'kiln:maxImages',
+  untaggedImageDays: 'kiln:untaggedImageDays',
+} as const satisfies Record<keyof KilnContext, string>;
+
+/** Compute types that run privileged docker builds (Lambda compute cannot). */
+const BUILD_COMPUTE_TYPES = [
+  ComputeType.SMALL,
+  ComputeType.MEDIUM,
+  ComputeType.LARGE,
+  ComputeType.X_LARGE,
+  ComputeType.X2_LARGE,
+] as const;
+
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,
+);
+
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
+const REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+const BUCKET_NAME = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
+// CodeBuild project names; `-arm64` is appended for the ARM project, so leave room for it.
+const PROJECT_NAME = /^(?=.{2,249}$)[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
+
+function invalid(key: string, value: unknown, accepted: string): KilnError {
+  return new KilnError(
+    `Invalid CDK context ${key}=${JSON.stringify(value)}: expected ${accepted}.`,
+    `Fix or remove -c ${key}=... (or the "${key}" entry in cdk.json); see docs/infrastructure.md.`,
+  );
+}
+
+function integer(key: string, value: unknown, min: number, max: number): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    throw invalid(key, value, `a whole number from ${min} to ${max}`);
+  }
+  return number;
+}
+
+function oneOf<T extends string | number>(key: string, value: unknown, accepted: readonly T[]): T {
+  const match = accepted.find((candidate) => String(candidate) === String(value).trim());
+  if (match === undefined) throw invalid(key, value, `one of ${accepted.join(', ')}`);
+  return match;
+}
+
+function boolean(key: string, value: unknown): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw invalid(key, value, 'true or false');
+}
+
+function name(key: string, value: unknown, pattern: RegExp, rule: string): string {
+  if (typeof value !== 'string' || !pattern.test(value)) throw invalid(key, value, rule);
+  return value;
+}
+
+function architectures(key: string, value: unknown): Architecture[] {
+  const accepted = `a comma-separated list of ${ARCHITECTURES.join(', ')} (e.g. "x86_64,arm64")`;
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  const parsed = items.map((item) => String(item).trim()).filter((item) => item !== '');
+  if (parsed.length === 0 || parsed.some((item) => !(ARCHITECTURES as readonly string[]).includes(item))) {
+    throw invalid(key, value, accepted);
+  }
+  // Stable order and no duplicates, whatever order the user wrote.
+  return ARCHITECTURES.filter((arch) => parsed.includes(arch));
+}
+
+/**
+ * Reads the `kiln:*` options through `get` (a node's tryGetContext), applying defaults.
+ * Throws a KilnError naming the key and the accepted values for anything invalid.
+ */
+export function parseContext(get: (key: string) => unknown): KilnContext {
+  const read = <K extends keyof KilnContext>(
+    field: K,
+    parse: (key: string, value: unknown) => KilnContext[K],
+  ): KilnContext[K] => {
+    const key = CONTEXT_KEYS[field];
+    const value = get(key);
+    return value === undefined ? DEFAULT_CONTEXT[field] : parse(key, value);
+  };
+  return {
+    bucketName: read('bucketName', (key, value) =>
+      name(key, value, BUCKET_NAME, 'an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
+    ),
+    projectName: read('projectName', (key, value) =>
+      name(key, value, PROJECT_NAME, 'a CodeBuild project name (letters, digits, - and _)'),
+    ),
+    repositoryName: read('repositoryName', (key, value) =>
+      name(key, value, REPOSITORY_NAME, 'an ECR repository name (lowercase, e.g. "kiln" or "team/kiln")'),
+    ),
+    logGroupName: read('logGroupName', (key, value) =>
+      name(key, value, LOG_GROUP_NAME, 'a log group name (letters, digits, _ - / . #)'),
+    ),
+    sourceRetentionDays: read('sourceRetentionDays', (key, value) => integer(key, value, 1, 3650)),
+    logRetentionDays: read('logRetentionDays', (key, value) => oneOf(key, value, LOG_RETENTION_DAYS)),
+    retainSourceBucket: read('retainSourceBucket', boolean),
+    architectures: read('architectures', architectures),
+    computeType: read('computeType', (key, value) => oneOf(key, value, BUILD_COMPUTE_TYPES)),
+    // CodeBuild's own limits for a build timeout.
+    timeoutMinutes: read('timeoutMinutes', (key, value) => integer(key, value, 5, 2160)),
+    maxImages: read('maxImages', (key, value) => integer(key, value, 1, 10000)),
+    untaggedImageDays: read('untaggedImageDays', (key, value) => integer(key, value, 1, 3650)),
+  };
+}
