@@ -3,8 +3,9 @@
 import { defaultCredentialSource } from './credentials/build-credentials';
 import { CliDockerClient } from './docker/cli-docker-client';
 import { ecrTokenSource } from './ecr/ecr-token-source';
-import { EXIT_CODES, KilnError } from './errors';
+import { KilnError } from './errors';
 import { RunnerLog } from './log/logger';
+import { reportFailure } from './log/report-failure';
 import type { DockerfileGenerator } from './steps/prepare-dockerfile';
 import { runBuild } from './steps/run-build';
 import { readRunnerEnvironment } from './steps/runner-environment';
@@ -27,9 +28,7 @@ async function main(): Promise<void> {
       env: process.env,
     });
   } catch (error) {
-    log.info(`✗ ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof KilnError && error.hint) log.info(`  hint: ${error.hint}`);
-    process.exitCode = error instanceof KilnError ? error.exitCode : EXIT_CODES.localError;
+    process.exitCode = reportFailure(log, error);
   }
 }
 
