@@ -1,0 +1,216 @@
+// Assembles the stage model from a plan: the recipe's steps, plus everything every Dockerfile gets
+// at fixed places — system packages, build args, AWS credential args (build stage only), stage
+// hooks, copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last.
+import type { KilnConfig } from '../config/schema';
+import { autoPackagesFor } from '../detect/auto-packages';
+import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
+import type { PackageReason } from '../detect/report';
+import { type BaseImage, LAMBDA_WEB_ADAPTER_IMAGE, overrideBaseImage } from './base-images';
+import type { HookName, StageHooks } from './hooks';
+import { HOOK_DIR } from './hooks';
+import {
+  arg,
+  comment,
+  copy,
+  type DockerfileModel,
+  env,
+  instruction,
+  json,
+  type Line,
+  run,
+  type Stage,
+} from './model';
+import { installPackages } from './packages';
+import { recipeFor } from './recipes';
+import { nodeImage, nodeInstall } from './recipes/node';
+
+/** Declared in the build stage only, so credentials never reach the deployment image's metadata. */
+export const AWS_CREDENTIAL_ARGS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+] as const;
+
+export const DEPLOY_USER = 'deploy';
+
+export interface Assembled {
+  model: DockerfileModel;
+  packages: PackageReason[];
+  warnings: string[];
+}
+
+function args(map: Record<string, string | null>): Line[] {
+  return Object.keys(map)
+    .sort()
+    .map((name) => arg(name, map[name]!));
+}
+
+function section(title: string, lines: Line[]): Line[] {
+  return lines.length === 0 ? [] : [comment(''), comment(title), ...lines];
+}
+
+function hookLines(hooks: StageHooks, name: HookName): Line[] {
+  return section(`Stage hook ${name} (dockerfile.hooks, ${HOOK_DIR}/${name})`, hooks[name]);
+}
+
+/** A shell command runs through sh; `exec` makes the app PID 1 so it receives stop signals. */
+export function cmdLine(start: StartCommand): Line {
+  if ('argv' in start) return instruction('CMD', json(start.argv));
+  const simple = !/[;&|]/.test(start.shell);
+  return instruction('CMD', json(['/bin/sh', '-c', simple ? `exec ${start.shell}` : start.shell]));
+}
+
+function assetsStage(assets: NodeAssets): Stage {
+  const install = nodeInstall(assets);
+  return {
+    name: 'assets',
+    from: nodeImage(assets.packageManager, assets.nodeVersion).ref,
+    purpose: 'Assets: the JavaScript/CSS build, on a Node.js image, merged into the app with COPY --from',
+    lines: [
+      instruction('WORKDIR', '/app'),
+      copy(install.files, './'),
+      ...install.steps,
+      copy(['.'], '.'),
+      run(assets.buildCommand),
+    ],
+  };
+}
+
+export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): Assembled {
+  const options = config.dockerfile;
+  const recipe = recipeFor(plan);
+  const warnings: string[] = [];
+  const base = overrideBaseImage(recipe.base, options.baseImage);
+  const buildImage: BaseImage = recipe.buildImage?.image ?? base;
+  const userPackages = (image: BaseImage) =>
+    image.packageManager === 'apt' ? options.apt.packages : options.yum.packages;
+  const ignored = base.packageManager === 'apt' ? options.yum.packages : options.apt.packages;
+  if (Object.values(ignored).some((list) => list.length > 0)) {
+    warnings.push(
+      `dockerfile.${base.packageManager === 'apt' ? 'yum' : 'apt'}.packages is ignored: ${base.ref} uses ${base.packageManager}`,
+    );
+  }
+
+  const auto = options.autoPackages
+    ? autoPackagesFor(plan.dependencies, base.packageManager)
+    : { reasons: [], unmapped: [] };
+  if (auto.unmapped.length > 0) {
+    warnings.push(
+      `no ${base.packageManager} packages known for ${auto.unmapped.join(', ')}; add them under dockerfile.yum.packages`,
+    );
+  }
+  const autoBuild = auto.reasons.flatMap((reason) => reason.build);
+  const autoRuntime = auto.reasons.flatMap((reason) => reason.runtime);
+
+  const preamble = args(options.buildArgs.atTop);
+
+  const baseStage: Stage = {
+    name: 'base',
+    from: base.ref,
+    purpose: 'Base: the runtime shared by the build and deployment stages',
+    lines: [
+      instruction('WORKDIR', recipe.workdir),
+      ...installPackages(base.packageManager, [...recipe.basePackages, ...userPackages(base).allStages]),
+      ...recipe.baseLines,
+    ],
+  };
+
+  const separateBuildImage = recipe.buildImage !== undefined;
+  const buildPackages = [
+    ...recipe.buildPackages,
+    ...autoBuild,
+    ...userPackages(buildImage).buildStage,
+    ...(separateBuildImage ? userPackages(buildImage).allStages : []),
+  ];
+  const copyAssets = (stage: 'build' | 'deployment') =>
+    plan.assets?.into === stage
+      ? [
+          copy([`/app/${plan.assets.outputDir}`], `${recipe.workdir}/${plan.assets.outputDir}`, {
+            from: 'assets',
+          }),
+        ]
+      : [];
+  const buildStage: Stage = {
+    name: 'build',
+    from: separateBuildImage ? buildImage.ref : 'base',
+    purpose: 'Build: toolchain, dependencies and the app build; only its results reach the deployment stage',
+    lines: [
+      ...(separateBuildImage
+        ? [instruction('WORKDIR', recipe.buildImage!.workdir), ...recipe.buildImage!.lines]
+        : []),
+      ...section(
+        'Build tools and system packages',
+        installPackages(buildImage.packageManager, buildPackages),
+      ),
+      ...section('Build arguments', [
+        ...args(options.buildArgs.buildStage),
+        ...(options.buildArgs.enableAwsCreds ? AWS_CREDENTIAL_ARGS.map((name) => arg(name, null)) : []),
+      ]),
+      ...hookLines(hooks, 'before_build'),
+      ...section('Dependencies first, so this layer is cached until the lockfile changes', [
+        ...(recipe.install.files.length > 0 ? [copy(recipe.install.files, './')] : []),
+        ...options.copyForInstall.map((dir) => copy([dir], `./${dir.replace(/^\.\//, '')}`)),
+        ...recipe.install.steps,
+      ]),
+      ...section('Application source and build', [
+        copy(['.'], '.'),
+        ...copyAssets('build'),
+        ...recipe.compile,
+      ]),
+      ...hookLines(hooks, 'after_build'),
+    ],
+  };
+
+  const lambdaWebApp = options.lambda && plan.framework !== 'python-lambda';
+  const isLambdaHandler = plan.framework === 'python-lambda';
+  const deployUser = options.addDeployUser && recipe.deployUser;
+  const writable = plan.writableDirs.map((dir) => `${recipe.workdir}/${dir}`);
+  const deploymentStage: Stage = {
+    name: 'deployment',
+    from: 'base',
+    purpose: 'Deployment: the image that runs, with only what the app needs',
+    lines: [
+      ...section(
+        'Runtime system packages',
+        installPackages(base.packageManager, [...autoRuntime, ...userPackages(base).deploymentStage]),
+      ),
+      ...section('Build arguments', args(options.buildArgs.deploymentStage)),
+      ...hookLines(hooks, 'before_deployment'),
+      ...section('The app, from the build stage', [
+        ...recipe.deployCopies,
+        ...copyAssets('deployment'),
+        ...(lambdaWebApp
+          ? [copy(['/lambda-adapter'], '/opt/extensions/lambda-adapter', { from: LAMBDA_WEB_ADAPTER_IMAGE })]
+          : []),
+      ]),
+      ...section(
+        'A non-root user that owns only the directories the app writes',
+        deployUser
+          ? [
+              run(
+                `groupadd --system ${DEPLOY_USER}`,
+                `useradd --system --gid ${DEPLOY_USER} --create-home --shell /bin/sh ${DEPLOY_USER}`,
+                ...(writable.length > 0
+                  ? [
+                      `mkdir -p ${writable.join(' ')}`,
+                      `chown -R ${DEPLOY_USER}:${DEPLOY_USER} ${writable.join(' ')}`,
+                    ]
+                  : []),
+              ),
+            ]
+          : [],
+      ),
+      ...hookLines(hooks, 'after_deployment'),
+      comment(''),
+      ...(isLambdaHandler ? [] : [env({ PORT: String(plan.port) })]),
+      ...(deployUser ? [instruction('USER', `${DEPLOY_USER}:${DEPLOY_USER}`)] : []),
+      ...(isLambdaHandler ? [] : [instruction('EXPOSE', String(plan.port))]),
+      cmdLine(plan.start),
+    ],
+  };
+
+  const stages = [baseStage, ...(plan.assets ? [assetsStage(plan.assets)] : []), buildStage, deploymentStage];
+  return { model: { preamble, stages }, packages: auto.reasons, warnings };
+}

@@ -1,0 +1,21 @@
+// System package installs: one RUN per stage, package lists cleaned in the same layer so the
+// index never lands in an image.
+import type { PackageManager } from './base-images';
+import { type Instruction, run } from './model';
+
+const INSTALL: Record<PackageManager, (packages: string) => string[]> = {
+  apt: (packages) => [
+    'apt-get update -qq',
+    `apt-get install --no-install-recommends -y ${packages}`,
+    'rm -rf /var/lib/apt/lists/* /var/cache/apt/archives',
+  ],
+  yum: (packages) => [`yum install -y ${packages}`, 'yum clean all', 'rm -rf /var/cache/yum'],
+  dnf: (packages) => [`dnf install -y ${packages}`, 'dnf clean all'],
+  microdnf: (packages) => [`microdnf install -y ${packages}`, 'microdnf clean all'],
+};
+
+/** Sorted, de-duplicated install step, or nothing when there is nothing to install. */
+export function installPackages(manager: PackageManager, packages: readonly string[]): Instruction[] {
+  const unique = [...new Set(packages)].sort();
+  return unique.length === 0 ? [] : [run(...INSTALL[manager](unique.join(' ')))];
+}

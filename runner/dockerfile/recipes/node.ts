@@ -1,0 +1,72 @@
+// Node.js: dependencies installed with dev dependencies for the build, pruned for run time.
+
+import type { NodeInstall, NodePackageManager, NodePlan } from '../../detect/plan';
+import { officialImage } from '../base-images';
+import { copy, env, type Line, run } from '../model';
+import type { Recipe } from './recipe';
+
+const WORKDIR = '/app';
+
+/** Install with dev dependencies (NODE_ENV=production would skip them), frozen when a lockfile exists. */
+const INSTALL: Record<NodePackageManager, (frozen: boolean) => string[]> = {
+  npm: (frozen) => [frozen ? 'npm ci --include=dev' : 'npm install --include=dev'],
+  pnpm: (frozen) => [
+    'corepack enable pnpm',
+    `pnpm install${frozen ? ' --frozen-lockfile' : ''} --prod=false`,
+  ],
+  yarn: (frozen) => [
+    'corepack enable yarn',
+    `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=false`,
+  ],
+  'yarn-berry': (frozen) => ['corepack enable yarn', `yarn install${frozen ? ' --immutable' : ''}`],
+  bun: (frozen) => [`bun install${frozen ? ' --frozen-lockfile' : ''}`],
+};
+
+/** Drops dev dependencies after the build; yarn berry has no prune, so its tree ships whole. */
+const PRUNE: Record<NodePackageManager, string | null> = {
+  npm: 'npm prune --omit=dev',
+  pnpm: 'pnpm prune --prod',
+  yarn: 'yarn install --production=true --frozen-lockfile --ignore-scripts --prefer-offline',
+  'yarn-berry': null,
+  bun: 'rm -rf node_modules && bun install --production --frozen-lockfile',
+};
+
+function usesCorepack(manager: NodePackageManager): boolean {
+  return manager === 'pnpm' || manager === 'yarn' || manager === 'yarn-berry';
+}
+
+export function nodeInstall(install: NodeInstall): Recipe['install'] {
+  const steps: Line[] = [];
+  if (usesCorepack(install.packageManager)) steps.push(env({ COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' }));
+  steps.push(run(...INSTALL[install.packageManager](install.lockfile !== null)));
+  return {
+    files: ['package.json', ...(install.lockfile ? [install.lockfile] : []), ...install.installFiles],
+    steps,
+  };
+}
+
+export function nodeImage(manager: NodePackageManager, version: string) {
+  return manager === 'bun' ? officialImage('bun', '1') : officialImage('node', version);
+}
+
+export function nodeRecipe(plan: NodePlan): Recipe {
+  const prune = plan.nextStandalone ? null : PRUNE[plan.packageManager];
+  const deployCopies = plan.nextStandalone
+    ? [
+        copy([`${WORKDIR}/.next/standalone`], `${WORKDIR}/`, { from: 'build' }),
+        copy([`${WORKDIR}/.next/static`], `${WORKDIR}/.next/static`, { from: 'build' }),
+        ...(plan.hasPublicDir ? [copy([`${WORKDIR}/public`], `${WORKDIR}/public`, { from: 'build' })] : []),
+      ]
+    : [copy([WORKDIR], WORKDIR, { from: 'build' })];
+  return {
+    base: nodeImage(plan.packageManager, plan.version),
+    workdir: WORKDIR,
+    basePackages: [],
+    baseLines: [env({ NODE_ENV: 'production' })],
+    buildPackages: [],
+    install: nodeInstall(plan),
+    compile: [...(plan.buildCommand ? [run(plan.buildCommand)] : []), ...(prune ? [run(prune)] : [])],
+    deployCopies,
+    deployUser: true,
+  };
+}

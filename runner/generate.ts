@@ -1,0 +1,45 @@
+// Managed Dockerfile generation for a project directory: read the files detection needs once,
+// then run the pure core (detect → assemble → render). Used by the build side in CodeBuild and
+// by `kiln dockerfile` on the laptop; imports nothing from lib/.
+import { resolveBuildMode } from './config/build-mode';
+import type { KilnConfig } from './config/schema';
+import { detectApp } from './detect';
+import type { DetectionReport } from './detect/report';
+import { type ProjectSnapshot, readProjectSnapshot } from './detect/snapshot';
+import { assemble } from './dockerfile/assemble';
+import { dockerignoreFor } from './dockerfile/dockerignore';
+import { collectHooks } from './dockerfile/hooks';
+import { renderDockerfile } from './dockerfile/model';
+
+export { type BuildMode, resolveBuildMode } from './config/build-mode';
+
+export interface GeneratedBuild {
+  dockerfile: string;
+  dockerignore: string;
+  report: DetectionReport;
+  warnings: string[];
+}
+
+/** The pure core: the same snapshot and config always give the same Dockerfile. */
+export function generateFromSnapshot(snapshot: ProjectSnapshot, config: KilnConfig): GeneratedBuild {
+  const hooks = collectHooks(snapshot, config);
+  const detection = detectApp(snapshot, config);
+  const assembled = assemble(detection.plan, config, hooks);
+  const warnings = [...detection.warnings, ...assembled.warnings];
+  if (snapshot.paths.has('Dockerfile') && resolveBuildMode(config, {}, snapshot.paths).mode === 'managed') {
+    warnings.push(
+      'the project has a Dockerfile, which kiln ignores; set "dockerfile": { "custom": true } to build with it',
+    );
+  }
+  return {
+    dockerfile: renderDockerfile(assembled.model),
+    dockerignore: dockerignoreFor(detection.plan, snapshot.contents.get('.dockerignore')),
+    report: { ...detection.report, packages: assembled.packages },
+    warnings,
+  };
+}
+
+/** Managed mode only: check resolveBuildMode first. Throws KilnError for projects it cannot handle. */
+export async function generateForDirectory(dir: string, config: KilnConfig): Promise<GeneratedBuild> {
+  return generateFromSnapshot(await readProjectSnapshot(dir), config);
+}
