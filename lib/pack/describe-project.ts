@@ -1,0 +1,35 @@
+// The build description for a project: its resolved config, name, git facts and the kiln version.
+// `kiln pack` and `kiln build` both use it, so the archive always says the same thing for a project.
+import { basename, resolve } from 'node:path';
+import { type KilnConfig, type KilnConfigInput, kilnConfigSchema } from '../../runner/config/schema';
+import type { BuildDescription } from '../../runner/description';
+import { readGitInfo } from '../git/git-info';
+import { KILN_VERSION } from '../version';
+
+/** Loads the project's config, applies command-line overrides (validated like the file) and reads git. */
+export async function describeProject(
+  projectDir: string,
+  configOverrides?: KilnConfigInput,
+): Promise<BuildDescription> {
+  const dir = resolve(projectDir);
+  const [config, git] = await Promise.all([loadProjectConfig(dir), readGitInfo(dir)]);
+  const resolved = configOverrides ? kilnConfigSchema.parse(deepMerge(config, configOverrides)) : config;
+  return { kilnVersion: KILN_VERSION, name: resolved.name ?? basename(dir), config: resolved, git };
+}
+
+// TODO(config): switch to loadConfig from lib/config/load.ts once it lands.
+async function loadProjectConfig(_dir: string): Promise<KilnConfig> {
+  return kilnConfigSchema.parse({});
+}
+
+/** Objects merge key by key; anything else (arrays included) in `override` replaces the base value. */
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isObject(base) || !isObject(override)) return override === undefined ? base : override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = deepMerge(base[key], value);
+  return merged;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,126 @@
+// `kiln pack`: the project's file set plus kiln's reserved folder (the build-side runner and the build
+// description), written as a deterministic zip whose sha256 names it in S3.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { type BuildDescription, DESCRIPTION_FILE, RUNNER_FILE } from '../../runner/description';
+import { KilnError } from '../../runner/errors';
+import { formatBytes } from '../output/format';
+import { type ArchiveEntry, writeEntries } from './archive-entries';
+import { listProjectFiles, type PackedFile } from './file-set';
+import { HashingFileSink } from './hashing-file-sink';
+import { describeBiggestDirectories, MIB } from './size-report';
+import { stableJson } from './stable-json';
+import { ZipWriter } from './zip-writer';
+
+export interface PackedArchive {
+  /** The zip file (a temporary file unless `outFile` was given; the caller removes it when done). */
+  path: string;
+  /** Hex sha256 of the zip: the archive's identity (and its S3 key). */
+  sha256: string;
+  /** Bytes of the zip. */
+  size: number;
+  /** The project's files in the archive, sorted (kiln's reserved folder not included). */
+  files: PackedFile[];
+  /** Sum of the project files' sizes. */
+  totalUncompressed: number;
+}
+
+export interface PackOptions {
+  projectDir: string;
+  description: BuildDescription;
+  /** The bundled build-side runner; default `<package root>/dist/runner.js`. */
+  runnerBundlePath?: string;
+  outFile?: string;
+  signal?: AbortSignal;
+}
+
+export async function packProject(options: PackOptions): Promise<PackedArchive> {
+  const projectDir = resolve(options.projectDir);
+  const outFile = options.outFile
+    ? resolve(options.outFile)
+    : join(tmpdir(), `kiln-source-${randomUUID()}.zip`);
+  const [listed, runner] = await Promise.all([
+    listProjectFiles(projectDir),
+    readRunnerBundle(options.runnerBundlePath ?? defaultRunnerBundlePath()),
+  ]);
+  // A previous `kiln pack -o` output inside the project must not pack itself.
+  const outInProject = relative(projectDir, outFile).split(sep).join('/');
+  const files = listed.filter((file) => file.path !== outInProject);
+
+  const entries: ArchiveEntry[] = [
+    ...files.map((file) =>
+      file.isSymlink
+        ? { path: file.path, mode: file.mode, isSymlink: true, data: Buffer.from(file.linkTarget ?? '') }
+        : {
+            path: file.path,
+            mode: file.mode,
+            isSymlink: false,
+            file: join(projectDir, file.path),
+            size: file.size,
+          },
+    ),
+    { path: RUNNER_FILE, mode: 0o644, isSymlink: false, data: runner },
+    {
+      path: DESCRIPTION_FILE,
+      mode: 0o644,
+      isSymlink: false,
+      data: Buffer.from(stableJson(options.description)),
+    },
+  ].sort((a, b) => (a.path < b.path ? -1 : 1));
+
+  const { warnArchiveMiB, maxArchiveMiB } = options.description.config.remote;
+  const sink = await HashingFileSink.create(outFile);
+  const writer = new ZipWriter(async (chunk) => {
+    await sink.write(chunk);
+    if (sink.size > maxArchiveMiB * MIB) throw tooLarge(maxArchiveMiB, files);
+  });
+  let sha256: string;
+  try {
+    await writeEntries(writer, entries, options.signal);
+    await writer.finish();
+    sha256 = await sink.finish();
+  } catch (error) {
+    await sink.discard().catch(() => {});
+    await rm(outFile, { force: true });
+    throw error;
+  }
+
+  if (sink.size > warnArchiveMiB * MIB) {
+    process.stderr.write(
+      `kiln: warning: the source archive is ${formatBytes(sink.size)} (remote.warnArchiveMiB is ${warnArchiveMiB}). ` +
+        `Biggest directories:\n${describeBiggestDirectories(files)}\n` +
+        '  Add ignore rules to .kilnignore (gitignore syntax) for what the build does not need.\n',
+    );
+  }
+  const totalUncompressed = files.reduce((total, file) => total + file.size, 0);
+  return { path: outFile, sha256, size: sink.size, files: files.map(toPackedFile), totalUncompressed };
+}
+
+function toPackedFile({ path, size, mode, isSymlink }: PackedFile): PackedFile {
+  return { path, size, mode, isSymlink };
+}
+
+function tooLarge(maxArchiveMiB: number, files: PackedFile[]): KilnError {
+  return new KilnError(
+    `the source archive exceeds remote.maxArchiveMiB (${maxArchiveMiB} MiB). Biggest directories:\n${describeBiggestDirectories(files)}`,
+    'Exclude what the build does not need with a .kilnignore file (gitignore syntax), or raise remote.maxArchiveMiB in kiln.config.',
+  );
+}
+
+/** dist/runner.js from the source tree (lib/pack/) and from the built tree (dist/lib/pack/). */
+function defaultRunnerBundlePath(): string {
+  const candidates = [resolve(__dirname, '../../dist/runner.js'), resolve(__dirname, '../../runner.js')];
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!;
+}
+
+async function readRunnerBundle(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new KilnError(`runner bundle missing: run \`npm run build\` (looked for ${path})`);
+  }
+}

@@ -1,0 +1,120 @@
+// Puts the source archive in the kiln bucket under a key derived from its content, so an unchanged
+// project is never uploaded twice (one HEAD request, 0 bytes). New archives go up as a multipart
+// upload (parts in parallel, each retried by the SDK's retry strategy); on failure or Ctrl-C the
+// multipart upload is aborted before this function returns, so no half-done upload is left behind.
+import { createReadStream } from 'node:fs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { KilnError } from '../../runner/errors';
+import { errorName } from '../aws/errors';
+import { SOURCE_PREFIX, sourceArchiveKey } from '../infra-names';
+import type { PackedArchive } from '../pack/pack-project';
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface UploadOptions {
+  s3: S3Client;
+  bucket: string;
+  archive: PackedArchive;
+  signal?: AbortSignal;
+  onProgress?: (progress: UploadProgress) => void;
+  /** Where user-facing notes go ("source unchanged, upload skipped"); default: stderr. */
+  onNote?: (text: string) => void;
+}
+
+export const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 4;
+/** Object metadata (x-amz-meta-sha256) holding the archive's sha256, checked by the HEAD before skipping. */
+const SHA256_METADATA = 'sha256';
+
+export async function uploadArchive(options: UploadOptions): Promise<{ key: string; skipped: boolean }> {
+  const { s3, bucket, archive, signal } = options;
+  const note = options.onNote ?? ((text: string) => process.stderr.write(`kiln ${text}\n`));
+  const key = sourceArchiveKey(archive.sha256);
+  signal?.throwIfAborted();
+  try {
+    if (await alreadyUploaded(s3, bucket, key, archive, signal)) {
+      note('source unchanged, upload skipped');
+      options.onProgress?.({ loaded: archive.size, total: archive.size });
+      return { key, skipped: true };
+    }
+    await multipartUpload(options, key);
+    return { key, skipped: false };
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw toUploadError(error, bucket, key);
+  }
+}
+
+async function alreadyUploaded(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  archive: PackedArchive,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const recordedSha256 = head.Metadata?.[SHA256_METADATA];
+    return (
+      head.ContentLength === archive.size &&
+      (recordedSha256 === undefined || recordedSha256 === archive.sha256)
+    );
+  } catch (error) {
+    if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey') return false;
+    throw error;
+  }
+}
+
+async function multipartUpload(options: UploadOptions, key: string): Promise<void> {
+  const { Upload } = await import('@aws-sdk/lib-storage');
+  const { s3, bucket, archive, signal, onProgress } = options;
+  // Ctrl-C destroys the body: the upload stops taking parts, lets the parts in flight settle, sends
+  // AbortMultipartUpload, and only then rejects. (Upload.abort() would reject before cleaning up.)
+  const body = createReadStream(archive.path, { highWaterMark: 1024 * 1024 });
+  const onAbort = () => body.destroy(signal?.reason ?? new Error('upload aborted'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const upload = new Upload({
+      client: s3,
+      params: {
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentLength: archive.size,
+        ContentType: 'application/zip',
+        Metadata: { [SHA256_METADATA]: archive.sha256 },
+      },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    upload.on('httpUploadProgress', (progress) => {
+      onProgress?.({ loaded: progress.loaded ?? 0, total: archive.size });
+    });
+    await upload.done();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    body.destroy();
+  }
+}
+
+function toUploadError(error: unknown, bucket: string, key: string): unknown {
+  const name = errorName(error);
+  if (name === 'NoSuchBucket') {
+    return new KilnError(
+      `kiln infrastructure not found: the source bucket ${bucket} does not exist`,
+      'Run `npm run deploy-infra` in the kiln repository (or fix remote.bucket in the kiln config, --profile or --region).',
+    );
+  }
+  if (name === 'AccessDenied' || name === 'Forbidden') {
+    return new KilnError(
+      `access denied uploading the source archive to s3://${bucket}/${key}`,
+      `The caller needs s3:PutObject and s3:GetObject on ${SOURCE_PREFIX}* in that bucket: attach the kiln user policy created by \`npm run deploy-infra\`, or use --profile with a role that has it.`,
+    );
+  }
+  return error;
+}
