@@ -65,17 +65,10 @@ export function buildProject(scope: Construct, id: string, props: BuildProjectPr
     logging: { cloudWatch: { logGroup: props.logGroup } },
   });
 
-  Validations.of(project).acknowledge(
-    {
-      id: 'AwsSolutions-CB3',
-      reason:
-        'kiln builds Docker images: the runner starts and drives the docker daemon in the build container, which CodeBuild only allows in privileged mode.',
-    },
-    {
-      id: 'AwsSolutions-CB4',
-      reason:
-        'kiln projects produce no CodeBuild artifacts (images go to the ECR repository, encrypted at rest by ECR); the only data CodeBuild stores is the build itself, covered by the CodeBuild-managed key.',
-    },
-  );
+  Validations.of(project).acknowledge({
+    id: 'AwsSolutions-CB4',
+    reason:
+      'kiln projects produce no CodeBuild artifacts (images go to the ECR repository, encrypted at rest by ECR); the only data CodeBuild stores is the build itself, covered by the CodeBuild-managed key.',
+  });
   return project;
 }

@@ -18,9 +18,9 @@ interface Statement {
 
 function statementsOf(synth: Synthesized, type: string): Statement[] {
   return Object.values(synth.template.findResources(type)).flatMap((resource) => {
-    const documents = resource.Properties.Policies?.map((policy: { PolicyDocument: unknown }) => policy.PolicyDocument) ?? [
-      resource.Properties.PolicyDocument,
-    ];
+    const documents = resource.Properties.Policies?.map(
+      (policy: { PolicyDocument: unknown }) => policy.PolicyDocument,
+    ) ?? [resource.Properties.PolicyDocument];
     return documents.flatMap((document: { Statement: Statement[] }) => document.Statement);
   });
 }
@@ -93,7 +93,10 @@ describe('kiln stack with default context', () => {
     });
 
     it('is retained when the stack is deleted, with no auto-delete custom resource', () => {
-      synth.template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      synth.template.hasResource('AWS::S3::Bucket', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
       synth.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     });
   });
@@ -115,7 +118,12 @@ describe('kiln stack with default context', () => {
       const policy = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText);
       expect(policy.rules).toEqual([
         expect.objectContaining({
-          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7, countUnit: 'days' },
+          selection: {
+            tagStatus: 'untagged',
+            countType: 'sinceImagePushed',
+            countNumber: 7,
+            countUnit: 'days',
+          },
           action: { type: 'expire' },
         }),
         expect.objectContaining({
@@ -127,7 +135,10 @@ describe('kiln stack with default context', () => {
   });
 
   it('creates the /kiln/builds log group with 30 days retention', () => {
-    synth.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/kiln/builds', RetentionInDays: 30 });
+    synth.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/kiln/builds',
+      RetentionInDays: 30,
+    });
   });
 
   describe('CodeBuild project', () => {
@@ -252,10 +263,20 @@ describe('kiln stack with default context', () => {
             {
               Sid: 'UploadSourceArchives',
               Effect: 'Allow',
-              Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+              Action: [
+                's3:PutObject',
+                's3:GetObject',
+                's3:AbortMultipartUpload',
+                's3:ListMultipartUploadParts',
+              ],
               Resource: { 'Fn::Join': ['', [getAtt(ids.bucket), '/sources/*']] },
             },
-            { Sid: 'FindSourceBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(ids.bucket) },
+            {
+              Sid: 'FindSourceBucket',
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: getAtt(ids.bucket),
+            },
             {
               Sid: 'RunBuilds',
               Effect: 'Allow',

@@ -1,0 +1,106 @@
+import { ComputeType } from 'aws-cdk-lib/aws-codebuild';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_CONTEXT, parseContext } from '../../../cdk/context';
+import { KilnError } from '../../../runner/errors';
+
+const parse = (context: Record<string, unknown>) => parseContext((key) => context[key]);
+
+function errorFor(context: Record<string, unknown>): KilnError {
+  try {
+    parse(context);
+  } catch (error) {
+    if (error instanceof KilnError) return error;
+    throw error;
+  }
+  throw new Error('expected a KilnError');
+}
+
+describe('kiln:* context', () => {
+  it('defaults every option when none is given', () => {
+    expect(parse({})).toEqual(DEFAULT_CONTEXT);
+    expect(DEFAULT_CONTEXT).toMatchObject({
+      repositoryName: 'kiln',
+      logGroupName: '/kiln/builds',
+      sourceRetentionDays: 30,
+      logRetentionDays: 30,
+      retainSourceBucket: true,
+      architectures: ['x86_64'],
+      computeType: 'BUILD_GENERAL1_MEDIUM',
+      timeoutMinutes: 60,
+    });
+  });
+
+  it('reads the strings of `-c key=value` and the JSON values of cdk.json alike', () => {
+    const fromFlags = parse({
+      'kiln:sourceRetentionDays': '7',
+      'kiln:logRetentionDays': '90',
+      'kiln:retainSourceBucket': 'false',
+      'kiln:architectures': 'arm64, x86_64',
+      'kiln:computeType': 'BUILD_GENERAL1_LARGE',
+      'kiln:timeoutMinutes': '120',
+      'kiln:maxImages': '50',
+      'kiln:untaggedImageDays': '3',
+    });
+    const fromJson = parse({
+      'kiln:sourceRetentionDays': 7,
+      'kiln:logRetentionDays': 90,
+      'kiln:retainSourceBucket': false,
+      'kiln:architectures': ['x86_64', 'arm64'],
+      'kiln:computeType': 'BUILD_GENERAL1_LARGE',
+      'kiln:timeoutMinutes': 120,
+      'kiln:maxImages': 50,
+      'kiln:untaggedImageDays': 3,
+    });
+    expect(fromFlags).toEqual(fromJson);
+    expect(fromFlags).toMatchObject({
+      sourceRetentionDays: 7,
+      logRetentionDays: RetentionDays.THREE_MONTHS,
+      retainSourceBucket: false,
+      architectures: ['x86_64', 'arm64'],
+      computeType: ComputeType.LARGE,
+      timeoutMinutes: 120,
+      maxImages: 50,
+      untaggedImageDays: 3,
+    });
+  });
+
+  it('accepts name overrides that AWS accepts', () => {
+    expect(
+      parse({
+        'kiln:repositoryName': 'team/kiln-images',
+        'kiln:bucketName': 'my-kiln-sources',
+        'kiln:projectName': 'team-kiln',
+        'kiln:logGroupName': '/team/kiln',
+      }),
+    ).toMatchObject({
+      repositoryName: 'team/kiln-images',
+      bucketName: 'my-kiln-sources',
+      projectName: 'team-kiln',
+      logGroupName: '/team/kiln',
+    });
+  });
+
+  it.each([
+    ['kiln:architectures', 'x86_64,armv7', 'x86_64, arm64'],
+    ['kiln:architectures', '', 'x86_64, arm64'],
+    ['kiln:computeType', 'BUILD_LAMBDA_4GB', 'BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM'],
+    ['kiln:computeType', 'large', 'BUILD_GENERAL1_LARGE'],
+    ['kiln:logRetentionDays', '45', '1, 3, 5, 7, 14, 30, 60, 90'],
+    ['kiln:sourceRetentionDays', '0', 'a whole number from 1 to 3650'],
+    ['kiln:sourceRetentionDays', 'thirty', 'a whole number from 1 to 3650'],
+    ['kiln:timeoutMinutes', '3', 'a whole number from 5 to 2160'],
+    ['kiln:timeoutMinutes', 2.5, 'a whole number from 5 to 2160'],
+    ['kiln:maxImages', '-1', 'a whole number from 1 to 10000'],
+    ['kiln:untaggedImageDays', '', 'a whole number from 1 to 3650'],
+    ['kiln:retainSourceBucket', 'no', 'true or false'],
+    ['kiln:repositoryName', 'Kiln', 'an ECR repository name'],
+    ['kiln:bucketName', 'Bad_Bucket', 'an S3 bucket name'],
+    ['kiln:projectName', 'kiln project', 'a CodeBuild project name'],
+    ['kiln:logGroupName', 'logs:kiln', 'a log group name'],
+  ])('rejects %s=%j, naming the key and the accepted values', (key, value, accepted) => {
+    const error = errorFor({ [key]: value });
+    expect(error.message).toContain(`Invalid CDK context ${key}=${JSON.stringify(value)}`);
+    expect(error.message).toContain(accepted);
+    expect(error.hint).toContain('docs/infrastructure.md');
+  });
+});
