@@ -1,10 +1,11 @@
 // The AWS clients kiln uses, created once per command from the SDK v3 default chain (env, shared
-// config and profiles, SSO, container/instance roles). The SDK is imported here only, lazily, so
-// commands that never talk to AWS never load it.
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { STSClient } from '@aws-sdk/client-sts';
+// config and profiles, SSO, container/instance roles). Only command actions load this module, so
+// commands that never talk to AWS never load the SDK.
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { KilnError } from '../../runner/errors';
 
 export interface AwsClients {
@@ -33,19 +34,6 @@ export function s3ForcePathStyle(env: NodeJS.ProcessEnv): boolean {
 
 export async function createAwsClients(options: AwsClientOptions = {}): Promise<AwsClients> {
   const env = options.env ?? process.env;
-  const [
-    { fromNodeProviderChain },
-    { S3Client },
-    { CodeBuildClient },
-    { CloudWatchLogsClient },
-    { STSClient },
-  ] = await Promise.all([
-    import('@aws-sdk/credential-providers'),
-    import('@aws-sdk/client-s3'),
-    import('@aws-sdk/client-codebuild'),
-    import('@aws-sdk/client-cloudwatch-logs'),
-    import('@aws-sdk/client-sts'),
-  ]);
   // One memoized provider for all clients: an SSO or assume-role exchange happens once per command.
   const credentials = fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
   const common = { credentials, ...(options.profile ? { profile: options.profile } : {}) };

@@ -86,6 +86,12 @@ export function toKilnError(error: unknown, context: AwsErrorContext): unknown {
   if (THROTTLED.has(name)) {
     return new KilnError('AWS kept throttling kiln’s requests', 'Wait a minute and try again.');
   }
+  if (name === 'InvalidInputException') {
+    return new KilnError(
+      `AWS rejected the request: ${firstLine(message)}`,
+      'Check the flags and remote.* settings named above.',
+    );
+  }
   if (NETWORK.has(name)) {
     return new KilnError(
       `cannot reach AWS${context.region ? ` in ${context.region}` : ''}: ${firstLine(message)}`,

@@ -1,5 +1,7 @@
 // Where the deploy-infra stack lives for the caller: the account comes from STS, the names from the
 // shared naming convention (lib/infra-names.ts) unless the config's `remote.*` overrides them.
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Architecture, KilnConfig } from '../../runner/config/schema';
 import {
   DEFAULT_LOG_GROUP,
@@ -38,7 +40,6 @@ export function infrastructureNames(
 }
 
 export async function callerAccount(clients: AwsClients, profile?: string): Promise<string> {
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   try {
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
     if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
@@ -50,7 +51,6 @@ export async function callerAccount(clients: AwsClients, profile?: string): Prom
 
 /** Fails with the deploy-infra hint when the source bucket is missing (HeadBucket answers 404). */
 export async function assertBucketExists(clients: AwsClients, infra: Infrastructure): Promise<void> {
-  const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
   try {
     await clients.s3.send(new HeadBucketCommand({ Bucket: infra.bucket }));
   } catch (error) {

@@ -3,7 +3,7 @@
 // injected clients and clock, so every timing case is testable without waiting.
 
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { Build, CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { KilnError } from '../../runner/errors';
 import { withThrottleBackoff } from './backoff';
 import { type Clock, realClock } from './clock';
@@ -39,7 +39,6 @@ export async function getBuild(
   buildId: string,
   clock: Clock = realClock,
 ): Promise<Build> {
-  const { BatchGetBuildsCommand } = await import('@aws-sdk/client-codebuild');
   const response = await withThrottleBackoff(
     () => codebuild.send(new BatchGetBuildsCommand({ ids: [buildId] })),
     { clock },

@@ -1,7 +1,11 @@
 // Reads one CloudWatch Logs stream forward, exactly once per event: startFromHead plus the
 // nextForwardToken of the previous page. CloudWatch can return empty or short pages before more
 // data, so only the same token coming back means "caught up for now".
-import type { CloudWatchLogsClient, GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  type CloudWatchLogsClient,
+  GetLogEventsCommand,
+  type GetLogEventsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { errorName } from '../aws/errors';
 import { withThrottleBackoff } from './backoff';
 import type { Clock } from './clock';
@@ -32,7 +36,6 @@ export class LogTail {
 
   /** Everything new since the last read, until CloudWatch hands back the same token. */
   async read(): Promise<LogRead> {
-    const { GetLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
     const lines: LogLine[] = [];
     for (let page = 0; page < MAX_PAGES_PER_READ; page++) {
       const sent = this.token;

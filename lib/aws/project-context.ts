@@ -1,0 +1,57 @@
+// The shared start of `logs`, `status`, `builds` and `stop`: this project's description, an AWS
+// session, and which build the user means (the given id, or the project's latest build).
+import type { Build } from '@aws-sdk/client-codebuild';
+import type { BuildDescription } from '../../runner/description';
+import { KilnError } from '../../runner/errors';
+import { describeProject } from '../pack/describe-project';
+import { candidateProjects, findProjectBuilds } from './codebuild';
+import { infrastructureNotFound } from './errors';
+import type { RemoteFlags } from './remote-options';
+import { openSession, type RemoteSession, sessionError } from './session';
+
+export interface ProjectContext {
+  description: BuildDescription;
+  session: RemoteSession;
+}
+
+export async function openProjectContext(dir: string, flags: RemoteFlags): Promise<ProjectContext> {
+  const description = await describeProject(dir);
+  const session = await openSession({
+    remote: description.config.remote,
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+  });
+  return { description, session };
+}
+
+/** This project's newest builds, newest first. */
+export async function projectBuilds(context: ProjectContext, limit: number): Promise<Build[]> {
+  const { session, description } = context;
+  const builds = await findProjectBuilds(
+    session.clients.codebuild,
+    candidateProjects(description.config.remote),
+    description.name,
+    limit,
+  ).catch((error) => {
+    throw sessionError(session, error);
+  });
+  if (!builds) throw infrastructureNotFound(session.infra);
+  return builds;
+}
+
+/**
+ * The build id the user means: as given (a bare UUID gets the CodeBuild project prefixed), or the
+ * latest build of this project.
+ */
+export async function targetBuildId(context: ProjectContext, id: string | undefined): Promise<string> {
+  if (id) return id.includes(':') ? id : `${context.session.infra.project}:${id}`;
+  const [latest] = await projectBuilds(context, 1);
+  if (!latest?.id) {
+    const { account, region } = context.session.infra;
+    throw new KilnError(
+      `no builds of ${context.description.name} found in account ${account}, region ${region}`,
+      'Start one with `kiln build`.',
+    );
+  }
+  return latest.id;
+}
