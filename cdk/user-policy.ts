@@ -41,7 +41,6 @@ export function userPolicy(scope: Construct, id: string, { bucket, projects, log
           'codebuild:BatchGetBuilds',
           'codebuild:StopBuild',
           'codebuild:ListBuildsForProject',
-          'codebuild:BatchGetProjects',
         ],
         resources: projects.map((project) => project.projectArn),
       }),

@@ -285,7 +285,6 @@ describe('kiln stack with default context', () => {
                 'codebuild:BatchGetBuilds',
                 'codebuild:StopBuild',
                 'codebuild:ListBuildsForProject',
-                'codebuild:BatchGetProjects',
               ],
               Resource: getAtt(ids.project),
             },
