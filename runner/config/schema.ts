@@ -48,6 +48,8 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 export const DEFAULT_TAG_FORMAT = ':FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA';
 
 export const kilnConfigSchema = z.strictObject({
+  /** JSON Schema reference for editor completion (kiln.config.json); ignored by kiln. */
+  $schema: z.string().optional(),
   /** Friendly name of the project: image tag prefix and build grouping. Default: the directory name. */
   name: z
     .string()

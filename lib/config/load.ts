@@ -1,0 +1,70 @@
+// Loads the project's kiln.config.{json,ts,js}, validates it against the shared schema and turns
+// every problem into a KilnError that names the file and the key. TS/JS configs are evaluated
+// with jiti, loaded only when such a file exists so `kiln dockerfile` stays fast.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type KilnConfig, kilnConfigSchema } from '../../runner/config/schema';
+import { KilnError } from '../../runner/errors';
+import { describeIssues } from './issues';
+
+export const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
+
+const SCHEMA_MODULE = join(__dirname, '..', '..', 'runner', 'config', 'schema');
+
+async function evaluateModule(path: string, file: string): Promise<unknown> {
+  const { createJiti } = await import('jiti');
+  // `import { defineConfig } from 'kiln/config'` resolves to this kiln's own schema module.
+  const jiti = createJiti(__filename, {
+    alias: { 'kiln/config': SCHEMA_MODULE },
+    moduleCache: false,
+    fsCache: false,
+  });
+  try {
+    return await jiti.import(path, { default: true });
+  } catch (error) {
+    throw new KilnError(
+      `${file} failed to load: ${(error as Error).message.split('\n')[0]}`,
+      `Fix ${file}; it should \`export default defineConfig({ ... })\`.`,
+    );
+  }
+}
+
+async function readRaw(path: string, file: string): Promise<unknown> {
+  if (!file.endsWith('.json')) return evaluateModule(path, file);
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new KilnError(
+      `${file} is not valid JSON: ${(error as Error).message}`,
+      `Fix ${file} and run again.`,
+    );
+  }
+}
+
+export function validateConfig(raw: unknown, file: string): KilnConfig {
+  const result = kilnConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = describeIssues(kilnConfigSchema, result.error.issues);
+  throw new KilnError(
+    problems.length === 1
+      ? `${file}: ${problems[0]}`
+      : `${file} has ${problems.length} problems:\n${problems.map((p) => `    - ${p}`).join('\n')}`,
+    'See docs/config.md for every option, its default and its effect.',
+  );
+}
+
+export async function loadConfig(projectDir: string): Promise<{ config: KilnConfig; source: string | null }> {
+  const present = CONFIG_FILES.filter((file) => existsSync(join(projectDir, file)));
+  if (present.length > 1) {
+    throw new KilnError(
+      `found ${present.join(' and ')}; kiln reads only one config file`,
+      'Keep one of them and delete the others.',
+    );
+  }
+  const file = present[0];
+  if (file === undefined) return { config: kilnConfigSchema.parse({}), source: null };
+  const path = join(projectDir, file);
+  return { config: validateConfig(await readRaw(path, file), file), source: path };
+}
