@@ -3,16 +3,11 @@
 import { defaultCredentialSource } from './credentials/build-credentials';
 import { CliDockerClient } from './docker/cli-docker-client';
 import { ecrTokenSource } from './ecr/ecr-token-source';
-import { KilnError } from './errors';
+import { generateForDirectory } from './generate';
 import { RunnerLog } from './log/logger';
 import { reportFailure } from './log/report-failure';
-import type { DockerfileGenerator } from './steps/prepare-dockerfile';
 import { runBuild } from './steps/run-build';
 import { readRunnerEnvironment } from './steps/runner-environment';
-
-const generate: DockerfileGenerator = async () => {
-  throw new KilnError('the managed Dockerfile generator is not available in this kiln build yet');
-};
 
 async function main(): Promise<void> {
   const log = new RunnerLog();
@@ -23,7 +18,7 @@ async function main(): Promise<void> {
       log,
       credentials: defaultCredentialSource(process.env),
       ecrTokens: ecrTokenSource,
-      generate,
+      generate: generateForDirectory,
       now: () => new Date(),
       env: process.env,
     });

@@ -1,9 +1,13 @@
-// Unpacks a source archive (zip) into a directory, keeping file modes (executable scripts).
+// Unpacks a source archive (zip) into a directory, keeping file modes (executable scripts) and symlinks.
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, realpath, symlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Entry, openPromise, type ZipFile } from 'yauzl';
+import { KilnError } from '../../runner/errors';
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
 
 export async function extractArchive(zipPath: string, destDir: string): Promise<void> {
   // yauzl rejects absolute and `..` entry names, so nothing lands outside destDir.
@@ -29,9 +33,23 @@ async function writeEntry(zip: ZipFile, entry: Entry, destDir: string): Promise<
     return;
   }
   await mkdir(dirname(target), { recursive: true });
-  const unixMode = (entry.externalFileAttributes >>> 16) & 0o777;
-  await pipeline(
-    await zip.openReadStreamPromise(entry),
-    createWriteStream(target, { mode: unixMode || 0o644 }),
-  );
+  await refuseWritesThroughLinks(dirname(target), destDir);
+  const unixMode = entry.externalFileAttributes >>> 16;
+  const content = await zip.openReadStreamPromise(entry);
+  if ((unixMode & S_IFMT) === S_IFLNK) {
+    // A symlink's content is its target; it stays a link, as docker sees it in the project.
+    const chunks: Buffer[] = [];
+    for await (const chunk of content) chunks.push(chunk as Buffer);
+    await symlink(Buffer.concat(chunks).toString('utf8'), target);
+    return;
+  }
+  await pipeline(content, createWriteStream(target, { mode: unixMode & 0o777 || 0o644 }));
+}
+
+/** An archived symlink to a directory must not let a later entry land outside destDir. */
+async function refuseWritesThroughLinks(dir: string, destDir: string): Promise<void> {
+  const inside = relative(await realpath(destDir), await realpath(dir));
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    throw new KilnError(`the archive writes through a symlink to outside the build directory (${dir})`);
+  }
 }

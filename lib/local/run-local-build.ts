@@ -45,7 +45,7 @@ export async function runLocalBuild(options: LocalBuildOptions): Promise<LocalBu
   const archive = await packProject({ projectDir: options.projectDir, description: options.description });
   const sourceDir = await mkdtemp(join(tmpdir(), 'kiln-local-'));
   try {
-    await extractArchive(archive.path, sourceDir);
+    await extractArchive(archive.path, sourceDir).finally(() => rm(archive.path, { force: true }));
     log.info(`running buildspec.yml in ${sourceDir} against the local docker daemon`);
     await runPhases(buildspec, {
       cwd: sourceDir,

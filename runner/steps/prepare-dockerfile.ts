@@ -1,12 +1,12 @@
 // Step 2: the Dockerfile to build. Managed mode generates it into the reserved folder (and a
-// .dockerignore when the project has none); custom mode checks the user's file exists.
+// .dockerignore when the project has none); custom mode uses the user's file.
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { BuildMode } from '../config/build-mode';
 import type { KilnConfig } from '../config/schema';
 import { RESERVED_DIR } from '../description';
 import { KilnError } from '../errors';
 import type { RunnerLog } from '../log/logger';
-import type { BuildMode } from './build-mode';
 
 export const MANAGED_DOCKERFILE = `${RESERVED_DIR}/Dockerfile`;
 
@@ -23,11 +23,11 @@ export type DockerfileGenerator = (projectDir: string, config: KilnConfig) => Pr
 export async function prepareDockerfile(
   sourceDir: string,
   config: KilnConfig,
-  mode: Exclude<BuildMode, { kind: 'prebuilt' }>,
+  mode: Exclude<BuildMode, { mode: 'image' }>,
   generate: DockerfileGenerator,
   log: RunnerLog,
 ): Promise<string> {
-  if (mode.kind === 'custom') return customDockerfile(sourceDir, mode.dockerfile);
+  if (mode.mode === 'custom') return customDockerfile(sourceDir, mode.dockerfile);
   const generated = await generate(sourceDir, config);
   for (const warning of generated.warnings) log.info(`warning: ${warning}`);
   const path = join(sourceDir, MANAGED_DOCKERFILE);
@@ -49,12 +49,6 @@ async function customDockerfile(sourceDir: string, dockerfile: string): Promise<
     throw new KilnError(
       `the custom Dockerfile "${dockerfile}" is outside the project (dockerfile.custom)`,
       'Use a path relative to the project directory.',
-    );
-  }
-  if (!(await exists(path))) {
-    throw new KilnError(
-      `the custom Dockerfile "${dockerfile}" was not found in the project (dockerfile.custom)`,
-      'Add the file (and make sure it is not excluded from the archive), or remove dockerfile.custom so kiln generates one.',
     );
   }
   await excludeReservedDir(join(sourceDir, '.dockerignore'));

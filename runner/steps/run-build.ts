@@ -15,7 +15,7 @@ import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
 import { formatTags, sanitizeTag } from '../tags/format-tags';
 import { buildImage, detectBuilder } from './build-image';
-import { describeBuildMode, resolveBuildMode } from './build-mode';
+import { buildModeFor, describeBuildMode } from './build-mode';
 import type { ImageOutputs } from './outputs-env';
 import { renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
@@ -50,7 +50,11 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
       gitDirty: description.git?.dirty,
       buildNumber: environment.buildNumber,
     });
-    return { description, tags, mode: resolveBuildMode(description.config, environment.prebuiltImage) };
+    return {
+      description,
+      tags,
+      mode: buildModeFor(description.config, sourceDir, environment.prebuiltImage),
+    };
   });
   const { config } = description;
   const imageRefs = tags.map((tag) => `${repositoryUri}:${tag}`);
@@ -60,7 +64,7 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
   const login = new RegistryLogin(docker, deps.ecrTokens, log);
   const needsLogin = [
     push ? repositoryUri : undefined,
-    mode.kind === 'prebuilt' ? mode.image : undefined,
+    mode.mode === 'image' ? mode.image : undefined,
   ].filter((ref): ref is string => ref !== undefined && ecrRegion(registryHost(ref)) !== undefined);
   if (needsLogin.length > 0) {
     await runStep(log, 'log in to registry', async () => {
@@ -69,7 +73,7 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
   }
 
   let digest: string | undefined;
-  if (mode.kind === 'prebuilt') {
+  if (mode.mode === 'image') {
     await runStep(log, 'pull prebuilt image', async () => {
       await runDocker(docker, ['pull', mode.image]);
       for (const ref of imageRefs) await runDocker(docker, ['tag', mode.image, ref]);
