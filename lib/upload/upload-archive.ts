@@ -2,6 +2,7 @@
 // project is never uploaded twice (one HEAD request, 0 bytes). New archives go up as a multipart
 // upload (parts in parallel, each retried by the SDK's retry strategy); on failure or Ctrl-C the
 // multipart upload is aborted before this function returns, so no half-done upload is left behind.
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { KilnError } from '../../runner/errors';
@@ -41,6 +42,8 @@ export async function uploadArchive(options: UploadOptions): Promise<{ key: stri
       return { key, skipped: true };
     }
     await multipartUpload(options, key);
+    // A Ctrl-C during the last request: the (complete) object stays, but the user asked to stop.
+    signal?.throwIfAborted();
     return { key, skipped: false };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
@@ -72,11 +75,8 @@ async function alreadyUploaded(
 async function multipartUpload(options: UploadOptions, key: string): Promise<void> {
   const { Upload } = await import('@aws-sdk/lib-storage');
   const { s3, bucket, archive, signal, onProgress } = options;
-  // Ctrl-C destroys the body: the upload stops taking parts, lets the parts in flight settle, sends
-  // AbortMultipartUpload, and only then rejects. (Upload.abort() would reject before cleaning up.)
   const body = createReadStream(archive.path, { highWaterMark: 1024 * 1024 });
-  const onAbort = () => body.destroy(signal?.reason ?? new Error('upload aborted'));
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const guard = signal ? guardAgainstAbort(s3, bucket, key, signal) : undefined;
   try {
     const upload = new Upload({
       client: s3,
@@ -97,9 +97,34 @@ async function multipartUpload(options: UploadOptions, key: string): Promise<voi
     });
     await upload.done();
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    guard?.remove();
     body.destroy();
   }
+}
+
+/**
+ * Ctrl-C: once the signal fires, every further request of this upload except AbortMultipartUpload
+ * fails. The upload then stops, lets the parts in flight settle and aborts the multipart upload
+ * before done() rejects; Upload.abort() instead would reject at once and clean up later, if ever.
+ */
+function guardAgainstAbort(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+): { remove(): void } {
+  const name = `kilnUploadAbortGuard-${randomUUID()}`;
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Bucket?: string; Key?: string };
+      const ours = input.Bucket === bucket && input.Key === key;
+      if (signal.aborted && ours && context.commandName !== 'AbortMultipartUploadCommand')
+        throw signal.reason;
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return { remove: () => s3.middlewareStack.remove(name) };
 }
 
 function toUploadError(error: unknown, bucket: string, key: string): unknown {
