@@ -11,7 +11,7 @@ try {
   new KilnStack(app, STACK_NAME, {
     description:
       'kiln: remote Docker image builds on CodeBuild (source bucket, ECR repository, projects, logs)',
-    context: parseContext((key) => app.node.tryGetContext(key)),
+    context: parseContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext())),
   });
   // Every synth and deploy is checked: an unacknowledged AwsSolutions finding stops it.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

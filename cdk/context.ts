@@ -3,6 +3,7 @@
 // minutes into a deploy). Values arrive as strings from `-c key=value` and as JSON values from cdk.json.
 import { ComputeType } from 'aws-cdk-lib/aws-codebuild';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { closest } from 'fastest-levenshtein';
 import { DEFAULT_LOG_GROUP, DEFAULT_REPOSITORY } from '../lib/infra-names';
 import { ARCHITECTURES, type Architecture } from '../runner/config/schema';
 import { KilnError } from '../runner/errors';
@@ -121,11 +122,26 @@ function architectures(key: string, value: unknown): Architecture[] {
   return ARCHITECTURES.filter((arch) => parsed.includes(arch));
 }
 
+/** A misspelt option would otherwise be ignored without a word and deploy the default. */
+function rejectUnknownKeys(keys: Iterable<string>): void {
+  const known: string[] = Object.values(CONTEXT_KEYS);
+  for (const key of keys) {
+    if (key.startsWith('kiln:') && !known.includes(key)) {
+      throw new KilnError(
+        `Unknown CDK context option ${key}: did you mean ${closest(key, known)}?`,
+        `The kiln options are ${known.join(', ')}; see docs/infrastructure.md.`,
+      );
+    }
+  }
+}
+
 /**
  * Reads the `kiln:*` options through `get` (a node's tryGetContext), applying defaults.
- * Throws a KilnError naming the key and the accepted values for anything invalid.
+ * Throws a KilnError naming the key and the accepted values for anything invalid, and for a
+ * `kiln:` key among `presentKeys` (all the context keys set) that is not an option.
  */
-export function parseContext(get: (key: string) => unknown): KilnContext {
+export function parseContext(get: (key: string) => unknown, presentKeys: Iterable<string> = []): KilnContext {
+  rejectUnknownKeys(presentKeys);
   const read = <K extends keyof KilnContext>(
     field: K,
     parse: (key: string, value: unknown) => KilnContext[K],

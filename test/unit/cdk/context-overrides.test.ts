@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { type Synthesized, synthesize } from './synth';
 
 describe('kiln stack with every context option set', () => {
@@ -18,6 +18,14 @@ describe('kiln stack with every context option set', () => {
       'kiln:maxImages': '20',
       'kiln:untaggedImageDays': '2',
     });
+  });
+
+  it('synthesizes without CDK errors or warnings', () => {
+    const annotations = Annotations.fromStack(synth.stack);
+    expect([
+      ...annotations.findError('*', Match.anyValue()),
+      ...annotations.findWarning('*', Match.anyValue()),
+    ]).toEqual([]);
   });
 
   it('adds an ARM project next to the x86_64 one, both with the chosen compute and timeout', () => {

@@ -3,7 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_CONTEXT, parseContext } from '../../../cdk/context';
 import { KilnError } from '../../../runner/errors';
 
-const parse = (context: Record<string, unknown>) => parseContext((key) => context[key]);
+const parse = (context: Record<string, unknown>) => parseContext((key) => context[key], Object.keys(context));
 
 function errorFor(context: Record<string, unknown>): KilnError {
   try {
@@ -102,5 +102,19 @@ describe('kiln:* context', () => {
     expect(error.message).toContain(`Invalid CDK context ${key}=${JSON.stringify(value)}`);
     expect(error.message).toContain(accepted);
     expect(error.hint).toContain('docs/infrastructure.md');
+  });
+
+  it('rejects an unknown kiln: option, suggesting the closest one', () => {
+    const error = errorFor({ 'kiln:architecture': 'arm64' });
+    expect(error.message).toBe(
+      'Unknown CDK context option kiln:architecture: did you mean kiln:architectures?',
+    );
+    expect(error.hint).toContain('kiln:computeType');
+  });
+
+  it('leaves context keys of other tools alone', () => {
+    expect(parse({ 'aws:cdk:bundling-stacks': ['*'], '@aws-cdk/core:newStyleStackSynthesis': true })).toEqual(
+      DEFAULT_CONTEXT,
+    );
   });
 });

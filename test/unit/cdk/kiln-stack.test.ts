@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { REPOSITORY_PUSH_PULL_ACTIONS } from '../../../cdk/build-role';
 import { USER_POLICY_EXPORT } from '../../../cdk/kiln-stack';
@@ -38,6 +38,12 @@ describe('kiln stack with default context', () => {
       project: synth.logicalId('Project-x86_64'),
       policy: synth.logicalId('UserPolicy'),
     };
+  });
+
+  it('synthesizes without CDK errors or warnings (deprecated APIs, invalid settings)', () => {
+    const annotations = Annotations.fromStack(synth.stack);
+    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   describe('source bucket', () => {

@@ -15,7 +15,7 @@ export interface Synthesized {
 export function synthesize(context: Record<string, unknown> = {}): Synthesized {
   const app = new App({ context });
   const stack = new KilnStack(app, STACK_NAME, {
-    context: parseContext((key) => app.node.tryGetContext(key)),
+    context: parseContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext())),
   });
   return {
     stack,
