@@ -20,7 +20,7 @@ export interface ArchiveInfo {
   files: readonly unknown[];
 }
 
-/** pack and upload, injected so tests (and `--local`) can replace them. */
+/** pack and upload (which reports its own progress), injected so tests can replace them. */
 export interface BuildSteps<A extends ArchiveInfo> {
   pack(input: { projectDir: string; description: BuildDescription; signal: AbortSignal }): Promise<A>;
   upload(input: {
@@ -135,11 +135,6 @@ export async function runRemoteBuild<A extends ArchiveInfo>(
       logger.debug(
         { bucket: session.infra.bucket, key: uploaded.key, skipped: uploaded.skipped },
         'source uploaded',
-      );
-      reporter.note(
-        uploaded.skipped
-          ? 'source unchanged, upload skipped'
-          : `uploaded ${formatBytes(archive.size)} in ${formatDuration(uploadSeconds)}`,
       );
       cancelUpload.signal.throwIfAborted();
     } catch (error) {

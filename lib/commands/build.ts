@@ -1,6 +1,138 @@
-import type { Command } from 'commander';
+// `kiln build [dir]` and the commands that watch remote builds. Flags are parsed here; the work
+// (and the AWS SDK) loads only when a command runs.
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { KilnConfigInput } from '../../runner/config/schema';
+import { ARCHITECTURES } from '../../runner/config/schema';
+import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
+import { registerBuildsCommand } from './builds';
+import { registerLogsCommand } from './logs';
+import { registerStatusCommand } from './status';
+import { registerStopCommand } from './stop';
+
+export interface BuildFlags extends RemoteFlags {
+  arch?: (typeof ARCHITECTURES)[number];
+  compute?: string;
+  timeout?: number;
+  image?: string;
+  dockerfile?: string | true;
+  tag?: string;
+  env: string[];
+  async?: boolean;
+  json?: boolean;
+  local?: boolean;
+  registry?: string;
+  push: boolean;
+}
 
 /** Registers `build`, `logs`, `status`, `builds` and `stop`. */
 export function registerBuildCommands(program: Command): void {
-  program.command('build').description('(not implemented yet)');
+  const build = program
+    .command('build')
+    .description(
+      'Build the project’s image remotely on AWS CodeBuild (or locally with --local) and follow it',
+    )
+    .argument('[dir]', 'project directory', '.')
+    .addOption(new Option('--arch <arch>', 'CPU architecture of the image').choices(ARCHITECTURES))
+    .option('--compute <type>', 'CodeBuild compute type, e.g. BUILD_GENERAL1_LARGE')
+    .option('--timeout <minutes>', 'build timeout in minutes (5-2160)', parseTimeout)
+    .option('--image <image>', 'retag and push this prebuilt image instead of building')
+    .option('--dockerfile [path]', 'use the project’s own Dockerfile (default ./Dockerfile)')
+    .option('--tag <format>', 'image tag format, e.g. ":FRIENDLY_TAG-:GIT_SHA"')
+    .option(
+      '--env <KEY=VALUE>',
+      'build arg for the image build (repeatable; values are never packed or printed)',
+      collect,
+      [],
+    )
+    .option('--async', 'start the build, print its id and return without following it')
+    .option('--json', 'print one JSON document on stdout at the end (human output stays on stderr)')
+    .option('--local', 'build with the local docker daemon instead of CodeBuild')
+    .option('--registry <host[:port]/repo>', 'with --local: push the image to this registry')
+    .option('--no-push', 'with --local: build and tag only');
+  addRemoteOptions(build).action(async (dir: string, flags: BuildFlags) => {
+    const { runBuildCommand } = require('../aws/build-command') as typeof import('../aws/build-command');
+    process.exitCode = await runBuildCommand(dir, flags);
+  });
+  registerLogsCommand(program);
+  registerStatusCommand(program);
+  registerBuildsCommand(program);
+  registerStopCommand(program);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseTimeout(value: string): number {
+  const minutes = Number(value);
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 2160) {
+    throw new InvalidArgumentError('expected whole minutes between 5 and 2160.');
+  }
+  return minutes;
+}
+
+const BUILD_ARG = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+/** CodeBuild and kiln's own variables: a build arg with these prefixes would break the build. */
+const RESERVED_PREFIXES = ['CODEBUILD_', 'KILN_', 'AWS_'];
+
+/** `--env KEY=VALUE` flags → build args (the last value of a repeated name wins). */
+export function parseBuildArgs(values: string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const value of values) {
+    const match = BUILD_ARG.exec(value);
+    if (!match) {
+      const name = value.split('=', 1)[0];
+      throw new KilnError(
+        value.includes('=')
+          ? `--env ${JSON.stringify(name)}: not a valid variable name`
+          : `--env ${JSON.stringify(value)}: expected KEY=VALUE`,
+        'Names use letters, digits and _ and do not start with a digit, e.g. --env NPM_TOKEN=abc123.',
+        EXIT_CODES.usage,
+      );
+    }
+    const [, name, argValue] = match as unknown as [string, string, string];
+    const reserved = RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
+    if (reserved) {
+      throw new KilnError(
+        `--env ${name}: names starting with ${reserved} are reserved for CodeBuild, AWS and kiln`,
+        'Rename the build arg (and the matching ARG in your Dockerfile).',
+        EXIT_CODES.usage,
+      );
+    }
+    args[name] = argValue;
+  }
+  return args;
+}
+
+/** The flags that change the build description (they travel in the archive's build.json). */
+export function configOverrides(flags: BuildFlags): KilnConfigInput {
+  const remote = {
+    ...(flags.arch ? { arch: flags.arch } : {}),
+    ...(flags.compute ? { compute: flags.compute } : {}),
+    ...(flags.timeout ? { timeoutMinutes: flags.timeout } : {}),
+  };
+  const docker = { ...(flags.image ? { image: flags.image } : {}), ...(flags.tag ? { tag: flags.tag } : {}) };
+  return {
+    ...(Object.keys(remote).length ? { remote } : {}),
+    ...(Object.keys(docker).length ? { docker } : {}),
+    ...(flags.dockerfile !== undefined ? { dockerfile: { custom: flags.dockerfile } } : {}),
+  };
+}
+
+/** Flag combinations that cannot work, refused before anything runs. */
+export function checkFlagCombinations(flags: BuildFlags): void {
+  const localOnly = [flags.registry !== undefined && '--registry', !flags.push && '--no-push'].filter(
+    Boolean,
+  );
+  if (!flags.local && localOnly.length) {
+    throw new KilnError(`${localOnly.join(' and ')} only apply with --local`, undefined, EXIT_CODES.usage);
+  }
+  if (flags.local && flags.async) {
+    throw new KilnError(
+      '--async does not apply with --local (a local build runs in this process)',
+      undefined,
+      EXIT_CODES.usage,
+    );
+  }
 }

@@ -18,7 +18,11 @@ const WAITING_PHASES: Record<string, string> = {
 export class BuildReporter {
   private readonly spinner: StatusSpinner | undefined;
 
-  constructor(private readonly terminal: Terminal) {
+  /** `logLine`: where the build's own log lines go (default: with the rest, on the terminal stream). */
+  constructor(
+    private readonly terminal: Terminal,
+    private readonly logLine?: (text: string) => void,
+  ) {
     this.spinner = terminal.interactive ? new StatusSpinner(terminal.stream as WriteStream) : undefined;
   }
 
@@ -49,7 +53,8 @@ export class BuildReporter {
         }
         return;
       case 'log':
-        this.line(event.line.message);
+        this.spinner?.clear();
+        (this.logLine ?? this.terminal.line)(event.line.message);
         return;
       case 'status':
         return;

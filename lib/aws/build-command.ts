@@ -1,0 +1,135 @@
+// `kiln build` wiring: flags → build description → remote build (or `--local`), then the
+// outcome as an exit code and, with --json, one JSON document on stdout.
+import { rm } from 'node:fs/promises';
+import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { type BuildFlags, checkFlagCombinations, configOverrides, parseBuildArgs } from '../commands/build';
+import { processInterrupts } from '../follow/interrupts';
+import { BuildReporter } from '../output/build-reporter';
+import { createLogger } from '../output/logger';
+import { createTerminal } from '../output/terminal';
+import { describeProject } from '../pack/describe-project';
+import { packProject } from '../pack/pack-project';
+import { createUploadProgress } from '../upload/progress';
+import { uploadArchive } from '../upload/upload-archive';
+import { type BuildDocument, runRemoteBuild } from './remote-build';
+import { openSession } from './session';
+
+export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<number> {
+  const terminal = createTerminal();
+  const logger = createLogger({ verbose: Boolean(flags.verbose) });
+  try {
+    checkFlagCombinations(flags);
+    const buildArgs = parseBuildArgs(flags.env);
+    const description = await describeProject(dir, configOverrides(flags));
+    logger.debug(
+      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
+      'project',
+    );
+    const { document, exitCode } = flags.local
+      ? await runLocal(dir, flags, description, buildArgs)
+      : await runRemoteBuild({
+          projectDir: dir,
+          description,
+          buildArgs,
+          async: Boolean(flags.async),
+          ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
+          ...(description.config.remote.timeoutMinutes
+            ? { timeoutMinutes: description.config.remote.timeoutMinutes }
+            : {}),
+          openSession: () =>
+            openSession({
+              remote: description.config.remote,
+              checkBucket: true,
+              ...(flags.region ? { region: flags.region } : {}),
+              ...(flags.profile ? { profile: flags.profile } : {}),
+            }),
+          steps: {
+            pack: (input) => packProject(input),
+            upload: async ({ archive, ...input }) => {
+              const progress = createUploadProgress(terminal);
+              let skipped = false;
+              try {
+                const uploaded = await uploadArchive({
+                  ...input,
+                  archive,
+                  onProgress: (update) => progress.update(update),
+                  onNote: (text) => terminal.line(`${terminal.colors.dim('kiln')} ${text}`),
+                });
+                skipped = uploaded.skipped;
+                return uploaded;
+              } finally {
+                progress.finish(!skipped);
+                await rm(archive.path, { force: true });
+              }
+            },
+          },
+          reporter: new BuildReporter(terminal),
+          interrupts: processInterrupts,
+          logger,
+        });
+    if (flags.json) writeJson(document);
+    return exitCode;
+  } catch (error) {
+    if (flags.json) writeJson(errorDocument(error));
+    throw error;
+  }
+}
+
+async function runLocal(
+  dir: string,
+  flags: BuildFlags,
+  description: Awaited<ReturnType<typeof describeProject>>,
+  buildArgs: Record<string, string>,
+): Promise<{ document: BuildDocument; exitCode: number }> {
+  const { runLocalBuild } = require('../local/run-local-build') as typeof import('../local/run-local-build');
+  const started = Date.now();
+  const interrupted = new AbortController();
+  const unsubscribe = processInterrupts(() => interrupted.abort());
+  try {
+    const result = await runLocalBuild({
+      projectDir: dir,
+      description,
+      ...(flags.registry !== undefined ? { registry: flags.registry } : {}),
+      push: flags.push,
+      buildArgs,
+      json: Boolean(flags.json),
+      signal: interrupted.signal,
+    });
+    const document: BuildDocument = {
+      buildId: null,
+      status: 'SUCCEEDED',
+      imageUri: result.imageUri,
+      digest: result.digest ?? null,
+      tags: result.tags,
+      failedPhase: null,
+      timings: { pack: null, upload: null, queued: null, build: null, total: (Date.now() - started) / 1000 },
+      logsUrl: null,
+      consoleUrl: null,
+    };
+    const terminal = createTerminal();
+    terminal.line(
+      terminal.colors.green(`✔ SUCCEEDED ${[result.imageUri, result.digest].filter(Boolean).join(' ')}`),
+    );
+    return { document, exitCode: EXIT_CODES.success };
+  } catch (error) {
+    if (interrupted.signal.aborted)
+      throw new KilnError('interrupted: local build stopped', undefined, EXIT_CODES.interrupted);
+    throw error;
+  } finally {
+    unsubscribe();
+  }
+}
+
+function writeJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+/** With --json, a failure is still one parseable document (the human message goes to stderr too). */
+function errorDocument(error: unknown): unknown {
+  if (error instanceof KilnError) {
+    return { error: { message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } };
+  }
+  return {
+    error: { message: error instanceof Error ? error.message : String(error), hint: null, exitCode: 1 },
+  };
+}
