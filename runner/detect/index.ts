@@ -80,7 +80,7 @@ function detectAssets(snapshot: ProjectSnapshot, plan: AppPlan, log: DecisionLog
   const pkg = readPackageJson(snapshot);
   const script = pkg?.scripts?.build;
   if (!pkg || !script) return null;
-  const explicit = /(?:--outdir|--out-dir|--output-path)[= ](\S+)/.exec(script)?.[1];
+  const explicit = /(?:--outdir|--out-dir|--output-path)[= ](\S+)/i.exec(script)?.[1];
   const outputDir = explicit
     ? { dir: explicit.replace(/^\.\//, ''), source: 'package.json (scripts.build)' }
     : plan.framework === 'rails'

@@ -8,7 +8,7 @@ import type { Recipe } from './recipe';
 
 const VENV = '/opt/venv';
 const TOOLS = '/opt/tools';
-/** Lambda: dependencies and code are assembled here, then copied to LAMBDA_TASK_ROOT. */
+/** Lambda: dependencies are installed here in the build stage, then copied to LAMBDA_TASK_ROOT. */
 const LAMBDA_ASSET = '/asset';
 const EXPORTED = '/tmp/requirements.txt';
 /** LAMBDA_TASK_ROOT of the Lambda base images. */
@@ -56,13 +56,16 @@ export function pythonRecipe(plan: PythonPlan): Recipe {
   if (lambda) {
     return {
       base: officialImage('lambda-python', plan.version),
-      workdir: LAMBDA_ASSET,
+      workdir: LAMBDA_TASK_ROOT,
       basePackages: [],
       baseLines: [],
       buildPackages: [],
       install: { files: plan.installFiles, steps: steps.length > 0 ? [run(...steps)] : [] },
       compile,
-      deployCopies: [copy([LAMBDA_ASSET], LAMBDA_TASK_ROOT, { from: 'build' })],
+      deployCopies: [
+        copy([LAMBDA_ASSET], LAMBDA_TASK_ROOT, { from: 'build' }),
+        copy([LAMBDA_TASK_ROOT], LAMBDA_TASK_ROOT, { from: 'build' }),
+      ],
       deployUser: false,
     };
   }
