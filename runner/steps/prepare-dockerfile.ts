@@ -8,7 +8,11 @@ import { RESERVED_DIR } from '../description';
 import { KilnError } from '../errors';
 import type { RunnerLog } from '../log/logger';
 
-export const MANAGED_DOCKERFILE = `${RESERVED_DIR}/Dockerfile`;
+/**
+ * At the context root and listed in .dockerignore: the classic builder then reads it but drops it
+ * from the context (a Dockerfile inside an excluded folder would leave that folder in the image).
+ */
+export const MANAGED_DOCKERFILE = 'Dockerfile.kiln';
 
 export interface GeneratedFiles {
   dockerfile: string;
@@ -38,7 +42,7 @@ export async function prepareDockerfile(
     await writeFile(ignorePath, generated.dockerignore);
     log.info('generated .dockerignore (the project has none)');
   }
-  await excludeReservedDir(ignorePath);
+  await excludeFromContext(ignorePath, [RESERVED_DIR, MANAGED_DOCKERFILE]);
   return path;
 }
 
@@ -51,15 +55,18 @@ async function customDockerfile(sourceDir: string, dockerfile: string): Promise<
       'Use a path relative to the project directory.',
     );
   }
-  await excludeReservedDir(join(sourceDir, '.dockerignore'));
+  await excludeFromContext(join(sourceDir, '.dockerignore'), [RESERVED_DIR]);
   return path;
 }
 
-/** kiln's own folder (runner, description) has no business in the build context or the image. */
-async function excludeReservedDir(ignorePath: string): Promise<void> {
+/** kiln's own files (runner, description, managed Dockerfile) have no business in the image. */
+async function excludeFromContext(ignorePath: string, paths: string[]): Promise<void> {
   const current = (await exists(ignorePath)) ? await readFile(ignorePath, 'utf8') : '';
-  if (current.split(/\r?\n/).some((line) => line.trim().replace(/^\//, '') === RESERVED_DIR)) return;
-  await appendFile(ignorePath, `${current === '' || current.endsWith('\n') ? '' : '\n'}${RESERVED_DIR}\n`);
+  const listed = new Set(current.split(/\r?\n/).map((line) => line.trim().replace(/^\//, '')));
+  const missing = paths.filter((path) => !listed.has(path));
+  if (missing.length === 0) return;
+  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+  await appendFile(ignorePath, `${separator}${missing.map((path) => `${path}\n`).join('')}`);
 }
 
 async function exists(path: string): Promise<boolean> {

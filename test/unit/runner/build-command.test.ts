@@ -2,7 +2,7 @@ import { type BuildRequest, buildxBuildArgs, classicBuildArgs } from '../../../r
 
 const request: BuildRequest = {
   contextDir: '/src',
-  dockerfile: '/src/.kiln-build/Dockerfile',
+  dockerfile: '/src/Dockerfile.kiln',
   imageRefs: ['reg.example/kiln:shop-1', 'reg.example/kiln:latest'],
   buildArgNames: ['NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY'],
   cacheRef: 'reg.example/kiln:cache-shop',
@@ -44,7 +44,7 @@ describe('classic build command', () => {
     expect(classicBuildArgs({ ...request, network: 'host' })).toEqual([
       'build',
       '--file',
-      '/src/.kiln-build/Dockerfile',
+      '/src/Dockerfile.kiln',
       '--tag',
       'reg.example/kiln:shop-1',
       '--tag',

@@ -73,9 +73,11 @@ describe('runner, managed mode with the classic builder', () => {
     const { docker, lines, run } = setup();
     const outputs = await run();
 
-    expect(await readFile(join(sourceDir, '.kiln-build/Dockerfile'), 'utf8')).toBe('FROM scratch\n');
-    expect(await readFile(join(sourceDir, '.dockerignore'), 'utf8')).toBe('node_modules\n.kiln-build\n');
-    const dockerfile = join(sourceDir, '.kiln-build/Dockerfile');
+    expect(await readFile(join(sourceDir, 'Dockerfile.kiln'), 'utf8')).toBe('FROM scratch\n');
+    expect(await readFile(join(sourceDir, '.dockerignore'), 'utf8')).toBe(
+      'node_modules\n.kiln-build\nDockerfile.kiln\n',
+    );
+    const dockerfile = join(sourceDir, 'Dockerfile.kiln');
     expect(docker.commands()).toEqual([
       'buildx version',
       `pull ${REPO}:cache-shop`,
@@ -102,7 +104,9 @@ describe('runner, managed mode with the classic builder', () => {
     await describeBuild();
     await writeFile(join(sourceDir, '.dockerignore'), 'dist');
     await setup().run();
-    expect(await readFile(join(sourceDir, '.dockerignore'), 'utf8')).toBe('dist\n.kiln-build\n');
+    expect(await readFile(join(sourceDir, '.dockerignore'), 'utf8')).toBe(
+      'dist\n.kiln-build\nDockerfile.kiln\n',
+    );
   });
 
   it('builds and tags only, with no cache and no push, when push is off', async () => {
