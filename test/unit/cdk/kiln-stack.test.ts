@@ -9,6 +9,13 @@ import { type Synthesized, synthesize } from './synth';
 const account = { Ref: 'AWS::AccountId' };
 const region = { Ref: 'AWS::Region' };
 const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const allow = (Sid: string, Action: string | string[], Resource: unknown) => ({
+  Sid,
+  Effect: 'Allow',
+  Action,
+  Resource,
+});
+const sourceArchives = (bucket: string) => ({ 'Fn::Join': ['', [getAtt(bucket), '/sources/*']] });
 
 interface Statement {
   Sid?: string;
@@ -226,21 +233,17 @@ describe('kiln stack with default context', () => {
     });
 
     it('has exactly the least-privilege statements, scoped to this stack', () => {
-      const allow = (Sid: string, Action: string | string[], Resource: unknown) => ({
-        Sid,
-        Effect: 'Allow',
-        Action,
-        Resource,
-      });
       synth.template.hasResourceProperties('AWS::IAM::Role', {
         Policies: [
           {
             PolicyName: 'build',
             PolicyDocument: {
               Statement: [
-                allow('ReadSourceArchives', ['s3:GetObject', 's3:GetObjectVersion'], {
-                  'Fn::Join': ['', [getAtt(ids.bucket), '/sources/*']],
-                }),
+                allow(
+                  'ReadSourceArchives',
+                  ['s3:GetObject', 's3:GetObjectVersion'],
+                  sourceArchives(ids.bucket),
+                ),
                 allow('LocateSourceBucket', ['s3:GetBucketAcl', 's3:GetBucketLocation'], getAtt(ids.bucket)),
                 allow('PushPullRepository', REPOSITORY_PUSH_PULL_ACTIONS, getAtt(ids.repository)),
                 allow('LoginToEcr', 'ecr:GetAuthorizationToken', '*'),
@@ -266,40 +269,23 @@ describe('kiln stack with default context', () => {
       synth.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: [
-            {
-              Sid: 'UploadSourceArchives',
-              Effect: 'Allow',
-              Action: [
-                's3:PutObject',
-                's3:GetObject',
-                's3:AbortMultipartUpload',
-                's3:ListMultipartUploadParts',
-              ],
-              Resource: { 'Fn::Join': ['', [getAtt(ids.bucket), '/sources/*']] },
-            },
-            {
-              Sid: 'FindSourceBucket',
-              Effect: 'Allow',
-              Action: 's3:ListBucket',
-              Resource: getAtt(ids.bucket),
-            },
-            {
-              Sid: 'RunBuilds',
-              Effect: 'Allow',
-              Action: [
+            allow(
+              'UploadSourceArchives',
+              ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+              sourceArchives(ids.bucket),
+            ),
+            allow('FindSourceBucket', 's3:ListBucket', getAtt(ids.bucket)),
+            allow(
+              'RunBuilds',
+              [
                 'codebuild:StartBuild',
                 'codebuild:BatchGetBuilds',
                 'codebuild:StopBuild',
                 'codebuild:ListBuildsForProject',
               ],
-              Resource: getAtt(ids.project),
-            },
-            {
-              Sid: 'ReadBuildLogs',
-              Effect: 'Allow',
-              Action: ['logs:GetLogEvents', 'logs:FilterLogEvents'],
-              Resource: getAtt(ids.logGroup),
-            },
+              getAtt(ids.project),
+            ),
+            allow('ReadBuildLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents'], getAtt(ids.logGroup)),
           ],
         },
       });
