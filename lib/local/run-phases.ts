@@ -8,8 +8,10 @@ import type { LocalBuildspec } from './buildspec';
 export interface RunPhasesOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Where the commands' stdout goes: 1 (stdout) or 2 (stderr, when stdout is reserved for --json). */
-  stdoutFd: 1 | 2;
+  /** Where the commands' stdout goes: 1, or 2 when stdout is reserved for --json (or any open fd). */
+  stdoutFd: number;
+  /** Where their stderr goes; default 2. */
+  stderrFd?: number;
   signal?: AbortSignal;
 }
 
@@ -34,7 +36,7 @@ function runBash(script: string, options: RunPhasesOptions): Promise<number> {
     const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', options.stdoutFd, 2],
+      stdio: ['ignore', options.stdoutFd, options.stderrFd ?? 2],
       detached: true,
     });
     const stop = () => {
