@@ -3,7 +3,7 @@
 // with jiti, loaded only when such a file exists so `kiln dockerfile` stays fast.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type KilnConfig, kilnConfigSchema } from '../../runner/config/schema';
 import { KilnError } from '../../runner/errors';
 import { describeIssues } from './issues';
@@ -65,6 +65,6 @@ export async function loadConfig(projectDir: string): Promise<{ config: KilnConf
   }
   const file = present[0];
   if (file === undefined) return { config: kilnConfigSchema.parse({}), source: null };
-  const path = join(projectDir, file);
+  const path = resolve(projectDir, file);
   return { config: validateConfig(await readRaw(path, file), file), source: path };
 }
