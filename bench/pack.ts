@@ -3,29 +3,56 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPromise } from 'yauzl';
 import { RESERVED_DIR } from '../runner/description';
 import { ensureBenchRepository } from './generate-repo';
 import { nowMs, type RowResult, summarize } from './result';
 
 const RUNS = 5;
 
-/** File entries of a zip (directories dropped, kiln's reserved folder kept apart). */
-function zipEntries(path: string): { user: string[]; reserved: string[] } {
-  const names = execFileSync('zipinfo', ['-1', path], { encoding: 'utf8', maxBuffer: 1 << 28 })
-    .split('\n')
-    .filter((name) => name !== '' && !name.endsWith('/'));
-  const isReserved = (name: string) => name.startsWith(`${RESERVED_DIR}/`);
-  return { user: names.filter((name) => !isReserved(name)), reserved: names.filter(isReserved) };
+interface ZipListing {
+  user: string[];
+  reserved: string[];
+  /** File entries stored rather than deflated. */
+  stored: number;
 }
 
-function timed(label: string, command: string, args: string[], cwd: string): number {
-  const started = nowMs();
-  const run = spawnSync(command, args, { cwd, encoding: 'utf8' });
-  const elapsed = nowMs() - started;
-  if (run.status !== 0) {
-    throw new Error(`\`${label}\` exits ${run.status}: ${run.stderr.trim().split('\n')[0]}`);
+/** File entries of a zip (directory entries dropped, kiln's reserved folder kept apart). */
+async function listZip(path: string): Promise<ZipListing> {
+  const zip = await openPromise(path, { lazyEntries: true });
+  const listing: ZipListing = { user: [], reserved: [], stored: 0 };
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName.endsWith('/')) continue;
+      const reserved = entry.fileName.startsWith(`${RESERVED_DIR}/`);
+      (reserved ? listing.reserved : listing.user).push(entry.fileName);
+      if (entry.compressionMethod === 0) listing.stored++;
+    }
+  } finally {
+    zip.close();
   }
-  return elapsed;
+  return listing;
+}
+
+interface Timing {
+  wallMs: number;
+  /** User + system CPU time of the process and its children. */
+  cpuMs: number;
+}
+
+/** Runs a command under bash, whose `times` builtin reports the CPU time its children used. */
+function timed(label: string, command: string, args: string[], cwd: string): Timing {
+  const script = '"$0" "$@" >/dev/null; status=$?; times >&2; exit $status';
+  const started = nowMs();
+  const run = spawnSync('bash', ['-c', script, command, ...args], { cwd, encoding: 'utf8' });
+  const wallMs = nowMs() - started;
+  const lines = run.stderr.trim().split('\n');
+  if (run.status !== 0) throw new Error(`\`${label}\` exits ${run.status}: ${lines[0]}`);
+  // The last line of `times`: children's user and system time, e.g. "0m2.874s 0m0.659s".
+  const seconds = [...lines.at(-1)!.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    ([, m, s]) => Number(m) * 60 + Number(s),
+  );
+  return { wallMs, cpuMs: seconds.reduce((a, b) => a + b, 0) * 1000 };
 }
 
 /** Files and bytes under the repository before any ignore rule (without .git). */
@@ -78,47 +105,49 @@ export async function benchPack(root: string, workDir: string): Promise<RowResul
   }
   git();
 
-  const kilnEntries = zipEntries(kilnZip);
-  const gitEntries = zipEntries(gitZip);
-  const tracked = execFileSync('git', ['ls-files'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 })
-    .split('\n')
-    .filter(Boolean).length;
-  const difference = fileSetDifference(kilnEntries.user, gitEntries.user);
+  const [kilnZipListing, gitZipListing] = await Promise.all([listZip(kilnZip), listZip(gitZip)]);
+  const difference = fileSetDifference(kilnZipListing.user, gitZipListing.user);
   if (difference) return rows.map((row) => ({ ...row, notMeasured: difference }));
 
-  const kilnTimes: number[] = [];
-  const gitTimes: number[] = [];
+  const kilnRuns: Timing[] = [];
+  const gitRuns: Timing[] = [];
   for (let i = 0; i < RUNS; i++) {
     // Alternate who goes first, so drift in machine load hits both sides alike.
     if (i % 2 === 0) {
-      kilnTimes.push(kiln());
-      gitTimes.push(git());
+      kilnRuns.push(kiln());
+      gitRuns.push(git());
     } else {
-      gitTimes.push(git());
-      kilnTimes.push(kiln());
+      gitRuns.push(git());
+      kilnRuns.push(kiln());
     }
   }
   const kilnBytes = statSync(kilnZip).size;
   const gitBytes = statSync(gitZip).size;
-  const kilnTime = summarize(kilnTimes);
-  const gitTime = summarize(gitTimes);
-  const fileSet = `file set: ${kilnEntries.user.length} files in kiln's archive = ${gitEntries.user.length} in git's = ${tracked} tracked (plus ${kilnEntries.reserved.length} in kiln's ${RESERVED_DIR}/)`;
   const before = sizeBeforeIgnores(repo);
-  const repository = `repository: ${before.files} files, ${(before.bytes / 1e6).toFixed(0)} MB before ignores (without .git)`;
+  const tracked = execFileSync('git', ['ls-files'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 })
+    .split('\n')
+    .filter(Boolean).length;
+  const ms = (runs: Timing[], key: keyof Timing) => {
+    const { median, min, max } = summarize(runs.map((run) => run[key]));
+    return `${median.toFixed(0)} ms (${min.toFixed(0)}–${max.toFixed(0)})`;
+  };
   return [
     {
       ...rows[0]!,
-      figure: summarize(kilnTimes.map((time, i) => time / gitTimes[i]!)),
+      figure: summarize(kilnRuns.map((run, i) => run.wallMs / gitRuns[i]!.wallMs)),
       notes: [
-        repository,
-        fileSet,
-        `kiln pack: median ${kilnTime.median.toFixed(0)} ms (${kilnTime.min.toFixed(0)}–${kilnTime.max.toFixed(0)}); git archive: median ${gitTime.median.toFixed(0)} ms (${gitTime.min.toFixed(0)}–${gitTime.max.toFixed(0)}); ratio per interleaved pair`,
+        `repository: ${before.files} files, ${(before.bytes / 1e6).toFixed(0)} MB before ignores (without .git)`,
+        `file set: ${kilnZipListing.user.length} files in kiln's archive = ${gitZipListing.user.length} in git's = ${tracked} tracked (kiln adds ${kilnZipListing.reserved.length} in ${RESERVED_DIR}/)`,
+        `wall: kiln pack ${ms(kilnRuns, 'wallMs')}, git archive ${ms(gitRuns, 'wallMs')}; ratio per interleaved pair`,
+        `CPU (user+sys): kiln pack ${ms(kilnRuns, 'cpuMs')}, git archive ${ms(gitRuns, 'cpuMs')}`,
       ],
     },
     {
       ...rows[1]!,
       figure: summarize([kilnBytes / gitBytes]),
-      notes: [`kiln: ${kilnBytes} bytes; git archive: ${gitBytes} bytes (deterministic, one figure)`],
+      notes: [
+        `kiln: ${kilnBytes} bytes, ${kilnZipListing.stored} entries stored; git archive: ${gitBytes} bytes, ${gitZipListing.stored} stored`,
+      ],
     },
   ];
 }

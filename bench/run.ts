@@ -2,11 +2,13 @@
 // issue's targets, and writes bench/results/latest.json. Rows that cannot run say why instead of failing.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readE2eResults } from './e2e-results';
+import { ensureBenchRepository } from './generate-repo';
 import { benchPack } from './pack';
 import { isMet, type RowResult } from './result';
+import { benchReupload } from './reupload';
 import { benchStartup } from './startup';
 
 const ROOT = join(__dirname, '..');
@@ -15,16 +17,19 @@ const WORK_DIR = join(__dirname, 'work');
 
 const ROWS: Array<{ row: string; run: () => Promise<RowResult[]> | RowResult[] }> = [
   { row: 'pack', run: () => benchPack(ROOT, WORK_DIR) },
+  { row: 're-upload', run: () => benchReupload(ensureBenchRepository(WORK_DIR)) },
   { row: 'startup', run: () => benchStartup(ROOT) },
   { row: 'rebuild / image size', run: () => readE2eResults(RESULTS_DIR) },
 ];
 
-function machine() {
+function machine(loadBefore: number[]) {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    /** 1-minute load average before and after the run: other work on the machine skews timings. */
+    loadAverage: { before: loadBefore[0]!, after: loadavg()[0]! },
     node: process.version,
     git: git('--version'),
     commit: git('rev-parse', '--short', 'HEAD'),
@@ -71,6 +76,7 @@ function printTable(results: RowResult[]): void {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg();
   const results: RowResult[] = [];
   for (const { row, run } of ROWS) {
     process.stderr.write(`bench: ${row}...\n`);
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
       });
     }
   }
-  const info = machine();
+  const info = machine(loadBefore);
   console.log(
     `\nmachine: ${info.cpus} × ${info.cpuModel}, ${info.memoryGiB} GiB, node ${info.node}, ${info.git}`,
   );
