@@ -74,18 +74,20 @@ describe('kiln stack with default context', () => {
       });
     });
 
-    it('denies every request that is not TLS', () => {
+    it('denies every request that is not TLS, and grants nothing through the bucket policy', () => {
       synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: ids.bucket },
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
+          Statement: [
+            {
               Effect: 'Deny',
               Action: 's3:*',
               Principal: { AWS: '*' },
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
+              Resource: [getAtt(ids.bucket), { 'Fn::Join': ['', [getAtt(ids.bucket), '/*']] }],
+            },
+          ],
+          Version: '2012-10-17',
         },
       });
     });
