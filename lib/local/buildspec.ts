@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { KilnError } from '../../runner/errors';
+import { describeIssues } from '../config/issues';
 
 /** CodeBuild's phase order. */
 export const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
@@ -11,7 +12,7 @@ export const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
 const phaseSchema = z.looseObject({ commands: z.array(z.string()).default([]) });
 
 const buildspecSchema = z.looseObject({
-  version: z.union([z.literal(0.2), z.literal('0.2')]),
+  version: z.union([z.literal(0.2), z.literal('0.2')], { error: 'must be 0.2' }),
   env: z
     .looseObject({
       variables: z
@@ -39,9 +40,7 @@ export function parseBuildspec(text: string, source = 'buildspec.yml'): LocalBui
   }
   const parsed = buildspecSchema.safeParse(document);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
+    const problems = describeIssues(buildspecSchema, parsed.error.issues);
     throw new KilnError(`${source} is not a buildspec kiln can run: ${problems.join('; ')}`);
   }
   const { env, phases } = parsed.data;

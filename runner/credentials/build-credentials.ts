@@ -3,14 +3,6 @@
 // environment variables of the docker process; argv carries only the names.
 import { KilnError } from '../errors';
 
-export const AWS_CREDENTIAL_ARG_NAMES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-] as const;
-
 export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;

@@ -2,14 +2,11 @@
 // push → outputs. Every dependency with I/O beyond the source folder is injected.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AWS_CREDENTIAL_ARG_NAMES,
-  type CredentialSource,
-  resolveCredentialBuildArgs,
-} from '../credentials/build-credentials';
+import { type CredentialSource, resolveCredentialBuildArgs } from '../credentials/build-credentials';
 import { OUTPUTS_FILE, RESERVED_DIR } from '../description';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, runDocker } from '../docker/docker-client';
+import { AWS_CREDENTIAL_ARGS } from '../dockerfile/assemble';
 import { ecrRegion, registryHost } from '../ecr/registry-host';
 import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
@@ -104,7 +101,7 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
       imageRefs,
       buildArgNames: [
         ...environment.buildArgNames,
-        ...AWS_CREDENTIAL_ARG_NAMES.filter((name) => secretEnv[name] !== undefined),
+        ...AWS_CREDENTIAL_ARGS.filter((name) => secretEnv[name] !== undefined),
       ],
       cacheRef: push ? `${repositoryUri}:cache-${sanitizeTag(description.name)}` : undefined,
       push,
