@@ -34,6 +34,9 @@ export function s3ForcePathStyle(env: NodeJS.ProcessEnv): boolean {
 
 export async function createAwsClients(options: AwsClientOptions = {}): Promise<AwsClients> {
   const env = options.env ?? process.env;
+  // kiln pins its SDK versions, so the SDK's notice about future releases needing Node 22 is noise
+  // in every command's output on Node 20 (which kiln supports).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // One memoized provider for all clients: an SSO or assume-role exchange happens once per command.
   const credentials = fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
   const common = { credentials, ...(options.profile ? { profile: options.profile } : {}) };

@@ -1,0 +1,112 @@
+// CodeBuild, CloudWatch Logs and STS on one loopback HTTP server, speaking the real wire protocols
+// (AWS JSON 1.1 by X-Amz-Target; STS's query protocol with XML answers), so the CLI runs unmodified
+// with AWS_ENDPOINT_URL_CODEBUILD / _CLOUDWATCH_LOGS / _STS pointing here.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GetLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
+import { FakeCodeBuild } from './codebuild-model';
+import { FakeAwsError } from './fake-aws-error';
+import { FakeLogStore } from './log-store';
+
+export const FAKE_ACCOUNT = '123456789012';
+
+export interface AwsFake {
+  url: string;
+  codebuild: FakeCodeBuild;
+  logs: FakeLogStore;
+  /** When set, STS GetCallerIdentity fails with this error code (ExpiredToken, AccessDenied…). */
+  stsError: string | undefined;
+  /** Environment for a CLI process that should talk to this fake (plus S3, given separately). */
+  env(s3Endpoint?: string): NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+export async function startAwsFake(): Promise<AwsFake> {
+  const logs = new FakeLogStore();
+  const codebuild = new FakeCodeBuild(logs);
+  const fake: Partial<AwsFake> = { logs, codebuild, stsError: undefined };
+  const server = createServer((request, response) => {
+    void readBody(request).then((body) => respond(fake as AwsFake, request, body, response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(fake, {
+    url,
+    env: (s3Endpoint?: string) => ({
+      AWS_ENDPOINT_URL_CODEBUILD: url,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: url,
+      AWS_ENDPOINT_URL_STS: url,
+      ...(s3Endpoint ? { AWS_ENDPOINT_URL_S3: s3Endpoint } : {}),
+      AWS_REGION: 'us-east-1',
+      // s3rver checks signatures made with these; the other fakes accept anything.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      // Never let the credential chain probe the instance metadata address.
+      AWS_EC2_METADATA_DISABLED: 'true',
+    }),
+    close: async () => {
+      codebuild.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  }) as AwsFake;
+}
+
+function respond(fake: AwsFake, request: IncomingMessage, body: string, response: ServerResponse): void {
+  const target = request.headers['x-amz-target'];
+  if (typeof target !== 'string') return respondSts(fake, body, response);
+  const [service, operation = ''] = target.split('.');
+  try {
+    const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    let output: unknown;
+    if (service === 'CodeBuild_20161006') output = fake.codebuild.handle(operation, input);
+    else if (service === 'Logs_20140328' && operation === 'GetLogEvents')
+      output = fake.logs.getLogEvents(input as unknown as GetLogEventsCommandInput);
+    else throw new FakeAwsError('UnknownOperationException', `fake does not implement ${target}`);
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+    response.end(JSON.stringify(output, epochSeconds));
+  } catch (error) {
+    const failure =
+      error instanceof FakeAwsError ? error : new FakeAwsError('InternalFailure', String(error), 500);
+    response.writeHead(failure.statusCode, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-errortype': failure.code,
+    });
+    response.end(JSON.stringify({ __type: failure.code, message: failure.message }));
+  }
+}
+
+function respondSts(fake: AwsFake, body: string, response: ServerResponse): void {
+  const action = new URLSearchParams(body).get('Action');
+  response.setHeader('content-type', 'text/xml');
+  if (fake.stsError || action !== 'GetCallerIdentity') {
+    const code = fake.stsError ?? 'InvalidAction';
+    response.writeHead(code === 'AccessDenied' ? 403 : 400);
+    response.end(
+      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>` +
+        `<Code>${code}</Code><Message>${code} (fake STS)</Message></Error><RequestId>fake</RequestId></ErrorResponse>`,
+    );
+    return;
+  }
+  response.writeHead(200);
+  response.end(
+    `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
+      `<Arn>arn:aws:iam::${FAKE_ACCOUNT}:user/dev</Arn><UserId>AIDAFAKE</UserId><Account>${FAKE_ACCOUNT}</Account>` +
+      `</GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+  );
+}
+
+/** AWS JSON 1.1 sends timestamps as epoch seconds. */
+function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Date ? raw.getTime() / 1000 : value;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,197 @@
+// In-memory CodeBuild that runs builds through CodeBuild's phases on timers: phases appended as they
+// start, statuses filled in as they end, the log stream created only after PROVISIONING, StopBuild
+// honoured, exported variables on success. The loopback server exposes it over HTTP.
+import { randomUUID } from 'node:crypto';
+import type { Build, BuildPhase, EnvironmentVariable, StatusType } from '@aws-sdk/client-codebuild';
+import { FakeAwsError } from './fake-aws-error';
+import type { FakeLogStore } from './log-store';
+
+export const PHASES = [
+  'SUBMITTED',
+  'QUEUED',
+  'PROVISIONING',
+  'DOWNLOAD_SOURCE',
+  'INSTALL',
+  'PRE_BUILD',
+  'BUILD',
+  'POST_BUILD',
+  'UPLOAD_ARTIFACTS',
+  'FINALIZING',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface BuildScript {
+  /** How long each phase lasts. */
+  phaseMs?: number;
+  /** Lines the BUILD phase writes to the log. */
+  lines?: string[];
+  /** Fail this phase with `status` and `message` (then FINALIZING, like CodeBuild). */
+  failure?: { phase: Phase; status: 'FAILED' | 'FAULT' | 'TIMED_OUT'; message: string };
+  /** Keep the BUILD phase running this long unless stopped: time for a test to press Ctrl-C. */
+  holdBuildMs?: number;
+  /** Exported variables of a successful build. */
+  exported?: Record<string, string>;
+}
+
+interface Call {
+  operation: string;
+  input: Record<string, unknown>;
+}
+
+export class FakeCodeBuild {
+  readonly calls: Call[] = [];
+  readonly projects = new Set(['kiln', 'kiln-arm64']);
+  readonly builds = new Map<string, Build>();
+  /** Operations answered with AccessDeniedException. */
+  readonly denied = new Set<string>();
+  script: BuildScript = {};
+  /** Called once each build has finished (tests wait on it). */
+  onFinished: (build: Build) => void = () => {};
+  private readonly stopRequests = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly logs: FakeLogStore,
+    readonly logGroup = '/kiln/builds',
+  ) {}
+
+  handle(operation: string, input: Record<string, unknown>): unknown {
+    this.calls.push({ operation, input });
+    if (this.denied.has(operation)) {
+      throw new FakeAwsError(
+        'AccessDeniedException',
+        `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: codebuild:${operation}`,
+      );
+    }
+    switch (operation) {
+      case 'StartBuild':
+        return { build: this.startBuild(input) };
+      case 'BatchGetBuilds': {
+        const ids = (input.ids as string[]) ?? [];
+        return {
+          builds: ids.flatMap((id) => (this.builds.has(id) ? [this.builds.get(id)!] : [])),
+          buildsNotFound: ids.filter((id) => !this.builds.has(id)),
+        };
+      }
+      case 'StopBuild': {
+        const build = this.builds.get(input.id as string);
+        if (!build) throw new FakeAwsError('ResourceNotFoundException', `Build ${input.id} not found`);
+        this.stopRequests.add(build.id!);
+        return { build };
+      }
+      case 'ListBuildsForProject': {
+        const project = input.projectName as string;
+        if (!this.projects.has(project)) {
+          throw new FakeAwsError('ResourceNotFoundException', `Project cannot be found: ${project}`);
+        }
+        const ids = [...this.builds.values()]
+          .filter((build) => build.projectName === project)
+          .sort((a, b) => b.startTime!.getTime() - a.startTime!.getTime())
+          .map((build) => build.id!);
+        return { ids };
+      }
+      default:
+        throw new FakeAwsError('UnknownOperationException', `fake CodeBuild does not implement ${operation}`);
+    }
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+
+  private startBuild(input: Record<string, unknown>): Build {
+    const project = input.projectName as string;
+    if (!this.projects.has(project)) {
+      throw new FakeAwsError(
+        'ResourceNotFoundException',
+        `Project cannot be found: arn:aws:codebuild:::project/${project}`,
+      );
+    }
+    const uuid = randomUUID();
+    const build: Build = {
+      id: `${project}:${uuid}`,
+      projectName: project,
+      buildNumber: this.builds.size + 1,
+      buildStatus: 'IN_PROGRESS',
+      buildComplete: false,
+      startTime: new Date(),
+      currentPhase: 'SUBMITTED',
+      phases: [],
+      source: { type: 'S3', location: input.sourceLocationOverride as string },
+      environment: {
+        type: 'LINUX_CONTAINER',
+        image: 'aws/codebuild/standard:7.0',
+        computeType: (input.computeTypeOverride as 'BUILD_GENERAL1_SMALL') ?? 'BUILD_GENERAL1_SMALL',
+        environmentVariables: (input.environmentVariablesOverride as EnvironmentVariable[]) ?? [],
+      },
+      logs: { groupName: this.logGroup, streamName: uuid, deepLink: `https://console.example/logs/${uuid}` },
+    };
+    this.builds.set(build.id!, build);
+    void this.run(build, { ...this.script });
+    return build;
+  }
+
+  private async run(build: Build, script: BuildScript): Promise<void> {
+    const phaseMs = script.phaseMs ?? 30;
+    let outcome: StatusType = 'SUCCEEDED';
+    for (const phase of PHASES) {
+      if (outcome !== 'SUCCEEDED' && phase !== 'FINALIZING') continue;
+      const record: BuildPhase = { phaseType: phase, startTime: new Date() };
+      build.phases!.push(record);
+      build.currentPhase = phase;
+      if (PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING')) {
+        this.log(build, `[Container] ${new Date().toISOString()} Entering phase ${phase}`);
+      }
+      if (phase === 'BUILD') {
+        for (const line of script.lines ?? []) this.log(build, line);
+        if (script.holdBuildMs) await this.waitForStop(build, script.holdBuildMs);
+      }
+      await this.delay(phaseMs);
+      let status: StatusType = 'SUCCEEDED';
+      if (this.stopRequests.has(build.id!) && outcome === 'SUCCEEDED') status = 'STOPPED';
+      else if (script.failure?.phase === phase) status = script.failure.status;
+      record.endTime = new Date();
+      record.durationInSeconds = Math.round((record.endTime.getTime() - record.startTime!.getTime()) / 1000);
+      record.phaseStatus = status;
+      if (status !== 'SUCCEEDED') {
+        record.contexts = [
+          { statusCode: 'COMMAND_EXECUTION_ERROR', message: script.failure?.message ?? 'Build stopped' },
+        ];
+        outcome = status;
+      }
+      // The stream exists once the build machine is up.
+      if (phase === 'PROVISIONING') this.logs.createStream(this.logGroup, build.logs!.streamName!);
+    }
+    build.phases!.push({ phaseType: 'COMPLETED', startTime: new Date() });
+    build.currentPhase = 'COMPLETED';
+    build.buildStatus = outcome;
+    build.endTime = new Date();
+    if (outcome === 'SUCCEEDED' && script.exported) {
+      build.exportedEnvironmentVariables = Object.entries(script.exported).map(([name, value]) => ({
+        name,
+        value,
+      }));
+    }
+    build.buildComplete = true;
+    this.onFinished(build);
+  }
+
+  private log(build: Build, message: string): void {
+    this.logs.append(this.logGroup, build.logs!.streamName!, `${message}\n`);
+  }
+
+  private async waitForStop(build: Build, maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (!this.stopRequests.has(build.id!) && Date.now() < until) await this.delay(20);
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+}

@@ -1,0 +1,247 @@
+// `kiln build` as a user runs it: a real process against s3rver and the loopback CodeBuild /
+// CloudWatch Logs / STS fake.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
+import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
+import { runCli, startCli } from './run-cli';
+
+jest.setTimeout(30_000);
+
+const BUCKET = `kiln-source-${FAKE_ACCOUNT}-us-east-1`;
+const IMAGE = `${FAKE_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/kiln:demo-20261123-abc1234`;
+const DIGEST = 'sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945';
+
+let fake: AwsFake;
+let s3: S3rverHandle;
+let project: string;
+let home: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  s3 = await startS3rver([BUCKET]);
+  home = await mkdtemp(join(tmpdir(), 'kiln-home-'));
+  project = await mkdtemp(join(tmpdir(), 'kiln-demo-'));
+  await writeFile(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'demo', scripts: { start: 'node index.js' } }),
+  );
+  await writeFile(join(project, 'index.js'), 'console.log("hi");\n');
+});
+
+beforeEach(async () => {
+  fake = await startAwsFake();
+  fake.codebuild.script = {
+    phaseMs: 20,
+    lines: ['Step 1/9 : FROM node:20-slim', 'Successfully built 1234abcd', `pushed ${IMAGE}`],
+    exported: {
+      KILN_IMAGE_URI: IMAGE,
+      KILN_IMAGE_DIGEST: DIGEST,
+      KILN_IMAGE_TAGS: 'demo-20261123-abc1234,latest',
+    },
+  };
+  env = { HOME: home, ...fake.env(s3.endpoint) };
+});
+
+afterEach(() => fake.close());
+
+afterAll(async () => {
+  await s3.stop();
+  await rm(home, { recursive: true, force: true });
+  await rm(project, { recursive: true, force: true });
+});
+
+function startInput() {
+  const call = fake.codebuild.calls.find((candidate) => candidate.operation === 'StartBuild');
+  return call?.input as Record<string, unknown> & {
+    environmentVariablesOverride: { name: string; value: string }[];
+  };
+}
+
+test('a successful build: id, console link, phases, log lines in order, image and digest; exit 0', async () => {
+  // Phases slow enough for the 1 s status poll to see each one.
+  fake.codebuild.script.phaseMs = 400;
+  const { code, stderr, stdout } = await runCli(['build', project, '--env', 'NPM_TOKEN=s3cr3t-value'], env);
+  expect(code).toBe(0);
+  const [id] = [...fake.codebuild.builds.keys()];
+  expect(stderr).toContain(`build ${id}`);
+  expect(stderr).toContain(
+    `https://us-east-1.console.aws.amazon.com/codesuite/codebuild/${FAKE_ACCOUNT}/projects/kiln/build/${encodeURIComponent(id!)}/?region=us-east-1`,
+  );
+  expect(stderr).toMatch(/▸ SUBMITTED[\s\S]*▸ PROVISIONING[\s\S]*▸ BUILD[\s\S]*▸ COMPLETED/);
+  expect(stderr).toMatch(
+    /Entering phase INSTALL\n[\s\S]*Step 1\/9.*\nSuccessfully built.*\npushed.*\n[\s\S]*Entering phase FINALIZING/,
+  );
+  expect(stderr).not.toContain('Warning');
+  expect(stderr.match(/Successfully built 1234abcd/g)).toHaveLength(1);
+  expect(stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`✔ SUCCEEDED in .* ${IMAGE} ${DIGEST}$`));
+  expect(stdout).toBe('');
+  // The build args travel as their own variables, never in output.
+  const input = startInput();
+  expect(input.sourceTypeOverride).toBe('S3');
+  expect(input.sourceLocationOverride).toMatch(new RegExp(`^${BUCKET}/sources/[0-9a-f]{64}\\.zip$`));
+  expect(input.environmentVariablesOverride).toEqual(
+    expect.arrayContaining([
+      { name: 'KILN_PROJECT_NAME', value: expect.stringMatching(/^kiln-demo-/), type: 'PLAINTEXT' },
+      { name: 'KILN_BUILD_ARG_NAMES', value: 'NPM_TOKEN', type: 'PLAINTEXT' },
+      { name: 'NPM_TOKEN', value: 's3cr3t-value', type: 'PLAINTEXT' },
+    ]),
+  );
+  expect(stderr).not.toContain('s3cr3t-value');
+});
+
+test('--json prints exactly one JSON document on stdout; human output stays on stderr', async () => {
+  const { code, stdout, stderr } = await runCli(['build', project, '--json', '--arch', 'arm64'], env);
+  expect(code).toBe(0);
+  const document = JSON.parse(stdout);
+  expect(document).toEqual({
+    buildId: expect.stringMatching(/^kiln-arm64:/),
+    status: 'SUCCEEDED',
+    imageUri: IMAGE,
+    digest: DIGEST,
+    tags: ['demo-20261123-abc1234', 'latest'],
+    failedPhase: null,
+    timings: {
+      pack: expect.any(Number),
+      upload: expect.any(Number),
+      queued: expect.any(Number),
+      build: expect.any(Number),
+      total: expect.any(Number),
+    },
+    logsUrl: expect.stringContaining('https://'),
+    consoleUrl: expect.stringContaining('/projects/kiln-arm64/build/'),
+  });
+  expect(stderr).toContain('✔ SUCCEEDED');
+});
+
+test.each([
+  ['FAILED', 10],
+  ['FAULT', 11],
+  ['TIMED_OUT', 12],
+] as const)('a build that ends %s exits %i and names the failed phase and why', async (status, exitCode) => {
+  fake.codebuild.script = {
+    phaseMs: 20,
+    failure: {
+      phase: 'BUILD',
+      status,
+      message: 'Error while executing command: node .kiln-build/runner.js. Reason: exit status 1',
+    },
+  };
+  const { code, stderr } = await runCli(['build', project], env);
+  expect(code).toBe(exitCode);
+  expect(stderr.trimEnd().split('\n').at(-1)).toMatch(
+    new RegExp(
+      `✖ ${status} in .*: BUILD ${status} \\(Error while executing command: node .kiln-build/runner.js. Reason: exit status 1\\)`,
+    ),
+  );
+});
+
+test('--async starts the build, prints its id and how to follow it, and does not follow', async () => {
+  const { code, stdout, stderr } = await runCli(['build', project, '--async', '--json'], env);
+  expect(code).toBe(0);
+  const [id] = [...fake.codebuild.builds.keys()];
+  expect(JSON.parse(stdout)).toMatchObject({ buildId: id, status: 'IN_PROGRESS' });
+  expect(stderr).toContain(`kiln logs ${id} --follow`);
+  expect(fake.codebuild.calls.filter((call) => call.operation === 'BatchGetBuilds')).toHaveLength(0);
+});
+
+test('Ctrl-C while following stops the build, says so, waits for STOPPED and exits 13', async () => {
+  fake.codebuild.script = { phaseMs: 20, holdBuildMs: 20_000, lines: ['compiling…'] };
+  const run = startCli(['build', project], env);
+  await run.waitForStderr('compiling…');
+  run.child.kill('SIGINT');
+  const code = await run.exit;
+  const [id] = [...fake.codebuild.builds.keys()];
+  expect(fake.codebuild.calls).toContainEqual({ operation: 'StopBuild', input: { id } });
+  expect(run.stderr()).toContain(`stopping build ${id} (Ctrl-C again to detach)`);
+  expect(run.stderr().trimEnd().split('\n').at(-1)).toMatch(/✖ STOPPED in .*: BUILD STOPPED/);
+  expect(code).toBe(13);
+});
+
+test('a second Ctrl-C detaches, prints how to re-attach and exits 14', async () => {
+  fake.codebuild.script = { phaseMs: 20, holdBuildMs: 20_000, lines: ['compiling…'] };
+  // StopBuild is accepted but the build takes its time to stop.
+  fake.codebuild.denied.clear();
+  const run = startCli(['build', project], env);
+  await run.waitForStderr('compiling…');
+  const original = fake.codebuild.handle.bind(fake.codebuild);
+  fake.codebuild.handle = (operation, input) =>
+    operation === 'StopBuild'
+      ? { build: fake.codebuild.builds.get(input.id as string) }
+      : original(operation, input);
+  run.child.kill('SIGINT');
+  await run.waitForStderr('Ctrl-C again to detach');
+  run.child.kill('SIGINT');
+  const code = await run.exit;
+  const [id] = [...fake.codebuild.builds.keys()];
+  expect(run.stderr()).toContain(`kiln logs ${id} --follow`);
+  expect(code).toBe(14);
+});
+
+describe('what a user sees when something is wrong', () => {
+  test('a malformed --env', async () => {
+    const { code, stderr } = await runCli(['build', project, '--env', 'NPM_TOKEN'], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain('kiln: --env "NPM_TOKEN": expected KEY=VALUE');
+  });
+
+  test('an --env name that is not a variable name', async () => {
+    const { code, stderr } = await runCli(['build', project, '--env', '1TOKEN=x'], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain('kiln: --env "1TOKEN": not a valid variable name');
+  });
+
+  test('no credentials anywhere', async () => {
+    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...withoutKeys } = env;
+    const { code, stderr } = await runCli(['build', project], withoutKeys);
+    expect(code).toBe(1);
+    expect(stderr).toContain('kiln: no AWS credentials found');
+    expect(stderr).toContain('--profile');
+  });
+
+  test('expired credentials', async () => {
+    fake.stsError = 'ExpiredToken';
+    const { code, stderr } = await runCli(['build', project], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain('kiln: the AWS credentials have expired');
+  });
+
+  test('no source bucket: infrastructure not deployed', async () => {
+    const { code, stderr } = await runCli(['build', project, '--region', 'eu-west-1'], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `kiln: kiln infrastructure not found in account ${FAKE_ACCOUNT}, region eu-west-1`,
+    );
+    expect(stderr).toContain('npm run deploy-infra');
+  });
+
+  test('no CodeBuild project: infrastructure not deployed', async () => {
+    fake.codebuild.projects.clear();
+    const { code, stderr } = await runCli(['build', project], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `kiln: kiln infrastructure not found in account ${FAKE_ACCOUNT}, region us-east-1`,
+    );
+  });
+
+  test('access denied', async () => {
+    fake.codebuild.denied.add('StartBuild');
+    const { code, stderr } = await runCli(['build', project], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`kiln: access denied by AWS in account ${FAKE_ACCOUNT}, region us-east-1`);
+  });
+
+  test('--json still prints one document when the build cannot start', async () => {
+    fake.codebuild.projects.clear();
+    const { code, stdout } = await runCli(['build', project, '--json'], env);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({
+      error: {
+        message: `kiln infrastructure not found in account ${FAKE_ACCOUNT}, region us-east-1`,
+        hint: expect.stringContaining('npm run deploy-infra'),
+        exitCode: 1,
+      },
+    });
+  });
+});
