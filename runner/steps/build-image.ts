@@ -39,14 +39,38 @@ export async function buildImage(request: BuildRequest, options: BuildOptions): 
     await runDocker(docker, args, { env: options.secretEnv });
     return request.push ? metadataDigest(options.metadataFile) : undefined;
   }
-  if (request.cacheRef) {
-    const pulled = await docker.run(['pull', request.cacheRef]);
-    if (pulled.exitCode !== 0) log.info(`no cache image ${request.cacheRef} yet: building without it`);
-  }
-  const args = classicBuildArgs(request);
+  const args = classicBuildArgs({
+    ...request,
+    cacheRef: await classicCacheSource(docker, log, request.cacheRef),
+  });
   if (options.showBuildCommand) log.info(`build command: docker ${args.join(' ')}`);
   await runDocker(docker, args, { env: { ...options.secretEnv, DOCKER_BUILDKIT: '0' } });
   return undefined;
+}
+
+/**
+ * The classic builder's `--cache-from` replaces the engine's own layer cache (a local layer is reused
+ * only if it belongs to a cache-from image, so build stages would always rebuild). An engine that
+ * already has the cache image built it and keeps the better cache; a fresh engine pulls it.
+ */
+async function classicCacheSource(
+  docker: DockerClient,
+  log: RunnerLog,
+  cacheRef: string | undefined,
+): Promise<string | undefined> {
+  if (!cacheRef) return undefined;
+  const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', cacheRef], { quiet: true });
+  if (local.exitCode === 0) {
+    log.info(`cache: this engine's own layer cache (it has ${cacheRef})`);
+    return undefined;
+  }
+  const pulled = await docker.run(['pull', cacheRef], { quiet: true });
+  if (pulled.exitCode !== 0) {
+    log.info(`cache: no ${cacheRef} yet, building without it`);
+    return undefined;
+  }
+  log.info(`cache: layers of ${cacheRef}`);
+  return cacheRef;
 }
 
 async function ensureBuildxBuilder(docker: DockerClient, log: RunnerLog): Promise<void> {

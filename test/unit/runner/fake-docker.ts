@@ -42,6 +42,8 @@ export class FakeDocker implements DockerClient {
       const answer = responder(copy);
       if (answer) return { exitCode: 0, stdout: '', ...answer };
     }
+    // A fresh engine: no image is present locally until a test says so.
+    if (copy[0] === 'image' && copy[1] === 'inspect') return { exitCode: 1, stdout: '' };
     if (copy[0] === 'push') return { exitCode: 0, stdout: `${copy[1]}: digest: ${PUSH_DIGEST} size: 1234` };
     return { exitCode: 0, stdout: '' };
   }

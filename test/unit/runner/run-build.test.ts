@@ -80,6 +80,7 @@ describe('runner, managed mode with the classic builder', () => {
     const dockerfile = join(sourceDir, 'Dockerfile.kiln');
     expect(docker.commands()).toEqual([
       'buildx version',
+      `image inspect --format {{.Id}} ${REPO}:cache-shop`,
       `pull ${REPO}:cache-shop`,
       `build --file ${dockerfile} --tag ${REPO}:${TAG} --tag ${REPO}:latest --build-arg AWS_ACCESS_KEY_ID --build-arg AWS_SECRET_ACCESS_KEY --build-arg AWS_SESSION_TOKEN --build-arg AWS_REGION --build-arg AWS_DEFAULT_REGION --cache-from ${REPO}:cache-shop ${sourceDir}`,
       `push ${REPO}:${TAG}`,
@@ -100,6 +101,20 @@ describe('runner, managed mode with the classic builder', () => {
     expect(lines.some((line) => /^\[kiln\] ✓ build image done in \d+\.\ds$/.test(line))).toBe(true);
   });
 
+  it("uses the engine's own layer cache, not --cache-from, when the engine already has the cache image", async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup();
+    docker.on((args) =>
+      args[0] === 'image' && args[1] === 'inspect' ? { exitCode: 0, stdout: 'sha256:1' } : undefined,
+    );
+    await run();
+    const commands = docker.commands();
+    expect(commands.some((command) => command.startsWith('pull'))).toBe(false);
+    expect(commands.find((command) => command.startsWith('build'))).not.toContain('--cache-from');
+    expect(commands.at(-1)).toBe(`push ${REPO}:cache-shop`);
+    expect(lines).toContain(`[kiln] cache: this engine's own layer cache (it has ${REPO}:cache-shop)`);
+  });
+
   it("keeps the project's .dockerignore and only adds kiln's folder to it", async () => {
     await describeBuild();
     await writeFile(join(sourceDir, '.dockerignore'), 'dist');
@@ -114,7 +129,7 @@ describe('runner, managed mode with the classic builder', () => {
     const { docker, run } = setup({ environment: { push: false } });
     const outputs = await run();
     expect(docker.commands().filter((c) => /^(push|pull|tag)/.test(c))).toEqual([]);
-    expect(docker.commands()[1]).not.toContain('--cache-from');
+    expect(docker.commands().find((command) => command.startsWith('build '))).not.toContain('--cache-from');
     expect(outputs.KILN_IMAGE_DIGEST).toBe('');
   });
 
@@ -122,7 +137,7 @@ describe('runner, managed mode with the classic builder', () => {
     await describeBuild();
     const { docker, run } = setup({ environment: { network: 'host' } });
     await run();
-    expect(docker.commands()[2]).toContain('--network host');
+    expect(docker.commands().find((command) => command.startsWith('build '))).toContain('--network host');
   });
 });
 
@@ -280,7 +295,9 @@ describe('runner, prebuilt and custom modes', () => {
     const { docker, lines, run } = setup({ deps: { generate } });
     await run();
     expect(generate).not.toHaveBeenCalled();
-    expect(docker.commands()[2]).toContain(`--file ${join(sourceDir, 'docker/Dockerfile.prod')}`);
+    expect(docker.commands().find((command) => command.startsWith('build '))).toContain(
+      `--file ${join(sourceDir, 'docker/Dockerfile.prod')}`,
+    );
     expect(lines).toContain(
       "[kiln] mode: the project's own Dockerfile (docker/Dockerfile.prod, dockerfile.custom)",
     );
