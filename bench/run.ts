@@ -6,6 +6,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readE2eResults } from './e2e-results';
 import { ensureBenchRepository } from './generate-repo';
+import { benchLogLatency } from './log-latency';
 import { benchPack } from './pack';
 import { isMet, type RowResult } from './result';
 import { benchReupload } from './reupload';
@@ -19,6 +20,7 @@ const ROWS: Array<{ row: string; run: () => Promise<RowResult[]> | RowResult[] }
   { row: 'pack', run: () => benchPack(ROOT, WORK_DIR) },
   { row: 're-upload', run: () => benchReupload(ensureBenchRepository(WORK_DIR)) },
   { row: 'startup', run: () => benchStartup(ROOT) },
+  { row: 'log latency', run: () => benchLogLatency(ROOT) },
   { row: 'rebuild / image size', run: () => readE2eResults(RESULTS_DIR) },
 ];
 
