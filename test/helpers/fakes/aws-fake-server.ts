@@ -54,7 +54,10 @@ export async function startAwsFake(): Promise<AwsFake> {
 
 function respond(fake: AwsFake, request: IncomingMessage, body: string, response: ServerResponse): void {
   const target = request.headers['x-amz-target'];
-  if (typeof target !== 'string') return respondSts(fake, body, response);
+  if (typeof target !== 'string') {
+    respondSts(fake, body, response);
+    return;
+  }
   const [service, operation = ''] = target.split('.');
   try {
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};

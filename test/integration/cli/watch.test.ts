@@ -1,0 +1,176 @@
+// `kiln logs`, `status`, `builds` and `stop` as a user runs them, against the loopback fake.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type AwsFake, startAwsFake } from '../../helpers/fakes/aws-fake-server';
+import type { BuildScript } from '../../helpers/fakes/codebuild-model';
+import { runCli, startCli } from './run-cli';
+
+jest.setTimeout(30_000);
+
+let fake: AwsFake;
+let project: string;
+let home: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'kiln-home-'));
+  project = await mkdtemp(join(tmpdir(), 'kiln-watch-'));
+});
+
+beforeEach(async () => {
+  fake = await startAwsFake();
+  env = { HOME: home, ...fake.env() };
+});
+
+afterEach(() => fake.close());
+
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+  await rm(project, { recursive: true, force: true });
+});
+
+/** Starts a build the way `kiln build` does (KILN_PROJECT_NAME set) and returns its id. */
+function seedBuild(kilnProject: string, script: BuildScript, codebuildProject = 'kiln'): string {
+  fake.codebuild.script = script;
+  const { build } = fake.codebuild.handle('StartBuild', {
+    projectName: codebuildProject,
+    environmentVariablesOverride: [{ name: 'KILN_PROJECT_NAME', value: kilnProject, type: 'PLAINTEXT' }],
+  }) as { build: { id: string } };
+  return build.id;
+}
+
+function finished(id: string): Promise<void> {
+  return new Promise((resolve) => {
+    const previous = fake.codebuild.onFinished;
+    fake.codebuild.onFinished = (build) => {
+      previous(build);
+      if (build.id === id) resolve();
+    };
+  });
+}
+
+async function seedFinishedBuilds() {
+  const mine = basename(project);
+  const older = seedBuild(mine, {
+    phaseMs: 1,
+    failure: { phase: 'INSTALL', status: 'FAILED', message: 'npm ci failed' },
+  });
+  await finished(older);
+  const latest = seedBuild(mine, {
+    phaseMs: 1,
+    lines: ['hello from the build'],
+    exported: { KILN_IMAGE_URI: 'repo/kiln:v1', KILN_IMAGE_DIGEST: 'sha256:abc', KILN_IMAGE_TAGS: 'v1' },
+  });
+  await finished(latest);
+  await delay(5);
+  // Someone else's project on the same CodeBuild project, started later: never "this project's latest".
+  const other = seedBuild('someone-else', { phaseMs: 1 }, 'kiln-arm64');
+  await finished(other);
+  return { older, latest, other };
+}
+
+test('status without an id shows this project’s latest build', async () => {
+  const { latest } = await seedFinishedBuilds();
+  const { code, stdout } = await runCli(['status', '--dir', project], env);
+  expect(code).toBe(0);
+  expect(stdout).toContain(latest);
+  expect(stdout).toContain('✔ SUCCEEDED');
+  expect(stdout).toContain('repo/kiln:v1 sha256:abc');
+});
+
+test('status --json of a failed build names the phase and CodeBuild’s message', async () => {
+  const { older } = await seedFinishedBuilds();
+  const { code, stdout } = await runCli(['status', older, '--json', '--dir', project], env);
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toMatchObject({
+    buildId: older,
+    status: 'FAILED',
+    phase: 'COMPLETED',
+    failedPhase: { phase: 'INSTALL', status: 'FAILED', message: 'npm ci failed' },
+    consoleUrl: expect.stringContaining(encodeURIComponent(older)),
+  });
+  expect(stdout).not.toContain('KILN_PROJECT_NAME');
+});
+
+test('builds lists this project’s builds newest first, and only them', async () => {
+  const { older, latest, other } = await seedFinishedBuilds();
+  const { code, stdout } = await runCli(['builds', '--limit', '5', '--dir', project], env);
+  expect(code).toBe(0);
+  const lines = stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(new RegExp(`^${latest}\\s+SUCCEEDED\\s+.*repo/kiln:v1`));
+  expect(lines[1]).toMatch(new RegExp(`^${older}\\s+FAILED\\s+.*INSTALL`));
+  expect(stdout).not.toContain(other);
+});
+
+test('logs without an id prints the latest build’s log on stdout', async () => {
+  await seedFinishedBuilds();
+  const { code, stdout } = await runCli(['logs', '--dir', project], env);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/Entering phase BUILD\nhello from the build\n/);
+});
+
+test('logs --follow prints lines about half a second after they arrive and exits with the build’s status', async () => {
+  const id = seedBuild(basename(project), {
+    phaseMs: 50,
+    holdBuildMs: 4000,
+    failure: { phase: 'BUILD', status: 'FAILED', message: 'exit status 1' },
+  });
+  const run = startCli(['logs', id, '--follow', '--dir', project], env);
+  await run.waitForStderr(`following build ${id}`);
+  await delay(300);
+  const appended = new Map<string, number>();
+  const latencies: number[] = [];
+  run.child.stdout!.on('data', () => {
+    for (const [text, at] of appended) {
+      if (run.stdout().includes(`${text}\n`)) {
+        latencies.push(Date.now() - at);
+        appended.delete(text);
+      }
+    }
+  });
+  const texts = Array.from({ length: 8 }, (_, index) => `line ${index}`);
+  for (const text of texts) {
+    fake.logs.append('/kiln/builds', id.split(':')[1]!, `${text}\n`);
+    appended.set(text, Date.now());
+    await delay(230);
+  }
+  const code = await run.exit;
+  expect(code).toBe(10);
+  expect(run.stdout()).toContain(texts.join('\n'));
+  expect(run.stderr().trimEnd().split('\n').at(-1)).toMatch(/✖ FAILED in .*: BUILD FAILED \(exit status 1\)/);
+  expect(latencies).toHaveLength(texts.length);
+  // Typically 100-550 ms (500 ms log polling); generous bounds for a loaded CI machine.
+  const sorted = [...latencies].sort((a, b) => a - b);
+  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(1000);
+  expect(sorted.at(-1)).toBeLessThan(2000);
+});
+
+test('Ctrl-C during logs --follow detaches without stopping the build (exit 14)', async () => {
+  const id = seedBuild(basename(project), { phaseMs: 20, holdBuildMs: 20_000, lines: ['working'] });
+  const run = startCli(['logs', '--follow', '--dir', project], env);
+  await run.waitForStderr(`following build ${id}`);
+  await delay(1500);
+  run.child.kill('SIGINT');
+  expect(await run.exit).toBe(14);
+  expect(run.stderr()).toContain(`kiln logs ${id} --follow`);
+  expect(fake.codebuild.calls.map((call) => call.operation)).not.toContain('StopBuild');
+});
+
+test('stop without an id stops this project’s running build', async () => {
+  const id = seedBuild(basename(project), { phaseMs: 20, holdBuildMs: 20_000 });
+  const { code, stderr } = await runCli(['stop', '--dir', project], env);
+  expect(code).toBe(0);
+  expect(fake.codebuild.calls).toContainEqual({ operation: 'StopBuild', input: { id } });
+  expect(stderr).toContain(`stopping build ${id}`);
+});
+
+test('a project without builds says so', async () => {
+  const { code, stderr } = await runCli(['status', '--dir', project], env);
+  expect(code).toBe(1);
+  expect(stderr).toContain(
+    `kiln: no builds of ${basename(project)} found in account 123456789012, region us-east-1`,
+  );
+});
