@@ -1,9 +1,10 @@
-// The runner's steps in order: description → mode → Dockerfile → credentials → login → build →
+// The runner's steps in order: description → mode → login → Dockerfile → credentials → build →
 // push → outputs. Every dependency with I/O beyond the source folder is injected.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BuildMode } from '../config/build-mode';
 import { type CredentialSource, resolveCredentialBuildArgs } from '../credentials/build-credentials';
-import { OUTPUTS_FILE, RESERVED_DIR } from '../description';
+import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../description';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, runDocker } from '../docker/docker-client';
 import { AWS_CREDENTIAL_ARGS } from '../dockerfile/assemble';
@@ -13,8 +14,7 @@ import type { RunnerLog } from '../log/logger';
 import { formatTags, sanitizeTag } from '../tags/format-tags';
 import { buildImage, detectBuilder } from './build-image';
 import { buildModeFor, describeBuildMode } from './build-mode';
-import type { ImageOutputs } from './outputs-env';
-import { renderOutputsEnv } from './outputs-env';
+import { type ImageOutputs, renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
 import { pushImage } from './push-image';
 import { readBuildDescription } from './read-description';
@@ -32,113 +32,146 @@ export interface RunnerDeps {
   env: NodeJS.ProcessEnv;
 }
 
+interface BuildPlan {
+  description: BuildDescription;
+  mode: BuildMode;
+  tags: string[];
+  /** `<repository>:<tag>` for every tag; the first is the image URI. */
+  imageRefs: string[];
+}
+
 export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps): Promise<ImageOutputs> {
-  const { docker, log } = deps;
-  const { sourceDir, repositoryUri, push } = environment;
-  deps.log.masker.add(...environment.buildArgNames.map((name) => deps.env[name]));
-
-  const { description, tags, mode } = await runStep(log, 'read build description', async () => {
-    const description = await readBuildDescription(sourceDir);
-    const tags = formatTags(description.config.docker.tag, {
-      friendlyTag: description.name,
-      timestamp: deps.now(),
-      gitSha: description.git?.sha,
-      gitBranch: description.git?.branch,
-      gitDirty: description.git?.dirty,
-      buildNumber: environment.buildNumber,
-    });
-    return {
-      description,
-      tags,
-      mode: buildModeFor(description.config, sourceDir, environment.prebuiltImage),
-    };
-  });
-  const { config } = description;
-  const imageRefs = tags.map((tag) => `${repositoryUri}:${tag}`);
-  log.info(`mode: ${describeBuildMode(mode)}`);
-  log.info(`image: ${repositoryUri}, tags: ${tags.join(', ')}${push ? '' : ' (not pushed)'}`);
-
-  const login = new RegistryLogin(docker, deps.ecrTokens, log);
-  const needsLogin = [
-    push ? repositoryUri : undefined,
-    mode.mode === 'image' ? mode.image : undefined,
-  ].filter((ref): ref is string => ref !== undefined && ecrRegion(registryHost(ref)) !== undefined);
-  if (needsLogin.length > 0) {
-    await runStep(log, 'log in to registry', async () => {
-      for (const ref of needsLogin) await login.ensure(ref);
-    });
-  }
-
-  let digest: string | undefined;
-  if (mode.mode === 'image') {
-    await runStep(log, 'pull prebuilt image', async () => {
-      await runDocker(docker, ['pull', mode.image]);
-      for (const ref of imageRefs) await runDocker(docker, ['tag', mode.image, ref]);
-    });
-    if (push) digest = await runStep(log, 'push image', () => pushImage(docker, imageRefs));
-  } else {
-    const dockerfile = await runStep(log, 'prepare Dockerfile', () =>
-      prepareDockerfile(sourceDir, config, mode, deps.generate, log),
-    );
-    let secretEnv: Record<string, string> = {};
-    if (config.dockerfile.buildArgs.enableAwsCreds) {
-      secretEnv = await runStep(log, 'resolve AWS credentials', async () => {
-        const args = await resolveCredentialBuildArgs(
-          deps.credentials,
-          environment.region,
-          environment.inCodeBuild,
-        );
-        if (!args) log.info('notice: no AWS credentials found; the AWS credential build args are skipped');
-        return args ?? {};
-      });
-      log.masker.add(...Object.values(secretEnv));
-    }
-    const builder = await detectBuilder(docker);
-    log.info(`builder: ${builder === 'buildkit' ? 'BuildKit (docker buildx)' : 'classic docker build'}`);
-    const request: BuildRequest = {
-      contextDir: sourceDir,
-      dockerfile,
-      imageRefs,
-      buildArgNames: [
-        ...environment.buildArgNames,
-        ...AWS_CREDENTIAL_ARGS.filter((name) => secretEnv[name] !== undefined),
-      ],
-      cacheRef: push ? `${repositoryUri}:cache-${sanitizeTag(description.name)}` : undefined,
-      push,
-      network: environment.network,
-    };
-    digest = await runStep(log, 'build image', () =>
-      buildImage(request, {
-        docker,
-        log,
-        builder,
-        secretEnv,
-        showBuildCommand: config.docker.showBuildCommand,
-        metadataFile: join(sourceDir, RESERVED_DIR, 'buildx-metadata.json'),
-      }),
-    );
-    if (builder === 'classic' && push && request.cacheRef) {
-      const cacheRef = request.cacheRef;
-      digest = await runStep(log, 'push image', async () => {
-        const pushed = await pushImage(docker, imageRefs);
-        await runDocker(docker, ['tag', imageRefs[0] as string, cacheRef]);
-        await pushImage(docker, [cacheRef]);
-        return pushed;
-      });
-    }
-  }
+  const { log } = deps;
+  log.masker.add(...environment.buildArgNames.map((name) => deps.env[name]));
+  const plan = await runStep(log, 'read build description', () => planBuild(environment, deps));
+  log.info(`mode: ${describeBuildMode(plan.mode)}`);
+  log.info(
+    `image: ${environment.repositoryUri}, tags: ${plan.tags.join(', ')}${environment.push ? '' : ' (not pushed)'}`,
+  );
+  await logInToRegistries(plan, environment, deps);
+  const digest =
+    plan.mode.mode === 'image'
+      ? await retagPrebuilt(plan.mode.image, plan, environment, deps)
+      : await buildFromDockerfile(plan.mode, plan, environment, deps);
 
   const outputs: ImageOutputs = {
-    KILN_IMAGE_URI: imageRefs[0] as string,
+    KILN_IMAGE_URI: plan.imageRefs[0] as string,
     KILN_IMAGE_DIGEST: digest ?? '',
-    KILN_IMAGE_TAGS: tags.join(','),
+    KILN_IMAGE_TAGS: plan.tags.join(','),
   };
   await runStep(log, 'write outputs', () =>
-    writeFile(join(sourceDir, OUTPUTS_FILE), renderOutputsEnv(outputs)),
+    writeFile(join(environment.sourceDir, OUTPUTS_FILE), renderOutputsEnv(outputs)),
   );
-  log.info(
-    `✓ image ${outputs.KILN_IMAGE_URI}${digest ? ` (${digest})` : ''}${push ? '' : ', built locally, not pushed'}`,
-  );
-  if (tags.length > 1) log.info(`  tags: ${tags.join(', ')}`);
+  const where = environment.push ? '' : ', built locally, not pushed';
+  log.info(`✓ image ${outputs.KILN_IMAGE_URI}${digest ? ` (${digest})` : ''}${where}`);
+  if (plan.tags.length > 1) log.info(`  tags: ${plan.tags.join(', ')}`);
   return outputs;
+}
+
+async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Promise<BuildPlan> {
+  const description = await readBuildDescription(environment.sourceDir);
+  const tags = formatTags(description.config.docker.tag, {
+    friendlyTag: description.name,
+    timestamp: deps.now(),
+    gitSha: description.git?.sha,
+    gitBranch: description.git?.branch,
+    gitDirty: description.git?.dirty,
+    buildNumber: environment.buildNumber,
+  });
+  return {
+    description,
+    tags,
+    imageRefs: tags.map((tag) => `${environment.repositoryUri}:${tag}`),
+    mode: buildModeFor(description.config, environment.sourceDir, environment.prebuiltImage),
+  };
+}
+
+/** ECR registries this build pulls from or pushes to; other registries need no login. */
+async function logInToRegistries(plan: BuildPlan, environment: RunnerEnvironment, deps: RunnerDeps) {
+  const refs = [
+    environment.push ? environment.repositoryUri : undefined,
+    plan.mode.mode === 'image' ? plan.mode.image : undefined,
+  ].filter((ref): ref is string => ref !== undefined && ecrRegion(registryHost(ref)) !== undefined);
+  if (refs.length === 0) return;
+  const login = new RegistryLogin(deps.docker, deps.ecrTokens, deps.log);
+  await runStep(deps.log, 'log in to registry', async () => {
+    for (const ref of refs) await login.ensure(ref);
+  });
+}
+
+async function retagPrebuilt(
+  image: string,
+  plan: BuildPlan,
+  environment: RunnerEnvironment,
+  { docker, log }: RunnerDeps,
+): Promise<string | undefined> {
+  await runStep(log, 'pull prebuilt image', async () => {
+    await runDocker(docker, ['pull', image]);
+    for (const ref of plan.imageRefs) await runDocker(docker, ['tag', image, ref]);
+  });
+  return environment.push ? runStep(log, 'push image', () => pushImage(docker, plan.imageRefs)) : undefined;
+}
+
+async function buildFromDockerfile(
+  mode: Exclude<BuildMode, { mode: 'image' }>,
+  plan: BuildPlan,
+  environment: RunnerEnvironment,
+  deps: RunnerDeps,
+): Promise<string | undefined> {
+  const { docker, log } = deps;
+  const { config, name } = plan.description;
+  const dockerfile = await runStep(log, 'prepare Dockerfile', () =>
+    prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log),
+  );
+  const secretEnv = config.dockerfile.buildArgs.enableAwsCreds ? await credentialEnv(environment, deps) : {};
+  const builder = await detectBuilder(docker);
+  log.info(`builder: ${builder === 'buildkit' ? 'BuildKit (docker buildx)' : 'classic docker build'}`);
+  const cacheRef = environment.push ? `${environment.repositoryUri}:cache-${sanitizeTag(name)}` : undefined;
+  const request: BuildRequest = {
+    contextDir: environment.sourceDir,
+    dockerfile,
+    imageRefs: plan.imageRefs,
+    buildArgNames: [
+      ...environment.buildArgNames,
+      ...AWS_CREDENTIAL_ARGS.filter((arg) => secretEnv[arg] !== undefined),
+    ],
+    cacheRef,
+    push: environment.push,
+    network: environment.network,
+  };
+  const digest = await runStep(log, 'build image', () =>
+    buildImage(request, {
+      docker,
+      log,
+      builder,
+      secretEnv,
+      showBuildCommand: config.docker.showBuildCommand,
+      metadataFile: join(environment.sourceDir, RESERVED_DIR, 'buildx-metadata.json'),
+    }),
+  );
+  // BuildKit pushed already (with its registry cache); the classic builder pushes the tags and
+  // moves the cache tag to this image.
+  if (builder === 'buildkit' || !cacheRef) return digest;
+  return runStep(log, 'push image', async () => {
+    const pushed = await pushImage(docker, plan.imageRefs);
+    await runDocker(docker, ['tag', plan.imageRefs[0] as string, cacheRef]);
+    await pushImage(docker, [cacheRef]);
+    return pushed;
+  });
+}
+
+/** The credential build args' values, registered with the masker before anything can print them. */
+async function credentialEnv(
+  environment: RunnerEnvironment,
+  deps: RunnerDeps,
+): Promise<Record<string, string>> {
+  const args = await runStep(deps.log, 'resolve AWS credentials', () =>
+    resolveCredentialBuildArgs(deps.credentials, environment.region, environment.inCodeBuild),
+  );
+  if (!args) {
+    deps.log.info('notice: no AWS credentials found; the AWS credential build args are skipped');
+    return {};
+  }
+  deps.log.masker.add(...Object.values(args));
+  return args;
 }

@@ -29,7 +29,9 @@ phases:
   });
 
   it('refuses an unsupported version or invalid YAML', () => {
-    expect(() => parseBuildspec('version: 0.1\nphases: {}')).toThrow(/not a buildspec kiln can run: "version": must be 0.2/);
+    expect(() => parseBuildspec('version: 0.1\nphases: {}')).toThrow(
+      /not a buildspec kiln can run: "version": must be 0.2/,
+    );
     expect(() => parseBuildspec('version: [')).toThrow(/not valid YAML/);
   });
 });
