@@ -1,6 +1,6 @@
 // Prints, one per line, the base images the e2e fixtures need: every FROM the Dockerfile generator
 // emits for each fixture (asked through `kiln dockerfile`, so the stand-ins follow the generator) and
-// the FROMs of the e2e fixtures' own Dockerfiles. Stage references (FROM build) are left out.
+// the FROMs of fixtures' own Dockerfiles (`Dockerfile`, `*.Dockerfile`). Stage references are left out.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ for (const dir of [
   ...fixtureDirs(join(root, 'test/fixtures')),
   ...fixtureDirs(join(root, 'test/e2e/fixtures')),
 ]) {
-  const own = readdirSync(dir).filter((name) => /^Dockerfile/.test(name));
+  const own = readdirSync(dir).filter((name) => /^Dockerfile$|\.Dockerfile$/.test(name));
   for (const name of own) addFroms(readFileSync(join(dir, name), 'utf8'));
   if (own.length > 0) continue;
   try {

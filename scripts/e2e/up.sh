@@ -167,7 +167,10 @@ build_image() {
   local recipe="$here/base-images/$family.Dockerfile"
   if docker image inspect "$image" >/dev/null 2>&1; then return; fi
   [[ "$family" == debian ]] && { docker tag debian:bookworm-slim "$image"; return; }
-  [[ -f "$recipe" ]] || fail "no stand-in recipe for $image: add scripts/e2e/base-images/$family.Dockerfile"
+  if [[ ! -f "$recipe" ]]; then
+    log "no stand-in for $image (fixtures on it are not built end to end; recipes: scripts/e2e/base-images/)"
+    return
+  fi
   # Official non-slim images carry compilers; the stand-ins do too so build stages behave alike.
   local extra=""
   [[ "$tag" == *slim* ]] || extra="build-essential git"
@@ -189,5 +192,6 @@ for image in $(wanted_images) "$@"; do build_image "$image"; done
 cat >"$state/env" <<EOF
 KILN_E2E_REGISTRY=$(cat "$state/registry.addr")
 DOCKER_HOST=$DOCKER_HOST
+KILN_DOCKER_NETWORK=host
 EOF
 log "ready in $(($(date +%s) - started))s: $(tr '\n' ' ' <"$state/env")"

@@ -1,0 +1,34 @@
+// Stage hooks (.kiln/stage/* files and config dockerfile.hooks) and build args (config atTop,
+// buildStage, deploymentStage, and --env): test/e2e/fixtures/markers writes a marker line from each
+// hook, with the args it sees and checks of what exists at that point, into files kept in the image.
+import { join } from 'node:path';
+import { DockerCleanup, docker } from './support/docker';
+import { e2eEnvironment, ROOT } from './support/environment';
+import { expectBuilt, kilnBuildLocal } from './support/kiln';
+
+jest.setTimeout(15 * 60_000);
+
+const cleanup = new DockerCleanup();
+beforeAll(() => {
+  e2eEnvironment();
+});
+afterAll(() => cleanup.run());
+
+test('each hook runs in its stage, in order, and sees the build args', async () => {
+  const { digest } = expectBuilt(
+    await kilnBuildLocal(join(ROOT, 'test/e2e/fixtures/markers'), ['--env', 'MARKER_CLI=cli-value']),
+  );
+  const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
+  const read = (file: string) => docker(['run', '--rm', ref, 'cat', file]);
+
+  // Build stage: config hook first, then the .kiln/stage file; before_build ran before the
+  // dependencies and the source were there, after_build after the app build.
+  expect(await read('/app/kiln-build-markers')).toBe(
+    'config_before_build\nbefore_build top=top-value build=build-value cli=cli-value\nafter_build\n',
+  );
+  // Deployment stage: before_deployment before the app was copied in, after_deployment after it
+  // (and after the deploy user was created).
+  expect(await read('/kiln-deploy-markers')).toBe(
+    'before_deployment\nconfig_after_deployment\nafter_deployment deploy=deploy-value\n',
+  );
+});

@@ -1,0 +1,47 @@
+// The other build modes and failure: a custom Dockerfile, a prebuilt image (pulled, retagged,
+// pushed) and an app whose build fails (non-zero exit, the failed step named).
+import { join } from 'node:path';
+import { DockerCleanup, docker, inspectImage } from './support/docker';
+import { e2eEnvironment, ROOT } from './support/environment';
+import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
+
+jest.setTimeout(15 * 60_000);
+
+const cleanup = new DockerCleanup();
+beforeAll(() => {
+  e2eEnvironment();
+});
+afterAll(() => cleanup.run());
+
+test('custom Dockerfile: the project’s own Dockerfile is built and pushed', async () => {
+  const { digest, tags } = expectBuilt(await kilnBuildLocal(join(ROOT, 'test/fixtures/custom-dockerfile')));
+  for (const tag of tags) expect(tag).toMatch(tagPattern('custom-dockerfile'));
+  const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
+  expect(await docker(['run', '--rm', ref])).toBe('custom\n');
+});
+
+test('prebuilt image: pulled, retagged and pushed without a build', async () => {
+  const { registry } = e2eEnvironment();
+  const source = cleanup.image(`${registry}/kiln-e2e-prebuilt:1.0.0`);
+  await docker(['tag', 'debian:bookworm-slim', source]);
+  await docker(['push', '--quiet', source]);
+  const sourceId = (await inspectImage(source)).Id;
+  await docker(['rmi', source]);
+
+  const run = await kilnBuildLocal(join(ROOT, 'test/fixtures/prebuilt-image'), ['--image', source]);
+  const { digest, tags } = expectBuilt(run);
+  for (const tag of tags) expect(tag).toMatch(tagPattern('prebuilt-image'));
+  expect(run.stderr).not.toMatch(/Step \d+\/\d+ : FROM/); // nothing was built
+
+  const ref = cleanup.image(`${registry}/kiln@${digest}`);
+  await docker(['pull', '--quiet', ref]);
+  expect((await inspectImage(ref)).Id).toBe(sourceId);
+});
+
+test('a failing app build exits non-zero and names the failed step', async () => {
+  const run = await kilnBuildLocal(join(ROOT, 'test/e2e/fixtures/failing-build'));
+  expect(run.exitCode).not.toBe(0);
+  expect(run.stderr).toContain('kiln-e2e: the app build fails on purpose');
+  expect(run.stderr).toMatch(/✗ step "build image" failed/);
+  expect(run.json?.error?.message).toMatch(/failed/);
+});

@@ -1,0 +1,76 @@
+// Cache: after a one-line source change the rebuild reuses the dependency-install layer; the warm/cold
+// time ratio is recorded in bench/results/e2e-rebuild.json (target ≤ 0.2, a figure, not an assertion).
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeBenchResult } from './support/bench';
+import { DockerCleanup, docker } from './support/docker';
+import { e2eEnvironment, ROOT } from './support/environment';
+import { freePort, waitForBody } from './support/http';
+import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
+
+jest.setTimeout(20 * 60_000);
+
+const cleanup = new DockerCleanup();
+let workDir: string;
+
+beforeAll(async () => {
+  e2eEnvironment();
+  workDir = await mkdtemp(join(tmpdir(), 'kiln-e2e-rebuild-'));
+});
+afterAll(async () => {
+  await cleanup.run();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/**
+ * Whether the build output shows the step running `command` taken from the cache: the classic
+ * builder prints ` ---> Using cache` after the step, BuildKit prints `CACHED` on the step's line.
+ */
+function stepReusedCache(output: string, command: string): boolean {
+  const lines = output.split('\n');
+  const step = lines.findIndex((line) => /Step \d+\/\d+ : RUN /.test(line) && line.includes(command));
+  if (step === -1) return lines.some((line) => line.includes('CACHED') && line.includes(`RUN ${command}`));
+  const next = lines.slice(step + 1).find((line) => line.includes('--->'));
+  return next?.includes('Using cache') ?? false;
+}
+
+test('a one-line source change rebuilds without reinstalling dependencies', async () => {
+  const project = join(workDir, `rebuild-${Date.now()}`);
+  await cp(join(ROOT, 'test/fixtures/node-express'), project, { recursive: true });
+  // A description no other build used: the first build is cold from the dependency layer on.
+  const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
+  await writeFile(
+    join(project, 'package.json'),
+    JSON.stringify({ ...manifest, description: project }, null, 2),
+  );
+
+  const cold = await kilnBuildLocal(project);
+  expectBuilt(cold);
+  expect(stepReusedCache(cold.stderr, 'npm ci')).toBe(false);
+
+  const server = join(project, 'server.js');
+  const source = await readFile(server, 'utf8');
+  await writeFile(server, source.replace('hello from node-express', 'hello again from node-express'));
+  const warm = await kilnBuildLocal(project);
+  const { digest, tags } = expectBuilt(warm);
+  for (const tag of tags) expect(tag).toMatch(tagPattern(project.split('/').pop() as string));
+  expect(stepReusedCache(warm.stderr, 'npm ci')).toBe(true);
+
+  const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
+  const port = await freePort();
+  cleanup.container((await docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])).trim());
+  expect(await waitForBody(`http://127.0.0.1:${port}/`)).toBe('hello again from node-express\n');
+
+  const ratio = Number((warm.seconds / cold.seconds).toFixed(3));
+  const file = writeBenchResult('e2e-rebuild', {
+    fixture: 'test/fixtures/node-express (copied, one line of server.js changed)',
+    builder: 'classic (no buildx in the e2e environment)',
+    coldSeconds: cold.seconds,
+    warmSeconds: warm.seconds,
+    ratio,
+    target: 'warm ≤ 0.2 × cold',
+    note: 'wall time of `kiln build --local` (pack, build, push to the local registry)',
+  });
+  console.log(`rebuild: cold ${cold.seconds}s, warm ${warm.seconds}s, ratio ${ratio} (${file})`);
+});

@@ -1,0 +1,50 @@
+// The docker CLI against the e2e engine, and cleanup of what a test creates.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { e2eEnvironment } from './environment';
+
+const run = promisify(execFile);
+
+export async function docker(args: string[], options: { timeoutMs?: number } = {}): Promise<string> {
+  const { stdout } = await run('docker', args, {
+    env: { ...process.env, ...e2eEnvironment().env },
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: options.timeoutMs ?? 10 * 60_000,
+  });
+  return stdout;
+}
+
+/** `docker image inspect` of one image, parsed. */
+export async function inspectImage(ref: string): Promise<ImageInspect> {
+  return (JSON.parse(await docker(['image', 'inspect', ref])) as ImageInspect[])[0] as ImageInspect;
+}
+
+export interface ImageInspect {
+  Id: string;
+  Size: number;
+  RepoDigests: string[];
+  Config: { User: string; Env: string[]; Labels: Record<string, string> | null };
+}
+
+/** Containers and images a test created, removed in afterAll whatever happened. */
+export class DockerCleanup {
+  private readonly containers = new Set<string>();
+  private readonly images = new Set<string>();
+
+  container(id: string): string {
+    this.containers.add(id);
+    return id;
+  }
+
+  image(ref: string): string {
+    this.images.add(ref);
+    return ref;
+  }
+
+  async run(): Promise<void> {
+    if (this.containers.size) await docker(['rm', '-f', ...this.containers]).catch(() => '');
+    for (const image of this.images) await docker(['rmi', '-f', image]).catch(() => '');
+    this.containers.clear();
+    this.images.clear();
+  }
+}

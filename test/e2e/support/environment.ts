@@ -1,0 +1,48 @@
+// The e2e environment started by scripts/e2e/up.sh, read from .e2e/env. A missing or stopped
+// environment fails the suite with the command to start it (never a silent skip).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '../../..');
+
+export interface E2eEnvironment {
+  /** `127.0.0.1:<port>` of the local registry. */
+  registry: string;
+  /** Variables for every docker and kiln process: DOCKER_HOST, KILN_DOCKER_NETWORK. */
+  env: Record<string, string>;
+}
+
+const START_HINT = 'Start it with `sudo scripts/e2e/up.sh` (see docs/e2e.md), then run `npm run test:e2e`.';
+
+let cached: E2eEnvironment | undefined;
+
+export function e2eEnvironment(): E2eEnvironment {
+  if (cached) return cached;
+  let text: string;
+  try {
+    text = readFileSync(join(ROOT, '.e2e/env'), 'utf8');
+  } catch {
+    throw new Error(`the e2e environment is not up (.e2e/env is missing). ${START_HINT}`);
+  }
+  const env = Object.fromEntries(
+    text
+      .split('\n')
+      .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim()))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map(([, name, value]) => [name as string, value as string]),
+  );
+  const registry = env.KILN_E2E_REGISTRY;
+  if (!registry) throw new Error(`.e2e/env has no KILN_E2E_REGISTRY. ${START_HINT}`);
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+      env: { ...process.env, ...env },
+      stdio: 'pipe',
+      timeout: 20_000,
+    });
+  } catch {
+    throw new Error(`the e2e docker engine does not answer (${env.DOCKER_HOST}). ${START_HINT}`);
+  }
+  cached = { registry, env };
+  return cached;
+}
