@@ -126,7 +126,8 @@ export function checkFlagCombinations(flags: BuildFlags): void {
     Boolean,
   );
   if (!flags.local && localOnly.length) {
-    throw new KilnError(`${localOnly.join(' and ')} only apply with --local`, undefined, EXIT_CODES.usage);
+    const verb = localOnly.length > 1 ? 'apply' : 'applies';
+    throw new KilnError(`${localOnly.join(' and ')} only ${verb} with --local`, undefined, EXIT_CODES.usage);
   }
   if (flags.local && flags.async) {
     throw new KilnError(

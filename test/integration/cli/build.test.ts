@@ -179,6 +179,26 @@ test('a second Ctrl-C detaches, prints how to re-attach and exits 14', async () 
   expect(code).toBe(14);
 });
 
+test('--verbose adds structured debug logs (JSON lines when piped), never build-arg values', async () => {
+  const { code, stderr } = await runCli(
+    ['build', project, '--verbose', '--env', 'NPM_TOKEN=s3cr3t-value'],
+    env,
+  );
+  expect(code).toBe(0);
+  const records = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+  expect(records.map((record) => record.msg)).toEqual(
+    expect.arrayContaining(['project', 'infrastructure', 'source uploaded', 'build started', 'status']),
+  );
+  expect(records.find((record) => record.msg === 'build started')).toMatchObject({
+    level: 20,
+    project: 'kiln',
+  });
+  expect(stderr).not.toContain('s3cr3t-value');
+});
+
 describe('what a user sees when something is wrong', () => {
   test('a malformed --env', async () => {
     const { code, stderr } = await runCli(['build', project, '--env', 'NPM_TOKEN'], env);
