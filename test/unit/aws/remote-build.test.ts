@@ -56,7 +56,10 @@ function description(remote: Record<string, unknown> = {}): BuildDescription {
 
 function options(extra: Partial<RemoteBuildOptions<ArchiveInfo>> = {}): RemoteBuildOptions<ArchiveInfo> {
   const stream = {
-    write: (chunk: string) => ((output += chunk), true),
+    write: (chunk: string) => {
+      output += chunk;
+      return true;
+    },
     isTTY: false,
   } as unknown as NodeJS.WriteStream;
   return {
