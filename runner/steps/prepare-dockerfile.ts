@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { BuildMode } from '../config/build-mode';
 import type { KilnConfig } from '../config/schema';
 import { RESERVED_DIR } from '../description';
+import { type DetectionReport, formatReport } from '../detect/report';
 import { KilnError } from '../errors';
 import type { RunnerLog } from '../log/logger';
 
@@ -17,6 +18,8 @@ export const MANAGED_DOCKERFILE = 'Dockerfile.kiln';
 export interface GeneratedFiles {
   dockerfile: string;
   dockerignore: string;
+  /** What detection decided and why; printed so the build log explains the Dockerfile. */
+  report: DetectionReport;
   warnings: string[];
 }
 
@@ -33,7 +36,7 @@ export async function prepareDockerfile(
 ): Promise<string> {
   if (mode.mode === 'custom') return customDockerfile(sourceDir, mode.dockerfile);
   const generated = await generate(sourceDir, config);
-  for (const warning of generated.warnings) log.info(`warning: ${warning}`);
+  for (const line of formatReport(generated.report, generated.warnings).trimEnd().split('\n')) log.info(line);
   const path = join(sourceDir, MANAGED_DOCKERFILE);
   await writeFile(path, generated.dockerfile);
   log.info(`generated ${MANAGED_DOCKERFILE}`);
