@@ -1,12 +1,13 @@
 // pack: `kiln pack -o` against `git archive --format=zip HEAD` on the generated repository (same file set,
 // checked entry by entry), time and archive bytes. Interleaved runs after one untimed warm-up of each.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPromise } from 'yauzl';
 import { RESERVED_DIR } from '../runner/description';
 import { ensureBenchRepository } from './generate-repo';
-import { nowMs, type RowResult, summarize } from './result';
+import { type RowResult, summarize } from './result';
+import { type Timing, timed } from './timing';
 
 const RUNS = 5;
 
@@ -32,27 +33,6 @@ async function listZip(path: string): Promise<ZipListing> {
     zip.close();
   }
   return listing;
-}
-
-interface Timing {
-  wallMs: number;
-  /** User + system CPU time of the process and its children. */
-  cpuMs: number;
-}
-
-/** Runs a command under bash, whose `times` builtin reports the CPU time its children used. */
-function timed(label: string, command: string, args: string[], cwd: string): Timing {
-  const script = '"$0" "$@" >/dev/null; status=$?; times >&2; exit $status';
-  const started = nowMs();
-  const run = spawnSync('bash', ['-c', script, command, ...args], { cwd, encoding: 'utf8' });
-  const wallMs = nowMs() - started;
-  const lines = run.stderr.trim().split('\n');
-  if (run.status !== 0) throw new Error(`\`${label}\` exits ${run.status}: ${lines[0]}`);
-  // The last line of `times`: children's user and system time, e.g. "0m2.874s 0m0.659s".
-  const seconds = [...lines.at(-1)!.matchAll(/(\d+)m([\d.]+)s/g)].map(
-    ([, m, s]) => Number(m) * 60 + Number(s),
-  );
-  return { wallMs, cpuMs: seconds.reduce((a, b) => a + b, 0) * 1000 };
 }
 
 /** Files and bytes under the repository before any ignore rule (without .git). */
