@@ -15,21 +15,31 @@ const ROWS = [
   },
 ];
 
-/** Finds every `ratio` number in a JSON document, labelled by the path of keys leading to it. */
-function ratios(value: unknown, path: string[] = []): Array<{ label: string; ratio: number }> {
-  if (Array.isArray(value))
-    return value.flatMap((item, index) => ratios(item, [...path, labelOf(item, index)]));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, child]) =>
-    key === 'ratio' && typeof child === 'number'
-      ? [{ label: path.join('/'), ratio: child }]
-      : ratios(child, [...path, key]),
-  );
+interface Found {
+  label: string;
+  ratio: number;
+  /** The other numbers next to the ratio (e.g. cold and warm seconds, both sizes). */
+  details: string;
 }
 
-function labelOf(item: unknown, index: number): string {
-  const named = item as { fixture?: unknown; name?: unknown } | null;
-  return String(named?.fixture ?? named?.name ?? index);
+/** Finds every `ratio` number in a JSON document, labelled by its `fixture` field or its path of keys. */
+function ratios(value: unknown, path: string[] = []): Found[] {
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  const here: Found[] =
+    typeof record.ratio === 'number'
+      ? [
+          {
+            label: typeof record.fixture === 'string' ? record.fixture : path.join('/') || 'ratio',
+            ratio: record.ratio,
+            details: Object.entries(record)
+              .filter(([key, child]) => key !== 'ratio' && typeof child === 'number')
+              .map(([key, child]) => `${key} ${child}`)
+              .join(', '),
+          },
+        ]
+      : [];
+  return [...here, ...Object.entries(record).flatMap(([key, child]) => ratios(child, [...path, key]))];
 }
 
 export function readE2eResults(resultsDir: string): RowResult[] {
@@ -42,15 +52,18 @@ export function readE2eResults(resultsDir: string): RowResult[] {
         notMeasured: `no bench/results/${file} (written by \`npm run test:e2e\` on real docker)`,
       };
     }
-    const found = ratios(JSON.parse(readFileSync(path, 'utf8')));
+    const document = JSON.parse(readFileSync(path, 'utf8')) as { measuredAt?: string };
+    const written = document.measuredAt ?? statSync(path).mtime.toISOString();
+    const found = ratios(document);
     if (found.length === 0) return { ...base, notMeasured: `bench/results/${file} holds no \`ratio\` field` };
-    const written = statSync(path).mtime.toISOString();
     return {
       ...base,
       figure: summarize(found.map(({ ratio }) => ratio)),
       notes: [
-        `from bench/results/${file} (e2e suite on real docker, written ${written}); range is across fixtures`,
-        ...found.map(({ label, ratio }) => `  ${label || 'ratio'}: ${ratio.toFixed(3)}`),
+        `from bench/results/${file} (e2e suite on real docker, measured ${written}); range is across fixtures`,
+        ...found.map(
+          ({ label, ratio, details }) => `  ${label}: ${ratio.toFixed(3)}${details ? ` (${details})` : ''}`,
+        ),
       ],
     };
   });
