@@ -1,8 +1,9 @@
 // `kiln build` wiring: flags → build description → remote build (or `--local`), then the
 // outcome as an exit code and, with --json, one JSON document on stdout.
 import { rm } from 'node:fs/promises';
+import { ARCHITECTURES } from '../../runner/config/schema';
 import { EXIT_CODES, KilnError } from '../../runner/errors';
-import { type BuildFlags, checkFlagCombinations, configOverrides, parseBuildArgs } from '../commands/build';
+import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../commands/build';
 import { processInterrupts } from '../follow/interrupts';
 import { BuildReporter } from '../output/build-reporter';
 import { createLogger } from '../output/logger';
@@ -18,7 +19,7 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
   const terminal = createTerminal();
   const logger = createLogger({ verbose: Boolean(flags.verbose) });
   try {
-    checkFlagCombinations(flags);
+    checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
     const description = await describeProject(dir, configOverrides(flags));
     logger.debug(

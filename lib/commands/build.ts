@@ -1,8 +1,7 @@
 // `kiln build [dir]` and the commands that watch remote builds. Flags are parsed here; the work
 // (and the AWS SDK) loads only when a command runs.
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { KilnConfigInput } from '../../runner/config/schema';
-import { ARCHITECTURES } from '../../runner/config/schema';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { Architecture, KilnConfigInput } from '../../runner/config/schema';
 import { EXIT_CODES, KilnError } from '../../runner/errors';
 import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
 import { registerBuildsCommand } from './builds';
@@ -11,7 +10,8 @@ import { registerStatusCommand } from './status';
 import { registerStopCommand } from './stop';
 
 export interface BuildFlags extends RemoteFlags {
-  arch?: (typeof ARCHITECTURES)[number];
+  /** Checked against the schema's architectures when the command runs (the schema loads zod). */
+  arch?: Architecture;
   compute?: string;
   timeout?: number;
   image?: string;
@@ -33,7 +33,7 @@ export function registerBuildCommands(program: Command): void {
       'Build the project’s image remotely on AWS CodeBuild (or locally with --local) and follow it',
     )
     .argument('[dir]', 'project directory', '.')
-    .addOption(new Option('--arch <arch>', 'CPU architecture of the image').choices(ARCHITECTURES))
+    .option('--arch <arch>', 'CPU architecture of the image: x86_64 or arm64')
     .option('--compute <type>', 'CodeBuild compute type, e.g. BUILD_GENERAL1_LARGE')
     .option('--timeout <minutes>', 'build timeout in minutes (5-2160)', parseTimeout)
     .option('--image <image>', 'retag and push this prebuilt image instead of building')
@@ -120,8 +120,15 @@ export function configOverrides(flags: BuildFlags): KilnConfigInput {
   };
 }
 
-/** Flag combinations that cannot work, refused before anything runs. */
-export function checkFlagCombinations(flags: BuildFlags): void {
+/** Flag values and combinations that cannot work, refused before anything runs. */
+export function checkFlags(flags: BuildFlags, architectures: readonly string[]): void {
+  if (flags.arch !== undefined && !architectures.includes(flags.arch)) {
+    throw new KilnError(
+      `--arch ${flags.arch}: expected one of ${architectures.join(', ')}`,
+      undefined,
+      EXIT_CODES.usage,
+    );
+  }
   const localOnly = [flags.registry !== undefined && '--registry', !flags.push && '--no-push'].filter(
     Boolean,
   );

@@ -1,9 +1,5 @@
-import {
-  type BuildFlags,
-  checkFlagCombinations,
-  configOverrides,
-  parseBuildArgs,
-} from '../../../lib/commands/build';
+import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../../../lib/commands/build';
+import { ARCHITECTURES } from '../../../runner/config/schema';
 import { KilnError } from '../../../runner/errors';
 
 const flags = (extra: Partial<BuildFlags> = {}): BuildFlags => ({ env: [], push: true, ...extra });
@@ -79,13 +75,13 @@ test.each([
   [{ registry: 'localhost:5000/app' }, '--registry only applies with --local'],
   [{ push: false }, '--no-push only applies with --local'],
   [{ registry: 'localhost:5000/app', push: false }, '--registry and --no-push only apply with --local'],
+  [{ arch: 'sparc' as 'arm64' }, '--arch sparc: expected one of x86_64, arm64'],
   [{ local: true, async: true }, '--async does not apply with --local (a local build runs in this process)'],
-])('impossible flag combinations are usage errors: %j', (extra, message) => {
-  expect(() => checkFlagCombinations(flags(extra))).toThrow(message);
+])('impossible flag values and combinations are usage errors: %j', (extra, message) => {
+  expect(() => checkFlags(flags(extra), ARCHITECTURES)).toThrow(message);
 });
 
 test('--local with --registry and --no-push is fine', () => {
-  expect(() =>
-    checkFlagCombinations(flags({ local: true, registry: 'localhost:5000/app', push: false })),
-  ).not.toThrow();
+  const local = flags({ local: true, registry: 'localhost:5000/app', push: false, arch: 'arm64' });
+  expect(() => checkFlags(local, ARCHITECTURES)).not.toThrow();
 });
