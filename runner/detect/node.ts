@@ -75,6 +75,22 @@ function isYarnBerry(snapshot: ProjectSnapshot): boolean {
   return hasPath(snapshot, '.yarnrc.yml') || /__metadata:/.test(snapshot.contents.get('yarn.lock') ?? '');
 }
 
+/** pnpm release for each pnpm-lock.yaml lockfileVersion major. */
+const PNPM_FOR_LOCKFILE: Record<string, string> = { '5': '7', '6': '8', '9': '10' };
+
+/** The pnpm to install: the packageManager field's version, else the release that writes this lockfile. */
+function pnpmSpec(snapshot: ProjectSnapshot, field: string | undefined, log: DecisionLog): string {
+  if (field !== undefined)
+    return log.decide('pnpm version', field.replace(/\+.*$/, ''), 'package.json (packageManager)');
+  const lockfileVersion = /^lockfileVersion:\s*['"]?(\d+)/m.exec(
+    snapshot.contents.get('pnpm-lock.yaml') ?? '',
+  )?.[1];
+  const release = PNPM_FOR_LOCKFILE[lockfileVersion ?? ''];
+  return release
+    ? log.decide('pnpm version', `pnpm@${release}`, 'pnpm-lock.yaml (lockfileVersion)')
+    : log.decide('pnpm version', 'pnpm@10', DEFAULT_SOURCE);
+}
+
 /** Package manager, lockfile and install files: shared by Node apps, SPA builds and assets stages. */
 export function detectNodeInstall(
   snapshot: ProjectSnapshot,
@@ -115,7 +131,12 @@ export function detectNodeInstall(
   }
   return {
     packageManager: manager,
-    packageManagerSpec: field?.spec ?? null,
+    packageManagerSpec:
+      manager === 'pnpm'
+        ? pnpmSpec(snapshot, field?.spec, log)
+        : manager.startsWith('yarn')
+          ? (field?.spec ?? null)
+          : null,
     lockfile,
     installFiles: INSTALL_FILES.filter((file) => hasPath(snapshot, file)),
   };

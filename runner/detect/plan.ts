@@ -36,7 +36,10 @@ interface PlanBase {
 
 export interface NodeInstall {
   packageManager: NodePackageManager;
-  /** `packageManager` field value (`pnpm@9.1.0`), used by corepack. */
+  /**
+   * The package manager to install when the image lacks it (`pnpm@9.15.9`): the `packageManager`
+   * field without its hash, or a release matching the lockfile. Null for npm and bun.
+   */
   packageManagerSpec: string | null;
   /** Lockfile name, or null when the project has none (non-frozen install). */
   lockfile: string | null;

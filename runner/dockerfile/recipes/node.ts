@@ -7,11 +7,16 @@ import type { Recipe } from './recipe';
 
 const WORKDIR = '/app';
 
-/** Install with dev dependencies (NODE_ENV=production would skip them), frozen when a lockfile exists. */
-const INSTALL: Record<NodePackageManager, (frozen: boolean) => string[]> = {
+/**
+ * Install with dev dependencies (NODE_ENV=production would skip them), frozen when a lockfile exists.
+ * pnpm is installed with npm (its integrity check works with any registry mirror, and corepack
+ * leaves Node.js after 24); --force replaces a corepack shim the image may carry. yarn goes through
+ * corepack, which also serves yarn berry.
+ */
+const INSTALL: Record<NodePackageManager, (frozen: boolean, spec: string | null) => string[]> = {
   npm: (frozen) => [frozen ? 'npm ci --include=dev' : 'npm install --include=dev'],
-  pnpm: (frozen) => [
-    'corepack enable pnpm',
+  pnpm: (frozen, spec) => [
+    `npm install -g --force ${spec ?? 'pnpm'}`,
     `pnpm install${frozen ? ' --frozen-lockfile' : ''} --prod=false`,
   ],
   yarn: (frozen) => [
@@ -32,13 +37,13 @@ const PRUNE: Record<NodePackageManager, string | null> = {
 };
 
 function usesCorepack(manager: NodePackageManager): boolean {
-  return manager === 'pnpm' || manager === 'yarn' || manager === 'yarn-berry';
+  return manager === 'yarn' || manager === 'yarn-berry';
 }
 
 export function nodeInstall(install: NodeInstall): Recipe['install'] {
   const steps: Line[] = [];
   if (usesCorepack(install.packageManager)) steps.push(env({ COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' }));
-  steps.push(run(...INSTALL[install.packageManager](install.lockfile !== null)));
+  steps.push(run(...INSTALL[install.packageManager](install.lockfile !== null, install.packageManagerSpec)));
   return {
     files: ['package.json', ...(install.lockfile ? [install.lockfile] : []), ...install.installFiles],
     steps,

@@ -201,3 +201,22 @@ describe('Node.js detection', () => {
     });
   });
 });
+
+describe('pnpm release', () => {
+  const app = { 'package.json': pkg({ main: 'index.js' }) };
+  it('comes from the packageManager field, without its hash', () => {
+    const files = {
+      'package.json': pkg({ main: 'index.js', packageManager: 'pnpm@9.15.9+sha512.abc' }),
+      'pnpm-lock.yaml': '',
+    };
+    expect(detect(files).plan).toMatchObject({ packageManagerSpec: 'pnpm@9.15.9' });
+  });
+  it('else matches the lockfile version', () => {
+    expect(decision({ ...app, 'pnpm-lock.yaml': "lockfileVersion: '6.0'\n" }, 'pnpm version')).toBe(
+      'pnpm@8 (from pnpm-lock.yaml (lockfileVersion))',
+    );
+    expect(decision({ ...app, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" }, 'pnpm version')).toBe(
+      'pnpm@10 (from pnpm-lock.yaml (lockfileVersion))',
+    );
+  });
+});
