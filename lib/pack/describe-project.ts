@@ -3,6 +3,7 @@
 import { basename, resolve } from 'node:path';
 import { type KilnConfig, type KilnConfigInput, kilnConfigSchema } from '../../runner/config/schema';
 import type { BuildDescription } from '../../runner/description';
+import { loadConfig } from '../config/load';
 import { readGitInfo } from '../git/git-info';
 import { KILN_VERSION } from '../version';
 
@@ -17,9 +18,8 @@ export async function describeProject(
   return { kilnVersion: KILN_VERSION, name: resolved.name ?? basename(dir), config: resolved, git };
 }
 
-// TODO(config): switch to loadConfig from lib/config/load.ts once it lands.
-async function loadProjectConfig(_dir: string): Promise<KilnConfig> {
-  return kilnConfigSchema.parse({});
+async function loadProjectConfig(dir: string): Promise<KilnConfig> {
+  return (await loadConfig(dir)).config;
 }
 
 /** Objects merge key by key; anything else (arrays included) in `override` replaces the base value. */

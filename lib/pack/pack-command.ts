@@ -15,9 +15,8 @@ export async function runPackCommand(
     process.stdout.write(formatFileList(await listProjectFiles(dir)));
     return;
   }
-  const description = await describeProject(dir);
   const archive = await withInterrupt((signal) =>
-    packProject({ projectDir: dir, description, outFile: options.output, signal }),
+    packProject({ projectDir: dir, description: describeProject(dir), outFile: options.output, signal }),
   );
   process.stdout.write(
     `${archive.path}\n` +

@@ -30,7 +30,8 @@ export interface PackedArchive {
 
 export interface PackOptions {
   projectDir: string;
-  description: BuildDescription;
+  /** A promise is fine too: git and config are then read while the project is walked. */
+  description: BuildDescription | Promise<BuildDescription>;
   /** The bundled build-side runner; default `<package root>/dist/runner.js`. */
   runnerBundlePath?: string;
   outFile?: string;
@@ -42,9 +43,10 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
   const outFile = options.outFile
     ? resolve(options.outFile)
     : join(tmpdir(), `kiln-source-${randomUUID()}.zip`);
-  const [listed, runner] = await Promise.all([
+  const [listed, runner, description] = await Promise.all([
     listProjectFiles(projectDir),
     readRunnerBundle(options.runnerBundlePath ?? defaultRunnerBundlePath()),
+    options.description,
   ]);
   // A previous `kiln pack -o` output inside the project must not pack itself.
   const outInProject = relative(projectDir, outFile).split(sep).join('/');
@@ -67,11 +69,11 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
       path: DESCRIPTION_FILE,
       mode: 0o644,
       isSymlink: false,
-      data: Buffer.from(stableJson(options.description)),
+      data: Buffer.from(stableJson(description)),
     },
   ].sort((a, b) => (a.path < b.path ? -1 : 1));
 
-  const { warnArchiveMiB, maxArchiveMiB } = options.description.config.remote;
+  const { warnArchiveMiB, maxArchiveMiB } = description.config.remote;
   const sink = await HashingFileSink.create(outFile);
   const writer = new ZipWriter(async (chunk) => {
     await sink.write(chunk);
