@@ -1,24 +1,14 @@
 // Builds BatchGetBuilds snapshots the way CodeBuild reports them: phases appended as they start,
 // status filled in when they end, logs known once provisioning is done.
 import type { Build, BuildPhase, StatusType } from '@aws-sdk/client-codebuild';
+import { PHASES as RUN_PHASES } from '../../helpers/fakes/codebuild-model';
 
 export const BUILD_ID = 'kiln:0b7c9e1e-1111-4a55-9d6a-abcdefabcdef';
 export const LOG_GROUP = '/kiln/builds';
 export const LOG_STREAM = '0b7c9e1e-1111-4a55-9d6a-abcdefabcdef';
 
-export const PHASES = [
-  'SUBMITTED',
-  'QUEUED',
-  'PROVISIONING',
-  'DOWNLOAD_SOURCE',
-  'INSTALL',
-  'PRE_BUILD',
-  'BUILD',
-  'POST_BUILD',
-  'UPLOAD_ARTIFACTS',
-  'FINALIZING',
-  'COMPLETED',
-] as const;
+/** CodeBuild's phases in order, as the fake runs them, then COMPLETED. */
+export const PHASES = [...RUN_PHASES, 'COMPLETED'] as const;
 
 export interface SnapshotOptions {
   /** The phase running now (all before it ended SUCCEEDED). */

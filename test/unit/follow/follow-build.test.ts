@@ -5,7 +5,7 @@ import { type FollowEvent, followBuild } from '../../../lib/follow/follow-build'
 import { FakeAwsError } from '../../helpers/fakes/fake-aws-error';
 import { FakeClock } from '../../helpers/fakes/fake-clock';
 import { FakeLogStore } from '../../helpers/fakes/log-store';
-import { BUILD_ID, LOG_GROUP, LOG_STREAM, snapshot } from './build-snapshots';
+import { BUILD_ID, LOG_GROUP, LOG_STREAM, PHASES, snapshot } from './build-snapshots';
 
 const codebuildMock = mockClient(CodeBuildClient);
 const logsMock = mockClient(CloudWatchLogsClient);
@@ -57,19 +57,7 @@ test('reports each phase once, in order, as it starts', async () => {
     snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
   );
   const { phases, result } = await follow();
-  expect(phases).toEqual([
-    'SUBMITTED',
-    'QUEUED',
-    'PROVISIONING',
-    'DOWNLOAD_SOURCE',
-    'INSTALL',
-    'PRE_BUILD',
-    'BUILD',
-    'POST_BUILD',
-    'UPLOAD_ARTIFACTS',
-    'FINALIZING',
-    'COMPLETED',
-  ]);
+  expect(phases).toEqual(PHASES);
   expect(result).toEqual({ build: expect.objectContaining({ buildStatus: 'SUCCEEDED' }), detached: false });
 });
 
