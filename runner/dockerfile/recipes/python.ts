@@ -51,7 +51,11 @@ export function pythonRecipe(plan: PythonPlan): Recipe {
   // Without a lockfile the project itself (pyproject.toml/setup.py) is the dependency list.
   if (plan.lockfile === null) compile.push(run(pipInstall(target, '.')));
   if (plan.collectStatic)
-    compile.push(run('SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput'));
+    compile.push(
+      run(
+        'SECRET_KEY=collectstatic-only DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput',
+      ),
+    );
   if (plan.buildCommand) compile.push(run(plan.buildCommand));
   if (lambda) {
     return {

@@ -41,6 +41,9 @@ export function rubyRecipe(plan: RubyPlan): Recipe {
     buildPackages: ['build-essential', 'pkg-config', ...(plan.rails ? ['libyaml-dev'] : [])],
     install: { files: plan.installFiles, steps: [run(...installSteps)] },
     compile: [
+      // The assets stage already built app/assets/builds: jsbundling/cssbundling must not rebuild
+      // it (the build stage has no Node.js).
+      ...(plan.assets ? [env({ SKIP_JS_BUILD: '1', SKIP_CSS_BUILD: '1' })] : []),
       ...(plan.bootsnap ? [run('bundle exec bootsnap precompile app/ lib/')] : []),
       ...(plan.buildCommand ? [run(plan.buildCommand)] : []),
     ],
