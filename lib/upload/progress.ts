@@ -28,6 +28,8 @@ export function createUploadProgress(terminal: Terminal, options: ProgressOption
         stream: terminal.stream,
         format: 'kiln uploading [{bar}] {percentage}% {bytes} {rate} ETA {eta_formatted}',
         barsize: 24,
+        barCompleteChar: '\u2588',
+        barIncompleteChar: '\u2591',
         hideCursor: true,
         clearOnComplete: true,
         etaBuffer: 20,

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { type PackedArchive, packProject } from '../../../lib/pack/pack-project';
 import { PART_SIZE, uploadArchive } from '../../../lib/upload/upload-archive';
 import { kilnConfigSchema } from '../../../runner/config/schema';
@@ -106,9 +111,7 @@ describe('uploadArchive against s3rver', () => {
     expect(progress.at(-1)).toBe(large.size);
     const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: result.key }));
     expect(head.ContentLength).toBe(large.size);
-    await client.send(
-      new (await import('@aws-sdk/client-s3')).DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }),
-    );
+    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }));
   });
 
   it('aborts the multipart upload when a part fails: no object, no upload left', async () => {
@@ -152,6 +155,66 @@ describe('uploadArchive against s3rver', () => {
     expect(sent).not.toContain('CompleteMultipartUploadCommand');
     expect(await exists(client, `sources/${large.sha256}.zip`)).toBe(false);
     expect(await incompleteUploads(client)).toBe(0);
+  });
+
+  it('uploads again over an object of the wrong size under the same key (an interrupted foreign copy)', async () => {
+    const client = s3rver.client();
+    const archive = { ...small, sha256: 'e'.repeat(64) };
+    const key = `sources/${archive.sha256}.zip`;
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'truncated' }));
+    const result = await uploadArchive({ s3: client, bucket: BUCKET, archive, onNote });
+    expect(result).toEqual({ key, skipped: false });
+    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ContentLength).toBe(
+      small.size,
+    );
+    expect(notes).toEqual([]);
+  });
+
+  it('retries a part that fails with a transient server error (SDK retry strategy)', async () => {
+    const client = s3rver.client();
+    let attemptsOfPart2 = 0;
+    client.middlewareStack.addRelativeTo(
+      (next) => async (args) => {
+        const input = (args as { input?: { PartNumber?: number } }).input;
+        if (input?.PartNumber === 2 && ++attemptsOfPart2 === 1) {
+          throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
+            name: 'InternalError',
+            $fault: 'server',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        return next(args);
+      },
+      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'failPart2Once' },
+    );
+    const result = await uploadArchive({ s3: client, bucket: BUCKET, archive: large, onNote });
+    expect(attemptsOfPart2).toBe(2);
+    expect(await exists(client, result.key)).toBe(true);
+    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }));
+  });
+
+  it('says which permission is missing when access is denied', async () => {
+    const client = s3rver.client();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutObjectCommand') {
+          throw Object.assign(new Error('Access Denied'), {
+            name: 'AccessDenied',
+            $metadata: { httpStatusCode: 403 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'denyPut' },
+    );
+    const archive = { ...small, sha256: 'f'.repeat(64) };
+    const error = await uploadArchive({ s3: client, bucket: BUCKET, archive, onNote }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({
+      message: `access denied uploading the source archive to s3://${BUCKET}/sources/${'f'.repeat(64)}.zip`,
+      hint: expect.stringContaining('s3:PutObject and s3:GetObject on sources/*'),
+    });
   });
 
   it('says how to create the infrastructure when the bucket does not exist', async () => {
