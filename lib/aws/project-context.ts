@@ -1,6 +1,6 @@
 // The shared start of `logs`, `status`, `builds` and `stop`: this project's description, an AWS
 // session, and which build the user means (the given id, or the project's latest build).
-import type { Build } from '@aws-sdk/client-codebuild';
+import { BatchGetBuildsCommand, type Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../runner/description';
 import { KilnError } from '../../runner/errors';
 import { describeProject } from '../pack/describe-project';
@@ -40,11 +40,12 @@ export async function projectBuilds(context: ProjectContext, limit: number): Pro
 }
 
 /**
- * The build id the user means: as given (a bare UUID gets the CodeBuild project prefixed), or the
+ * The build id the user means: as given (a bare UUID gets its CodeBuild project prefixed), or the
  * latest build of this project.
  */
 export async function targetBuildId(context: ProjectContext, id: string | undefined): Promise<string> {
-  if (id) return id.includes(':') ? id : `${context.session.infra.project}:${id}`;
+  if (id?.includes(':')) return id;
+  if (id) return qualifiedBuildId(context, id);
   const [latest] = await projectBuilds(context, 1);
   if (!latest?.id) {
     const { account, region } = context.session.infra;
@@ -54,4 +55,17 @@ export async function targetBuildId(context: ProjectContext, id: string | undefi
     );
   }
   return latest.id;
+}
+
+/** A bare build UUID belongs to one of the per-architecture CodeBuild projects: ask CodeBuild which. */
+async function qualifiedBuildId(context: ProjectContext, uuid: string): Promise<string> {
+  const candidates = candidateProjects(context.description.config.remote).map(
+    (project) => `${project}:${uuid}`,
+  );
+  const { builds = [] } = await context.session.clients.codebuild.send(
+    new BatchGetBuildsCommand({ ids: candidates }),
+  );
+  if (!builds[0]?.id)
+    throw new KilnError(`build ${uuid} not found`, 'List recent builds with `kiln builds`.');
+  return builds[0].id;
 }

@@ -70,7 +70,7 @@ export interface BuildResult {
   exitCode: number;
 }
 
-type Stage = 'prepare' | 'starting' | 'following' | 'stopping';
+type Stage = 'prepare' | 'starting' | 'following' | 'stopping' | 'done';
 
 export async function runRemoteBuild<A extends ArchiveInfo>(
   options: RemoteBuildOptions<A>,
@@ -102,7 +102,7 @@ export async function runRemoteBuild<A extends ArchiveInfo>(
     if (stage === 'prepare') cancelUpload.abort();
     else if (stage === 'following') requestStop();
     else if (stage === 'stopping') detach.abort();
-    else stopAfterStart = true;
+    else if (stage === 'starting') stopAfterStart = true;
   });
 
   try {
@@ -221,6 +221,7 @@ export async function runRemoteBuild<A extends ArchiveInfo>(
         EXIT_CODES.detached,
       );
     }
+    stage = 'done';
     const outcome = summarizeBuild(followed.build, clock.now());
     const result = document(
       outcome,

@@ -94,6 +94,14 @@ test('status --json of a failed build names the phase and CodeBuild’s message'
   expect(stdout).not.toContain('KILN_PROJECT_NAME');
 });
 
+test('a bare build UUID is found in whichever architecture’s project ran it', async () => {
+  const id = seedBuild(basename(project), { phaseMs: 1 }, 'kiln-arm64');
+  await finished(id);
+  const { code, stdout } = await runCli(['status', id.split(':')[1]!, '--json', '--dir', project], env);
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toMatchObject({ buildId: id, status: 'SUCCEEDED' });
+});
+
 test('builds lists this project’s builds newest first, and only them', async () => {
   const { older, latest, other } = await seedFinishedBuilds();
   const { code, stdout } = await runCli(['builds', '--limit', '5', '--dir', project], env);
