@@ -3,7 +3,7 @@
 // that editors use for completion. Option names mirror the Jets option table in camelCase.
 import { z } from 'zod';
 
-const packageName = z.string().regex(/^[a-z0-9][a-z0-9.+:~_-]*$/i, 'must be a system package name');
+const packageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+:~_-]*$/, 'must be a system package name');
 const argName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a build-arg name ([A-Za-z_][A-Za-z0-9_]*)');
@@ -53,7 +53,10 @@ export const kilnConfigSchema = z.strictObject({
   /** Friendly name of the project: image tag prefix and build grouping. Default: the directory name. */
   name: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'must start with a letter or digit and use only letters, digits, . _ -')
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'must start with a letter or digit and use only letters, digits, . _ -',
+    )
     .optional(),
   /** Framework override; detection decides when absent. */
   framework: z.enum(FRAMEWORKS).optional(),

@@ -75,6 +75,8 @@ function isYarnBerry(snapshot: ProjectSnapshot): boolean {
   return hasPath(snapshot, '.yarnrc.yml') || /__metadata:/.test(snapshot.contents.get('yarn.lock') ?? '');
 }
 
+export const BUN_VERSION = '1';
+
 /** pnpm release for each pnpm-lock.yaml lockfileVersion major. */
 const PNPM_FOR_LOCKFILE: Record<string, string> = { '5': '7', '6': '8', '9': '10' };
 
@@ -158,6 +160,18 @@ export function detectNodeVersion(snapshot: ProjectSnapshot, pkg: PackageJson, l
   );
 }
 
+/** Bun apps run on the bun image, whose tag follows bun's releases rather than Node's. */
+function detectRuntimeVersion(
+  snapshot: ProjectSnapshot,
+  pkg: PackageJson,
+  install: NodeInstall,
+  log: DecisionLog,
+): string {
+  return install.packageManager === 'bun'
+    ? log.decide('bun version', BUN_VERSION, 'oven/bun image')
+    : detectNodeVersion(snapshot, pkg, log);
+}
+
 export function runScript(manager: NodePackageManager, script: string): string {
   return `${manager === 'yarn-berry' ? 'yarn' : manager} run ${script}`;
 }
@@ -187,7 +201,7 @@ export function detectNodeBuild(
   const install = detectNodeInstall(snapshot, pkg, log);
   return {
     ...install,
-    nodeVersion: detectNodeVersion(snapshot, pkg, log),
+    nodeVersion: detectRuntimeVersion(snapshot, pkg, install, log),
     buildCommand: log.decide(
       'assets build',
       runScript(install.packageManager, 'build'),
@@ -250,8 +264,8 @@ export function detectNode(
   framework: Framework,
 ): NodePlan {
   const pkg = readPackageJson(snapshot) ?? {};
-  const version = detectNodeVersion(snapshot, pkg, log);
   const install = detectNodeInstall(snapshot, pkg, log);
+  const version = detectRuntimeVersion(snapshot, pkg, install, log);
   const nextConfigFile = firstExisting(snapshot, [
     'next.config.js',
     'next.config.mjs',

@@ -230,7 +230,8 @@ export function detectPython(
     installer,
     lockfile,
     installFiles: lockfile === null ? [] : INSTALL_FILES[installer].filter((file) => hasPath(snapshot, file)),
-    port: resolvePort(log, config, framework === 'python-lambda' ? 8080 : 8000, `${framework} convention`),
+    // Lambda handlers take events, not connections: no port.
+    port: framework === 'python-lambda' ? 8080 : resolvePort(log, config, 8000, `${framework} convention`),
     start,
     buildCommand: resolveBuildCommand(log, config, null),
     dependencies,

@@ -51,7 +51,7 @@ export function nodeInstall(install: NodeInstall): Recipe['install'] {
 }
 
 export function nodeImage(manager: NodePackageManager, version: string) {
-  return manager === 'bun' ? officialImage('bun', '1') : officialImage('node', version);
+  return officialImage(manager === 'bun' ? 'bun' : 'node', version);
 }
 
 export function nodeRecipe(plan: NodePlan): Recipe {
