@@ -3,6 +3,7 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { type PackedArchive, packProject } from '../../../lib/pack/pack-project';
