@@ -174,7 +174,7 @@ describe('uploadArchive against s3rver', () => {
   it('retries a part that fails with a transient server error (SDK retry strategy)', async () => {
     const client = s3rver.client();
     let attemptsOfPart2 = 0;
-    client.middlewareStack.addRelativeTo(
+    const failPart2Once: Parameters<S3Client['middlewareStack']['addRelativeTo']>[0] =
       (next) => async (args) => {
         const input = (args as { input?: { PartNumber?: number } }).input;
         if (input?.PartNumber === 2 && ++attemptsOfPart2 === 1) {
@@ -185,9 +185,13 @@ describe('uploadArchive against s3rver', () => {
           });
         }
         return next(args);
-      },
-      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'failPart2Once' },
-    );
+      };
+    // Below the retry middleware: each attempt passes here.
+    client.middlewareStack.addRelativeTo(failPart2Once, {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: 'failPart2Once',
+    });
     const result = await uploadArchive({ s3: client, bucket: BUCKET, archive: large, onNote });
     expect(attemptsOfPart2).toBe(2);
     expect(await exists(client, result.key)).toBe(true);
