@@ -9,7 +9,7 @@ import { ensureBenchRepository } from './generate-repo';
 import { type RowResult, summarize } from './result';
 import { type Timing, timed } from './timing';
 
-const RUNS = 5;
+const RUNS = 7;
 
 interface ZipListing {
   user: string[];

@@ -49,13 +49,14 @@ function formatNumber(value: number, unit: RowResult['unit']): string {
 function formatFigure(result: RowResult): string {
   const { figure, unit } = result;
   if (!figure) return `not measured: ${result.notMeasured}`;
+  const runs = figure.runs === 1 ? '1 run' : `${figure.runs} runs`;
+  if (figure.min === figure.max) return `${formatNumber(figure.median, unit)} (all of ${runs})`;
   const stat =
     result.targetStat === 'median'
       ? ''
       : `${result.targetStat} ${formatNumber(figure[result.targetStat], unit)}; `;
-  const range =
-    figure.min === figure.max ? '' : ` (${formatNumber(figure.min, unit)}–${formatNumber(figure.max, unit)})`;
-  return `${stat}median ${formatNumber(figure.median, unit)}${range}, n=${figure.runs}`;
+  const range = `${formatNumber(figure.min, unit)}–${formatNumber(figure.max, unit)}`;
+  return `${stat}median ${formatNumber(figure.median, unit)} (${range}), ${runs}`;
 }
 
 function formatTarget(result: RowResult): string {
@@ -100,7 +101,8 @@ async function main(): Promise<void> {
   }
   const info = machine(loadBefore);
   console.log(
-    `\nmachine: ${info.cpus} × ${info.cpuModel}, ${info.memoryGiB} GiB, node ${info.node}, ${info.git}`,
+    `\nmachine: ${info.cpus} × ${info.cpuModel}, ${info.memoryGiB} GiB, node ${info.node}, ${info.git}; ` +
+      `load average ${info.loadAverage.before.toFixed(1)} before, ${info.loadAverage.after.toFixed(1)} after`,
   );
   printTable(results);
   mkdirSync(RESULTS_DIR, { recursive: true });
