@@ -41,17 +41,27 @@ export async function readProjectSnapshot(dir: string): Promise<ProjectSnapshot>
   const paths = new Set<string>();
   const contents = new Map<string, string>();
   async function walk(relative: string, depth: number): Promise<void> {
-    const entries = await readdir(join(dir, relative), { withFileTypes: true });
+    // The top directory must be readable; an unreadable subdirectory is skipped.
+    const entries = await readdir(join(dir, relative), { withFileTypes: true }).catch((error: unknown) => {
+      if (relative === '') throw error;
+      return [];
+    });
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory()) {
         paths.add(`${path}/`);
         if (depth < MAX_DEPTH && !SKIPPED_DIRS.has(entry.name)) await walk(path, depth + 1);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
+      } else if (entry.isFile() && !wantsContents(path)) {
         paths.add(path);
-        if (wantsContents(path) && (await stat(join(dir, path))).size <= MAX_FILE_BYTES) {
-          contents.set(path, await readFile(join(dir, path), 'utf8'));
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        // A broken symlink or an unreadable file counts as absent.
+        const info = await stat(join(dir, path)).catch(() => undefined);
+        if (info === undefined || !info.isFile()) continue;
+        paths.add(path);
+        if (wantsContents(path) && info.size <= MAX_FILE_BYTES) {
+          const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
+          if (text !== undefined) contents.set(path, text);
         }
       }
     }
