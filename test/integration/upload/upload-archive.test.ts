@@ -174,20 +174,19 @@ describe('uploadArchive against s3rver', () => {
   it('retries a part that fails with a transient server error (SDK retry strategy)', async () => {
     const client = s3rver.client();
     let attemptsOfPart2 = 0;
-    const failPart2Once: Parameters<S3Client['middlewareStack']['addRelativeTo']>[0] =
-      (next) => async (args) => {
-        const input = (args as { input?: { PartNumber?: number } }).input;
-        if (input?.PartNumber === 2 && ++attemptsOfPart2 === 1) {
-          throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
-            name: 'InternalError',
-            $fault: 'server',
-            $metadata: { httpStatusCode: 500 },
-          });
-        }
-        return next(args);
-      };
+    type Args = { input: { PartNumber?: number } };
+    const failPart2Once = (next: (args: Args) => Promise<unknown>) => async (args: Args) => {
+      if (args.input.PartNumber === 2 && ++attemptsOfPart2 === 1) {
+        throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
+          name: 'InternalError',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 500 },
+        });
+      }
+      return next(args);
+    };
     // Below the retry middleware: each attempt passes here.
-    client.middlewareStack.addRelativeTo(failPart2Once, {
+    client.middlewareStack.addRelativeTo(failPart2Once as never, {
       relation: 'after',
       toMiddleware: 'retryMiddleware',
       name: 'failPart2Once',
