@@ -11,12 +11,13 @@ export type BuildMode =
   | { mode: 'managed'; reason: string };
 
 /**
- * @param files relative paths present in the project (a snapshot's `paths` will do)
+ * @param files which relative paths exist in the project; only `has` is called (a snapshot's
+ *   `paths`, or a set that checks the disk).
  */
 export function resolveBuildMode(
   config: KilnConfig,
   env: Readonly<Record<string, string | undefined>>,
-  files: ReadonlySet<string>,
+  files: Pick<ReadonlySet<string>, 'has'>,
 ): BuildMode {
   const fromEnv = env[DOCKER_IMAGE_VARIABLE]?.trim();
   if (fromEnv)

@@ -198,6 +198,7 @@ export function detectPython(
       versionFile(snapshot, '.python-version'),
       versionFile(snapshot, 'runtime.txt'),
       requiresPython(snapshot),
+      pipfilePython(snapshot),
       toolVersion(snapshot, ['python']),
     ],
     pythonMinor,
@@ -240,6 +241,13 @@ export function detectPython(
     collectStatic,
     lambdaHandler: framework === 'python-lambda' && 'argv' in start ? (start.argv[0] ?? null) : null,
   };
+}
+
+function pipfilePython(snapshot: ProjectSnapshot): { file: string; raw: string } | undefined {
+  const match = /^python_(?:full_)?version\s*=\s*["']([^"']+)["']/m.exec(
+    snapshot.contents.get('Pipfile') ?? '',
+  );
+  return match ? { file: 'Pipfile (python_version)', raw: match[1]! } : undefined;
 }
 
 function requiresPython(snapshot: ProjectSnapshot): { file: string; raw: string } | undefined {

@@ -39,6 +39,11 @@ describe('Python detection', () => {
         '3.12 (from .tool-versions)',
       );
     });
+    it('reads the Pipfile python_version', () => {
+      expect(
+        decision({ Pipfile: '[requires]\npython_version = "3.12"\n', 'app.py': '' }, 'python version'),
+      ).toBe('3.12 (from Pipfile (python_version))');
+    });
     it('requires-python with a floor above the default uses the floor', () => {
       expect(decision({ ...flask, 'pyproject.toml': 'requires-python = ">=3.14"' }, 'python version')).toBe(
         '3.14 (from pyproject.toml (requires-python))',

@@ -39,12 +39,23 @@ describe('autoPackages tables', () => {
     expect(reasons).toEqual([{ build, runtime, dependency: name, source: 'manifest' }]);
   });
 
-  it('has an entry with a build or runtime half for every listed dependency', () => {
-    for (const table of Object.values(AUTO_PACKAGES)) {
-      for (const entry of Object.values(table))
-        expect(entry.apt.build.length + entry.apt.runtime.length).toBeGreaterThan(0);
-    }
-  });
+  const entries = Object.entries(AUTO_PACKAGES).flatMap(([ecosystem, table]) =>
+    Object.entries(table).map(
+      ([name, entry]) => [ecosystem as DependencyList['ecosystem'], name, entry] as const,
+    ),
+  );
+  it.each(entries)(
+    '%s %s maps to its apt packages (and yum names, where listed)',
+    (ecosystem, name, entry) => {
+      expect(entry.apt.build.length + entry.apt.runtime.length).toBeGreaterThan(0);
+      expect(autoPackagesFor(deps(ecosystem, name), 'apt').reasons).toEqual([
+        { ...entry.apt, dependency: name, source: 'manifest' },
+      ]);
+      const yum = autoPackagesFor(deps(ecosystem, name), 'yum');
+      if (entry.yum) expect(yum.reasons).toEqual([{ ...entry.yum, dependency: name, source: 'manifest' }]);
+      else expect(yum.unmapped).toEqual([name]);
+    },
+  );
 
   it('adds git for git-sourced dependencies', () => {
     const { reasons } = autoPackagesFor({ ecosystem: 'ruby', names: [], gitSource: 'Gemfile.lock' }, 'apt');
