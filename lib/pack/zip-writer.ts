@@ -141,15 +141,7 @@ function checkSize(path: string, size: number): void {
 function localHeader(record: CentralRecord): Buffer {
   const header = Buffer.alloc(30);
   header.writeUInt32LE(0x04034b50, 0);
-  header.writeUInt16LE(VERSION, 4);
-  header.writeUInt16LE(record.flags, 6);
-  header.writeUInt16LE(record.method, 8);
-  header.writeUInt16LE(DOS_TIME, 10);
-  header.writeUInt16LE(DOS_DATE, 12);
-  header.writeUInt32LE(record.crc32, 14);
-  header.writeUInt32LE(record.compressedSize, 18);
-  header.writeUInt32LE(record.uncompressedSize, 22);
-  header.writeUInt16LE(record.name.length, 26);
+  writeSharedFields(header, 4, record);
   return Buffer.concat([header, record.name]);
 }
 
@@ -157,17 +149,22 @@ function centralHeader(record: CentralRecord): Buffer {
   const header = Buffer.alloc(46);
   header.writeUInt32LE(0x02014b50, 0);
   header.writeUInt16LE(VERSION_MADE_BY_UNIX, 4);
-  header.writeUInt16LE(VERSION, 6);
-  header.writeUInt16LE(record.flags, 8);
-  header.writeUInt16LE(record.method, 10);
-  header.writeUInt16LE(DOS_TIME, 12);
-  header.writeUInt16LE(DOS_DATE, 14);
-  header.writeUInt32LE(record.crc32, 16);
-  header.writeUInt32LE(record.compressedSize, 20);
-  header.writeUInt32LE(record.uncompressedSize, 24);
-  header.writeUInt16LE(record.name.length, 28);
+  writeSharedFields(header, 6, record);
   const fileType = record.isSymlink ? S_IFLNK : S_IFREG;
   header.writeUInt32LE(((fileType | record.mode) << 16) >>> 0, 38);
   header.writeUInt32LE(record.offset, 42);
   return Buffer.concat([header, record.name]);
+}
+
+/** The run of fields both headers share, from "version needed" to "file name length". */
+function writeSharedFields(header: Buffer, at: number, record: CentralRecord): void {
+  header.writeUInt16LE(VERSION, at);
+  header.writeUInt16LE(record.flags, at + 2);
+  header.writeUInt16LE(record.method, at + 4);
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(record.crc32, at + 10);
+  header.writeUInt32LE(record.compressedSize, at + 14);
+  header.writeUInt32LE(record.uncompressedSize, at + 18);
+  header.writeUInt16LE(record.name.length, at + 22);
 }

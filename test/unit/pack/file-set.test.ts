@@ -120,6 +120,12 @@ describe('listProjectFiles', () => {
     expect(await paths(dir)).toEqual(['.kilnignore', 'a.txt']);
   });
 
+  it('says so when the project directory does not exist', async () => {
+    await expect(listProjectFiles('/nonexistent/kiln-project')).rejects.toThrow(
+      '/nonexistent/kiln-project is not a project directory (it does not exist or is not a directory)',
+    );
+  });
+
   it("refuses user files in kiln's reserved .kiln-build/ folder, with the fix", async () => {
     const dir = await project({ '.kiln-build/build.json': '{}' });
     const error = await listProjectFiles(dir).catch((caught: unknown) => caught);
