@@ -2,7 +2,7 @@
 // buildStage, deploymentStage, and --env): test/e2e/fixtures/markers writes a marker line from each
 // hook, with the args it sees and checks of what exists at that point, into files kept in the image.
 import { join } from 'node:path';
-import { DockerCleanup, docker } from './support/docker';
+import { DockerCleanup, runOnce } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal } from './support/kiln';
 
@@ -19,7 +19,7 @@ test('each hook runs in its stage, in order, and sees the build args', async () 
     await kilnBuildLocal(join(ROOT, 'test/e2e/fixtures/markers'), ['--env', 'MARKER_CLI=cli-value']),
   );
   const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
-  const read = (file: string) => docker(['run', '--rm', ref, 'cat', file]);
+  const read = (file: string) => runOnce(cleanup, ref, ['cat', file]);
 
   // Build stage: config hook first, then the .kiln/stage file; before_build ran before the
   // dependencies and the source were there, after_build after the app build.

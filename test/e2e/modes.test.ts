@@ -1,7 +1,7 @@
 // The other build modes and failure: a custom Dockerfile, a prebuilt image (pulled, retagged,
 // pushed) and an app whose build fails (non-zero exit, the failed step named).
 import { join } from 'node:path';
-import { DockerCleanup, docker, inspectImage } from './support/docker';
+import { DockerCleanup, docker, inspectImage, runOnce } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
 
@@ -17,7 +17,7 @@ test('custom Dockerfile: the project’s own Dockerfile is built and pushed', as
   const { digest, tags } = expectBuilt(await kilnBuildLocal(join(ROOT, 'test/fixtures/custom-dockerfile')));
   for (const tag of tags) expect(tag).toMatch(tagPattern('custom-dockerfile'));
   const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
-  expect(await docker(['run', '--rm', ref])).toBe('custom\n');
+  expect(await runOnce(cleanup, ref)).toBe('custom\n');
 });
 
 test('prebuilt image: pulled, retagged and pushed without a build', async () => {

@@ -14,6 +14,12 @@ export async function docker(args: string[], options: { timeoutMs?: number } = {
   return stdout;
 }
 
+/** Runs a command in a fresh container and returns its output; the container goes with cleanup. */
+export async function runOnce(cleanup: DockerCleanup, ref: string, command: string[] = []): Promise<string> {
+  const name = cleanup.container(`kiln-e2e-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`);
+  return docker(['run', '--rm', '--name', name, ref, ...command], { timeoutMs: 60_000 });
+}
+
 /** `docker image inspect` of one image, parsed. */
 export async function inspectImage(ref: string): Promise<ImageInspect> {
   return (JSON.parse(await docker(['image', 'inspect', ref])) as ImageInspect[])[0] as ImageInspect;
