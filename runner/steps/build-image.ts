@@ -1,5 +1,5 @@
 // Step "build image": BuildKit when `docker buildx` is available (registry cache, pushes itself),
-// the classic builder otherwise (cache from a previously pushed image, pushed by the next step).
+// the classic builder otherwise (the step "push image" then pushes the tags and the cache tag).
 import { readFile } from 'node:fs/promises';
 import {
   BUILDX_BUILDER,

@@ -1,4 +1,4 @@
-// Step 2: the Dockerfile to build. Managed mode generates it into the reserved folder (and a
+// Step "prepare Dockerfile": managed mode generates Dockerfile.kiln at the project root (and a
 // .dockerignore when the project has none); custom mode uses the user's file.
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
