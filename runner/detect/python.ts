@@ -2,7 +2,7 @@
 // dependencies (Django, FastAPI, Flask) or a Lambda handler function.
 import type { Framework, KilnConfig } from '../config/schema';
 import { KilnError } from '../errors';
-import { resolveBuildCommand, resolvePort, resolveStart } from './common';
+import { readJson, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import type { DependencyList, PythonInstaller, PythonPlan, StartCommand } from './plan';
 import type { DecisionLog } from './report';
 import { firstExisting, hasPath, type ProjectSnapshot } from './snapshot';
@@ -73,10 +73,11 @@ export function pythonDependencies(snapshot: ProjectSnapshot): DependencyList {
     for (const match of (snapshot.contents.get(file) ?? '').matchAll(/^name\s*=\s*"([^"]+)"/gm))
       add(match[1]!, file);
   }
-  const pipfileLock = snapshot.contents.get('Pipfile.lock');
+  const pipfileLock = readJson(snapshot, 'Pipfile.lock') as
+    | { default?: Record<string, { git?: string }> }
+    | undefined;
   if (pipfileLock) {
-    const parsed = JSON.parse(pipfileLock) as { default?: Record<string, { git?: string }> };
-    for (const [name, entry] of Object.entries(parsed.default ?? {})) {
+    for (const [name, entry] of Object.entries(pipfileLock.default ?? {})) {
       add(name, 'Pipfile.lock');
       if (entry.git) gitSource ??= 'Pipfile.lock';
     }

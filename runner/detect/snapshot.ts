@@ -28,7 +28,7 @@ const SKIPPED_DIRS = new Set([
 ]);
 /** Files whose contents detection reads; stage hooks are read wherever they are. */
 const READ_CONTENTS =
-  /^(package\.json|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|\.yarnrc\.yml|\.node-version|\.nvmrc|\.tool-versions|\.python-version|runtime\.txt|requirements\.txt|pyproject\.toml|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock|manage\.py|[\w-]+\.py|Gemfile|Gemfile\.lock|\.ruby-version|go\.mod|Procfile|config\.ru|_config\.ya?ml|hugo\.(toml|ya?ml|json)|config\.toml|next\.config\.(js|mjs|cjs|ts)|Dockerfile|\.dockerignore)$/;
+  /^(package\.json|yarn\.lock|pnpm-lock\.yaml|\.node-version|\.nvmrc|\.tool-versions|\.python-version|runtime\.txt|requirements\.txt|pyproject\.toml|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock|[\w-]+\.py|Gemfile|Gemfile\.lock|\.ruby-version|go\.mod|Procfile|next\.config\.(js|mjs|cjs|ts)|\.dockerignore)$/;
 
 function wantsContents(path: string): boolean {
   if (path.startsWith('.kiln/stage/')) return true;
