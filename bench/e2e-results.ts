@@ -59,6 +59,7 @@ export function readE2eResults(resultsDir: string): RowResult[] {
     return {
       ...base,
       figure: summarize(found.map(({ ratio }) => ratio)),
+      sample: 'fixture',
       notes: [
         `from bench/results/${file} (e2e suite on real docker, measured ${written}); range is across fixtures`,
         ...found.map(

@@ -79,6 +79,7 @@ export async function benchLogLatency(root: string): Promise<RowResult[]> {
       {
         ...base,
         figure,
+        sample: 'line',
         notes: [
           `${LINES} lines appended with gaps cycling through ${GAPS_MS.join('/')} ms; p50 ${figure.median.toFixed(0)} ms, p95 ${figure.p95.toFixed(0)} ms, max ${figure.max.toFixed(0)} ms`,
           ...(missing > 0

@@ -118,6 +118,7 @@ export async function benchPack(root: string, workDir: string): Promise<RowResul
     {
       ...rows[0]!,
       figure: summarize(kilnRuns.map((run, i) => run.wallMs / gitRuns[i]!.wallMs)),
+      sample: 'pair',
       notes: [
         `repository: ${before.files} files, ${(before.bytes / 1e6).toFixed(0)} MB before ignores (without .git)`,
         `file set: ${kilnZipListing.user.length} files in kiln's archive = ${gitZipListing.user.length} in git's = ${tracked} tracked (kiln adds ${kilnZipListing.reserved.length} in ${RESERVED_DIR}/)`,

@@ -16,6 +16,8 @@ export interface RowResult {
   unit: 'x' | 'ms' | 'bytes' | 'requests';
   /** Absent when the row could not be measured; `notMeasured` says why. */
   figure?: Summary;
+  /** What one sample of the figure is (default "run"): "pair", "line", "fixture"… */
+  sample?: string;
   /** The figure the target applies to (the median unless a row says otherwise, e.g. p95). */
   targetStat: 'median' | 'p95' | 'max';
   /** Met when the target statistic is at most this (and at least `targetMin`, when set). */

@@ -43,7 +43,7 @@ export async function benchReupload(projectDir: string): Promise<RowResult[]> {
         (run, i) => `upload ${i + 2}: ${describeTraffic(run.traffic)}${run.skipped ? ' (skipped)' : ''}`,
       ),
     ];
-    const base = { row: 're-upload', unit: 'requests', targetStat: 'max' } as const;
+    const base = { row: 're-upload', unit: 'requests', targetStat: 'max', sample: 're-upload' } as const;
     return [
       {
         ...base,

@@ -8,6 +8,7 @@ import { readE2eResults } from './e2e-results';
 import { ensureBenchRepository } from './generate-repo';
 import { benchLogLatency } from './log-latency';
 import { benchPack } from './pack';
+import { type Machine, markdownReport, textReport, updateDocs } from './report';
 import { isMet, type RowResult } from './result';
 import { benchReupload } from './reupload';
 import { benchStartup } from './startup';
@@ -17,6 +18,7 @@ const ROOT = join(__dirname, '..');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const RESULTS_DIR = join(__dirname, 'results');
 const WORK_DIR = join(__dirname, 'work');
+const DOCS = join(ROOT, 'docs/benchmarks.md');
 
 const ROWS: Array<{ row: string; run: () => Promise<RowResult[]> | RowResult[] }> = [
   { row: 'pack', run: () => benchPack(ROOT, WORK_DIR) },
@@ -26,58 +28,18 @@ const ROWS: Array<{ row: string; run: () => Promise<RowResult[]> | RowResult[] }
   { row: 'rebuild / image size', run: () => readE2eResults(RESULTS_DIR) },
 ];
 
-function machine(loadBefore: number[]) {
+function machine(loadBefore: number[]): Machine {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   return {
+    date: new Date().toISOString(),
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
-    /** 1-minute load average before and after the run: other work on the machine skews timings. */
     loadAverage: { before: loadBefore[0]!, after: loadavg()[0]! },
     node: process.version,
     git: git('--version'),
     commit: git('rev-parse', '--short', 'HEAD'),
   };
-}
-
-function formatNumber(value: number, unit: RowResult['unit']): string {
-  if (unit === 'ms') return `${value.toFixed(0)} ms`;
-  if (unit === 'x') return `${value.toFixed(3)}x`;
-  return String(Math.round(value));
-}
-
-function formatFigure(result: RowResult): string {
-  const { figure, unit } = result;
-  if (!figure) return `not measured: ${result.notMeasured}`;
-  const runs = figure.runs === 1 ? '1 run' : `${figure.runs} runs`;
-  if (figure.min === figure.max) return `${formatNumber(figure.median, unit)} (all of ${runs})`;
-  const stat =
-    result.targetStat === 'median'
-      ? ''
-      : `${result.targetStat} ${formatNumber(figure[result.targetStat], unit)}; `;
-  const range = `${formatNumber(figure.min, unit)}–${formatNumber(figure.max, unit)}`;
-  return `${stat}median ${formatNumber(figure.median, unit)} (${range}), ${runs}`;
-}
-
-function formatTarget(result: RowResult): string {
-  const bound = formatNumber(result.targetMax, result.unit);
-  const stat = result.targetStat === 'median' ? '' : `${result.targetStat} `;
-  return result.targetMin === result.targetMax ? `${stat}= ${bound}` : `${stat}≤ ${bound}`;
-}
-
-function printTable(results: RowResult[]): void {
-  const verdict = (result: RowResult) =>
-    ({ true: 'met', false: 'NOT MET', undefined: '-' })[`${isMet(result)}`];
-  const rows = results.map((r) => [r.row, r.compared, formatFigure(r), formatTarget(r), verdict(r)]);
-  const header = ['row', 'compared', 'figure', 'target', 'result'];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ');
-  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}`);
-  for (const row of rows) console.log(line(row));
-  for (const result of results.filter((r) => r.notes?.length)) {
-    console.log(`\n${result.row}: ${result.compared}`);
-    for (const note of result.notes!) console.log(`  ${note}`);
-  }
 }
 
 async function main(): Promise<void> {
@@ -100,14 +62,10 @@ async function main(): Promise<void> {
     }
   }
   const info = machine(loadBefore);
-  console.log(
-    `\nmachine: ${info.cpus} × ${info.cpuModel}, ${info.memoryGiB} GiB, node ${info.node}, ${info.git}; ` +
-      `load average ${info.loadAverage.before.toFixed(1)} before, ${info.loadAverage.after.toFixed(1)} after`,
-  );
-  printTable(results);
+  console.log(textReport(results, info));
+  updateDocs(DOCS, markdownReport(results, info));
   mkdirSync(RESULTS_DIR, { recursive: true });
   const document = {
-    date: new Date().toISOString(),
     machine: info,
     results: results.map((r) => ({ ...r, met: isMet(r) })),
   };
