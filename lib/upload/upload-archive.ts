@@ -27,6 +27,7 @@ export interface UploadOptions {
 
 export const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
+const HEAD_MEANS_ABSENT = new Set(['NotFound', 'NoSuchKey', 'Forbidden', 'AccessDenied']);
 /** Object metadata (x-amz-meta-sha256) holding the archive's sha256, checked by the HEAD before skipping. */
 const SHA256_METADATA = 'sha256';
 
@@ -67,7 +68,9 @@ async function alreadyUploaded(
       (recordedSha256 === undefined || recordedSha256 === archive.sha256)
     );
   } catch (error) {
-    if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey') return false;
+    // Without s3:ListBucket, S3 answers 403 rather than 404 for a missing key: upload, and let the
+    // upload itself report a real permission problem.
+    if (HEAD_MEANS_ABSENT.has(errorName(error))) return false;
     throw error;
   }
 }

@@ -197,6 +197,27 @@ describe('uploadArchive against s3rver', () => {
     await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }));
   });
 
+  it('uploads when HEAD is forbidden (no s3:ListBucket: S3 answers 403 for a missing key)', async () => {
+    const client = s3rver.client();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'HeadObjectCommand') {
+          throw Object.assign(new Error('Forbidden'), {
+            name: 'Forbidden',
+            $metadata: { httpStatusCode: 403 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'forbidHead' },
+    );
+    const archive = { ...small, sha256: 'd'.repeat(64) };
+    expect(await uploadArchive({ s3: client, bucket: BUCKET, archive, onNote })).toEqual({
+      key: `sources/${archive.sha256}.zip`,
+      skipped: false,
+    });
+  });
+
   it('says which permission is missing when access is denied', async () => {
     const client = s3rver.client();
     client.middlewareStack.add(
