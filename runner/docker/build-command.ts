@@ -55,7 +55,10 @@ export function buildxBuildArgs(request: BuildRequest, metadataFile: string): st
   ];
 }
 
-/** `docker buildx create` for the pushing builder; host networking allowed for KILN_DOCKER_NETWORK=host. */
+/**
+ * `docker buildx create` for the pushing builder, started at once (`--bootstrap`) so a builder that
+ * cannot run is found before the build; host networking allowed for KILN_DOCKER_NETWORK=host.
+ */
 export function buildxCreateArgs(): string[] {
   return [
     'buildx',
@@ -68,6 +71,7 @@ export function buildxCreateArgs(): string[] {
     'network=host',
     '--buildkitd-flags',
     '--allow-insecure-entitlement network.host',
+    '--bootstrap',
   ];
 }
 

@@ -13,9 +13,25 @@ import type { RunnerLog } from '../log/logger';
 
 export type Builder = 'buildkit' | 'classic';
 
-export async function detectBuilder(docker: DockerClient): Promise<Builder> {
+/**
+ * BuildKit when buildx is installed and, for pushing builds, kiln's docker-container builder runs
+ * (it needs the moby/buildkit image); the classic builder otherwise, so a build never fails for want
+ * of a builder.
+ */
+export async function chooseBuilder(docker: DockerClient, log: RunnerLog, push: boolean): Promise<Builder> {
   const probe = await docker.run(['buildx', 'version'], { quiet: true });
-  return probe.exitCode === 0 ? 'buildkit' : 'classic';
+  if (probe.exitCode !== 0) return 'classic';
+  if (!push) return 'buildkit';
+  const inspected = await docker.run(['buildx', 'inspect', BUILDX_BUILDER], { quiet: true });
+  if (inspected.exitCode === 0) return 'buildkit';
+  log.info(
+    `creating the buildx builder "${BUILDX_BUILDER}" (docker-container driver, for the registry cache)`,
+  );
+  const created = await docker.run(buildxCreateArgs());
+  if (created.exitCode === 0) return 'buildkit';
+  log.info(`notice: the buildx builder "${BUILDX_BUILDER}" could not start; using the classic builder`);
+  await docker.run(['buildx', 'rm', BUILDX_BUILDER], { quiet: true });
+  return 'classic';
 }
 
 export interface BuildOptions {
@@ -33,7 +49,6 @@ export interface BuildOptions {
 export async function buildImage(request: BuildRequest, options: BuildOptions): Promise<string | undefined> {
   const { docker, log, builder } = options;
   if (builder === 'buildkit') {
-    if (request.push) await ensureBuildxBuilder(docker, log);
     const args = buildxBuildArgs(request, options.metadataFile);
     if (options.showBuildCommand) log.info(`build command: docker ${args.join(' ')}`);
     await runDocker(docker, args, { env: options.secretEnv });
@@ -71,15 +86,6 @@ async function classicCacheSource(
   }
   log.info(`cache: layers of ${cacheRef}`);
   return cacheRef;
-}
-
-async function ensureBuildxBuilder(docker: DockerClient, log: RunnerLog): Promise<void> {
-  const inspected = await docker.run(['buildx', 'inspect', BUILDX_BUILDER], { quiet: true });
-  if (inspected.exitCode === 0) return;
-  log.info(
-    `creating the buildx builder "${BUILDX_BUILDER}" (docker-container driver, for the registry cache)`,
-  );
-  await runDocker(docker, buildxCreateArgs());
 }
 
 async function metadataDigest(metadataFile: string): Promise<string | undefined> {

@@ -12,7 +12,7 @@ import { ecrRegion, registryHost } from '../ecr/registry-host';
 import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
 import { formatTags, sanitizeTag } from '../tags/format-tags';
-import { buildImage, detectBuilder } from './build-image';
+import { buildImage, chooseBuilder } from './build-image';
 import { buildModeFor, describeBuildMode } from './build-mode';
 import { type ImageOutputs, renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
@@ -124,8 +124,6 @@ async function buildFromDockerfile(
     prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log),
   );
   const secretEnv = config.dockerfile.buildArgs.enableAwsCreds ? await credentialEnv(environment, deps) : {};
-  const builder = await detectBuilder(docker);
-  log.info(`builder: ${builder === 'buildkit' ? 'BuildKit (docker buildx)' : 'classic docker build'}`);
   const cacheRef = environment.push ? `${environment.repositoryUri}:cache-${sanitizeTag(name)}` : undefined;
   const request: BuildRequest = {
     contextDir: environment.sourceDir,
@@ -139,16 +137,19 @@ async function buildFromDockerfile(
     push: environment.push,
     network: environment.network,
   };
-  const digest = await runStep(log, 'build image', () =>
-    buildImage(request, {
+  const { builder, digest } = await runStep(log, 'build image', async () => {
+    const builder = await chooseBuilder(docker, log, environment.push);
+    log.info(`builder: ${builder === 'buildkit' ? 'BuildKit (docker buildx)' : 'classic docker build'}`);
+    const digest = await buildImage(request, {
       docker,
       log,
       builder,
       secretEnv,
       showBuildCommand: config.docker.showBuildCommand,
       metadataFile: join(environment.sourceDir, RESERVED_DIR, 'buildx-metadata.json'),
-    }),
-  );
+    });
+    return { builder, digest };
+  });
   // BuildKit pushed already (with its registry cache); the classic builder pushes the tags and
   // moves the cache tag to this image.
   if (builder === 'buildkit' || !cacheRef) return digest;

@@ -249,6 +249,29 @@ describe('runner with BuildKit', () => {
     expect(commands).toHaveLength(4);
     expect(outputs.KILN_IMAGE_DIGEST).toBe(BUILDX_DIGEST);
   });
+
+  it('falls back to the classic builder when the kiln builder cannot start', async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup({ buildx: true });
+    docker.failing(['buildx', 'inspect']).failing(['buildx', 'create']);
+    const outputs = await run();
+    const commands = docker.commands();
+    expect(commands).toContain('buildx rm kiln');
+    expect(commands.some((command) => command.startsWith('build --file'))).toBe(true);
+    expect(commands.some((command) => command.startsWith('buildx build'))).toBe(false);
+    expect(lines).toContain(
+      '[kiln] notice: the buildx builder "kiln" could not start; using the classic builder',
+    );
+    expect(outputs.KILN_IMAGE_DIGEST).toBe(PUSH_DIGEST);
+  });
+
+  it('uses the default builder with --load when not pushing', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ buildx: true, environment: { push: false } });
+    await run();
+    expect(docker.commands()[1]).toMatch(/^buildx build --progress plain .* --load --metadata-file/);
+    expect(docker.commands()).toHaveLength(2);
+  });
 });
 
 describe('runner registry login', () => {
