@@ -40,7 +40,7 @@ export async function writeEntries(
   signal?: AbortSignal,
 ): Promise<void> {
   const pool = new DeflatePool(DEFLATE_LEVEL);
-  const ahead = new LookAhead(writer);
+  const ahead = new LookAhead(writer, signal);
   try {
     for (const entry of entries) {
       signal?.throwIfAborted();
@@ -67,7 +67,10 @@ class LookAhead {
     [];
   private bytes = 0;
 
-  constructor(private readonly writer: ZipWriter) {}
+  constructor(
+    private readonly writer: ZipWriter,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   isEmpty(): boolean {
     return this.queue.length === 0;
@@ -96,7 +99,7 @@ class LookAhead {
     } else {
       const method = isAlreadyCompressed(entry.path) ? METHOD_STORED : METHOD_DEFLATED;
       await this.writer.addStreamed({ ...header, method }, (write) =>
-        streamFile(fileOf(entry), method, write),
+        streamFile(fileOf(entry), method, write, this.signal),
       );
     }
     this.bytes -= cost;
@@ -127,12 +130,14 @@ async function streamFile(
   path: string,
   method: typeof METHOD_STORED | typeof METHOD_DEFLATED,
   write: ZipSink,
+  signal?: AbortSignal,
 ): Promise<ZipEntrySums> {
   let crc = 0;
   let uncompressedSize = 0;
   let compressedSize = 0;
   async function* checksummed() {
     for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+      signal?.throwIfAborted();
       crc = crc32(chunk as Buffer, crc);
       uncompressedSize += (chunk as Buffer).length;
       yield chunk as Buffer;

@@ -1,10 +1,19 @@
 // `kiln pack` as a user runs it: the built CLI as a real process.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeProject, removeProject } from '../../unit/pack/project-fixture';
 import { readZip } from '../../unit/pack/read-zip';
-import { runCli } from '../cli/run-cli';
+import { runCli, startCli } from '../cli/run-cli';
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 jest.setTimeout(30_000);
 
@@ -54,6 +63,22 @@ describe('kiln pack', () => {
       entries.find((entry) => entry.name === '.kiln-build/build.json')!.content.toString(),
     );
     expect(description).toMatchObject({ name: 'shop', git: null });
+  });
+
+  it('Ctrl-C while packing removes the partial archive and exits with 130', async () => {
+    // 48 MiB of incompressible-looking text: a few seconds of deflate, time enough to interrupt.
+    const dir = await makeProject({ 'big.txt': randomBytes(36 * 1024 * 1024).toString('base64') });
+    const out = join(dir, 'out.zip');
+    try {
+      const run = startCli(['pack', dir, '-o', out], {});
+      await waitFor(() => existsSync(out));
+      run.child.kill('SIGINT');
+      expect(await run.exit).toBe(130);
+      expect(run.stderr()).toBe('kiln: interrupted: no archive written\n');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await removeProject(dir);
+    }
   });
 
   it('refuses an escaping symlink with one clear line and the fix, exit code 1', async () => {

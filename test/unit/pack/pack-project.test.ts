@@ -185,6 +185,18 @@ describe('packProject', () => {
     expect(existsSync(outFile)).toBe(false);
   });
 
+  it('stops in the middle of a big streamed file when aborted', async () => {
+    const dir = await project({ 'big.txt': randomBytes(24 * 1024 * 1024).toString('base64') });
+    const outFile = join(dir, 'out.zip');
+    const controller = new AbortController();
+    const packing = pack(dir, { outFile, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    await expect(packing).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(existsSync(outFile)).toBe(false);
+  });
+
   it('stops when aborted, leaving no file behind', async () => {
     const dir = await project({ 'a.txt': 'a' });
     const outFile = join(dir, 'out.zip');
