@@ -80,7 +80,10 @@ export function markdownReport(results: RowResult[], machine: Machine): string {
   const line = (cells: string[]) => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
   const notes = results
     .filter((r) => r.notes?.length)
-    .map((r) => `- **${r.row}: ${r.compared}**\n${r.notes!.map((note) => `  - ${note.trim()}`).join('\n')}`);
+    .map(
+      (r) =>
+        `- **${r.row}: ${r.compared}**\n${r.notes!.map((note) => `${note.startsWith('  ') ? '    ' : '  '}- ${note.trim()}`).join('\n')}`,
+    );
   return [
     `Latest run (\`npm run bench\`): ${machineLine(machine)}.`,
     '',
