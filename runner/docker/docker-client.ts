@@ -28,9 +28,12 @@ export async function runDocker(
   options?: DockerRunOptions,
 ): Promise<DockerResult> {
   const result = await docker.run(args, options);
-  if (result.exitCode !== 0) {
-    const command = args[0] === 'buildx' ? `docker buildx ${args[1]}` : `docker ${args[0]}`;
-    throw new KilnError(`${command} exited with code ${result.exitCode}`, 'See the docker output above.');
-  }
+  if (result.exitCode !== 0) throw dockerFailure(args, result.exitCode);
   return result;
+}
+
+/** `docker build exited with code 1`: the subcommand that failed, and its exit code. */
+export function dockerFailure(args: readonly string[], exitCode: number): KilnError {
+  const command = args[0] === 'buildx' ? `docker buildx ${args[1]}` : `docker ${args[0]}`;
+  return new KilnError(`${command} exited with code ${exitCode}`, 'See the docker output above.');
 }

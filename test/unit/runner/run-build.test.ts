@@ -310,6 +310,22 @@ describe('runner, prebuilt and custom modes', () => {
     );
   });
 
+  it('uses an image the engine has when it cannot be pulled (local builds)', async () => {
+    await describeBuild({ docker: { image: 'myapp:dev' } });
+    const { docker, lines, run } = setup({ environment: { push: false } });
+    docker
+      .failing(['pull'])
+      .on((args) => (args[0] === 'image' ? { exitCode: 0, stdout: 'sha256:1' } : undefined));
+    const outputs = await run();
+    expect(docker.commands()).toEqual([
+      'pull myapp:dev',
+      'image inspect --format {{.Id}} myapp:dev',
+      `tag myapp:dev ${REPO}:${TAG}`,
+    ]);
+    expect(lines).toContain('[kiln] notice: could not pull myapp:dev; using the image this engine has');
+    expect(outputs.KILN_IMAGE_URI).toBe(`${REPO}:${TAG}`);
+  });
+
   it('prefers KILN_DOCKER_IMAGE over docker.image', async () => {
     await describeBuild({ docker: { image: 'ghcr.io/acme/app:1' } });
     const { docker, run } = setup({ environment: { prebuiltImage: 'ghcr.io/acme/app:2' } });
