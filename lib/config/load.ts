@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type KilnConfig, kilnConfigSchema } from '../../runner/config/schema';
+import type { KilnConfig } from '../../runner/config/schema';
 import { KilnError } from '../../runner/errors';
-import { describeIssues } from './issues';
+import { defaultConfig } from './defaults';
 
 export const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
 
@@ -44,6 +44,10 @@ async function readRaw(path: string, file: string): Promise<unknown> {
 }
 
 export function validateConfig(raw: unknown, file: string): KilnConfig {
+  // Loaded here, not at the top: projects without a config file never pay for zod.
+  const { kilnConfigSchema } =
+    require('../../runner/config/schema') as typeof import('../../runner/config/schema');
+  const { describeIssues } = require('./issues') as typeof import('./issues');
   const result = kilnConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   const problems = describeIssues(kilnConfigSchema, result.error.issues);
@@ -64,7 +68,7 @@ export async function loadConfig(projectDir: string): Promise<{ config: KilnConf
     );
   }
   const file = present[0];
-  if (file === undefined) return { config: kilnConfigSchema.parse({}), source: null };
+  if (file === undefined) return { config: defaultConfig(), source: null };
   const path = resolve(projectDir, file);
   return { config: validateConfig(await readRaw(path, file), file), source: path };
 }

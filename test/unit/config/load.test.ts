@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultConfig } from '../../../lib/config/defaults';
 import { loadConfig } from '../../../lib/config/load';
+import { kilnConfigSchema } from '../../../runner/config/schema';
 import { KilnError } from '../../../runner/errors';
 
 // TypeScript configs are compiled by jiti on first load, which is slow on a busy machine.
@@ -120,5 +122,11 @@ describe('loadConfig', () => {
     expect(error.message).toContain('"port": Too small: expected number to be >=1');
     expect(error.message).toContain('"framework": Invalid option');
     expect(error.hint).toBe('See docs/config.md for every option, its default and its effect.');
+  });
+});
+
+describe('defaultConfig', () => {
+  it('equals the schema defaults', () => {
+    expect(defaultConfig()).toEqual(kilnConfigSchema.parse({}));
   });
 });
