@@ -49,7 +49,11 @@ export async function runLocalBuild(options: LocalBuildOptions): Promise<LocalBu
     log.info(`running buildspec.yml in ${sourceDir} against the local docker daemon`);
     await runPhases(buildspec, {
       cwd: sourceDir,
-      env: localBuildEnvironment({ ...options, sourceDir, baseEnv: process.env }),
+      // As in CodeBuild, the buildspec's own variables yield to the build's environment.
+      env: {
+        ...buildspec.variables,
+        ...localBuildEnvironment({ ...options, sourceDir, baseEnv: process.env }),
+      },
       stdoutFd: options.json ? 2 : 1,
       signal: options.signal,
     });

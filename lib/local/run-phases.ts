@@ -16,11 +16,12 @@ export interface RunPhasesOptions {
 }
 
 export async function runPhases(buildspec: LocalBuildspec, options: RunPhasesOptions): Promise<void> {
+  const interrupted = () =>
+    new KilnError('the local build was interrupted', undefined, EXIT_CODES.buildStopped);
   for (const phase of buildspec.phases) {
+    if (options.signal?.aborted) throw interrupted();
     const exitCode = await runBash(phase.commands.join('\n'), options);
-    if (options.signal?.aborted) {
-      throw new KilnError('the local build was interrupted', undefined, EXIT_CODES.buildStopped);
-    }
+    if (options.signal?.aborted) throw interrupted();
     if (exitCode !== 0) {
       throw new KilnError(
         `the local build failed in phase "${phase.name}" (exit code ${exitCode})`,

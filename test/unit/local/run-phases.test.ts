@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,5 +61,16 @@ describe('runPhases', () => {
     const pid = Number(await readFile(join(dir, 'pid'), 'utf8'));
     for (let tries = 0; tries < 40 && isRunning(pid); tries++) await new Promise((r) => setTimeout(r, 50));
     expect(isRunning(pid)).toBe(false);
+  });
+
+  it('starts nothing when already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const run = runPhases(
+      { variables: {}, exportedVariables: [], phases: [{ name: 'build', commands: ['touch started'] }] },
+      { ...options(), signal: controller.signal },
+    );
+    await expect(run).rejects.toThrow('the local build was interrupted');
+    expect(existsSync(join(dir, 'started'))).toBe(false);
   });
 });
