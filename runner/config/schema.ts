@@ -47,56 +47,99 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const DEFAULT_TAG_FORMAT = ':FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA';
 
+// Descriptions travel into the JSON Schema (schema/kiln.config.schema.json), so editors show them;
+// docs/config.md is the full reference.
 export const kilnConfigSchema = z.strictObject({
-  /** JSON Schema reference for editor completion (kiln.config.json); ignored by kiln. */
-  $schema: z.string().optional(),
-  /** Friendly name of the project: image tag prefix and build grouping. Default: the directory name. */
+  $schema: z.string().optional().describe('JSON Schema reference for editor completion; ignored by kiln.'),
   name: z
     .string()
     .regex(
       /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
       'must start with a letter or digit and use only letters, digits, . _ -',
     )
-    .optional(),
-  /** Framework override; detection decides when absent. */
-  framework: z.enum(FRAMEWORKS).optional(),
-  /** Start command override (shell form); the Procfile `web:` line wins over detection too. */
-  startCommand: z.string().min(1).optional(),
-  /** Port the app listens on; EXPOSEd and passed as PORT. */
-  port: z.number().int().min(1).max(65535).optional(),
-  /** App build command override (run in the build stage after the source is copied). */
-  buildCommand: z.string().min(1).optional(),
+    .optional()
+    .describe(
+      'Friendly name of the project: image tag prefix and build grouping. Default: the directory name.',
+    ),
+  framework: z.enum(FRAMEWORKS).optional().describe('Framework override; detection decides when absent.'),
+  startCommand: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Start command (shell form). Wins over the Procfile `web:` line, which wins over detection.'),
+  port: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .describe('Port the app listens on; EXPOSEd and passed as PORT.'),
+  buildCommand: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('App build command, run in the build stage after the source is copied.'),
 
   docker: z
     .strictObject({
-      /** Prebuilt image to retag and push instead of building. Also KILN_DOCKER_IMAGE. */
-      image: z.string().min(1).optional(),
-      /** Tag format: :FRIENDLY_TAG :TIMESTAMP :GIT_SHA :GIT_BRANCH :GIT_DIRTY :BUILD_NUMBER. */
-      tag: z.string().min(1).default(DEFAULT_TAG_FORMAT),
-      /** Print the docker build command (credential values masked). */
-      showBuildCommand: z.boolean().default(false),
+      image: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Prebuilt image to retag and push instead of building. KILN_DOCKER_IMAGE overrides it.'),
+      tag: z
+        .string()
+        .min(1)
+        .default(DEFAULT_TAG_FORMAT)
+        .describe('Tag format: :FRIENDLY_TAG :TIMESTAMP :GIT_SHA :GIT_BRANCH :GIT_DIRTY :BUILD_NUMBER.'),
+      showBuildCommand: z
+        .boolean()
+        .default(false)
+        .describe('Print the docker build command (credential values masked).'),
     })
     .prefault({}),
 
   dockerfile: z
     .strictObject({
-      addDeployUser: z.boolean().default(true),
+      addDeployUser: z
+        .boolean()
+        .default(true)
+        .describe('Run as a non-root deploy user that owns only the directories the app writes.'),
       buildArgs: z
         .strictObject({
-          atTop: buildArgMap,
-          buildStage: buildArgMap,
-          deploymentStage: buildArgMap,
-          enableAwsCreds: z.boolean().default(true),
+          atTop: buildArgMap.describe('ARGs before the first FROM (name → default, null for none).'),
+          buildStage: buildArgMap.describe('ARGs in the build stage.'),
+          deploymentStage: buildArgMap.describe('ARGs in the deployment stage.'),
+          enableAwsCreds: z
+            .boolean()
+            .default(true)
+            .describe(
+              'Declare the AWS credential args in the build stage only (never the deployment stage).',
+            ),
         })
         .prefault({}),
-      /** true: use ./Dockerfile; a string: that path, relative to the project. */
-      custom: z.union([z.boolean(), z.string().min(1)]).default(false),
-      apt: z.strictObject({ packages: stagePackages }).prefault({}),
-      yum: z.strictObject({ packages: stagePackages }).prefault({}),
-      autoPackages: z.boolean().default(true),
-      /** Folders needed before dependency install (local path gems/packages), copied with the lockfiles. */
-      copyForInstall: z.array(z.string().min(1)).default([]),
-      /** Full image name (`node:20-slim`), or parts that replace the detected ones. */
+      custom: z
+        .union([z.boolean(), z.string().min(1)])
+        .default(false)
+        .describe("The project's own Dockerfile: true for ./Dockerfile, or a path relative to the project."),
+      apt: z
+        .strictObject({ packages: stagePackages })
+        .prefault({})
+        .describe('Debian packages (apt) per stage.'),
+      yum: z
+        .strictObject({ packages: stagePackages })
+        .prefault({})
+        .describe('Amazon Linux packages (yum/dnf/microdnf) per stage, for Lambda base images.'),
+      autoPackages: z
+        .boolean()
+        .default(true)
+        .describe('Add the system packages known dependencies need (pg → libpq, ...).'),
+      copyForInstall: z
+        .array(z.string().min(1))
+        .default([])
+        .describe(
+          'Folders needed before dependency install (local path gems/packages), copied with the lockfiles.',
+        ),
       baseImage: z
         .union([
           z.string().min(1),
@@ -106,8 +149,10 @@ export const kilnConfigSchema = z.strictObject({
             variant: z.string().min(1).optional(),
           }),
         ])
-        .optional(),
-      /** Inline stage hooks (Dockerfile instructions); files in .kiln/stage/ are appended after these. */
+        .optional()
+        .describe(
+          'Full image name (`node:22-bookworm-slim`), or name/tag/variant parts that replace the detected ones.',
+        ),
       hooks: z
         .strictObject({
           beforeBuild: hookInstructions.optional(),
@@ -115,13 +160,14 @@ export const kilnConfigSchema = z.strictObject({
           beforeDeployment: hookInstructions.optional(),
           afterDeployment: hookInstructions.optional(),
         })
-        .prefault({}),
-      /** Build a Lambda-compatible image. */
-      lambda: z.boolean().default(false),
+        .prefault({})
+        .describe(
+          'Inline stage hooks (Dockerfile instructions); files in .kiln/stage/ are inserted after these.',
+        ),
+      lambda: z.boolean().default(false).describe('Build a Lambda-compatible image.'),
     })
     .prefault({}),
 
-  /** Where and how remote builds run. Names default to the deploy-infra naming convention. */
   remote: z
     .strictObject({
       region: z.string().min(1).optional(),
@@ -131,15 +177,25 @@ export const kilnConfigSchema = z.strictObject({
       repository: z.string().min(1).optional(),
       logGroup: z.string().min(1).optional(),
       arch: z.enum(ARCHITECTURES).default('x86_64'),
-      /** CodeBuild compute type override, e.g. BUILD_GENERAL1_LARGE. */
-      compute: z.string().min(1).optional(),
+      compute: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('CodeBuild compute type override, e.g. BUILD_GENERAL1_LARGE.'),
       timeoutMinutes: z.number().int().min(5).max(2160).optional(),
-      /** Archive size (MiB) above which `pack` warns with the biggest directories. */
-      warnArchiveMiB: z.number().positive().default(100),
-      /** Archive size (MiB) above which `pack` refuses. */
-      maxArchiveMiB: z.number().positive().default(500),
+      warnArchiveMiB: z
+        .number()
+        .positive()
+        .default(100)
+        .describe('Archive size (MiB) above which `pack` warns with the biggest directories.'),
+      maxArchiveMiB: z
+        .number()
+        .positive()
+        .default(500)
+        .describe('Archive size (MiB) above which `pack` refuses.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Where and how remote builds run. Names default to the deploy-infra naming convention.'),
 });
 
 /** What users write (every key optional). */
