@@ -12,7 +12,7 @@ export interface Terminal {
 }
 
 export function createTerminal(
-  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = process.stderr,
   env: NodeJS.ProcessEnv = process.env,
   stdoutIsTTY = Boolean(process.stdout.isTTY),
 ): Terminal {
@@ -20,7 +20,8 @@ export function createTerminal(
   const colors = pc.createColors(!('NO_COLOR' in env) && (tty || 'FORCE_COLOR' in env));
   return {
     colors,
-    interactive: tty && stdoutIsTTY && !('CI' in env),
+    // A pseudo-terminal without a size (columns 0) breaks line-redrawing: nanospinner loops forever.
+    interactive: tty && stdoutIsTTY && !('CI' in env) && (stream.columns ?? 0) > 0,
     stream,
     line: (text) => {
       stream.write(`${text}\n`);

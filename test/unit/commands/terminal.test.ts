@@ -1,6 +1,6 @@
 import { createTerminal } from '../../../lib/output/terminal';
 
-const stream = (isTTY: boolean) => ({ write: () => true, isTTY }) as unknown as NodeJS.WriteStream;
+const stream = (isTTY: boolean, columns = 80) => ({ write: () => true, isTTY, columns }) as unknown as NodeJS.WriteStream;
 
 test('colours on a terminal', () => {
   expect(createTerminal(stream(true), {}, true).colors.red('x')).toBe('\x1b[31mx\x1b[39m');
@@ -16,4 +16,6 @@ test('spinners and progress bars only when stderr and stdout are both terminals,
   expect(createTerminal(stream(true), {}, false).interactive).toBe(false);
   expect(createTerminal(stream(true), { CI: 'true' }, true).interactive).toBe(false);
   expect(createTerminal(stream(false), {}, true).interactive).toBe(false);
+  // A pseudo-terminal that reports no size cannot redraw lines.
+  expect(createTerminal(stream(true, 0), {}, true).interactive).toBe(false);
 });
