@@ -1,9 +1,12 @@
 // Prints, one per line, the base images the e2e fixtures need: every FROM the Dockerfile generator
 // emits for each fixture (asked through `kiln dockerfile`, so the stand-ins follow the generator) and
 // the FROMs of fixtures' own Dockerfiles (`Dockerfile`, `*.Dockerfile`). Stage references are left out.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 const root = process.argv[2];
 const images = new Set(['debian:bookworm-slim']);
@@ -26,21 +29,26 @@ function fixtureDirs(dir) {
     .map((entry) => join(dir, entry.name));
 }
 
-for (const dir of [
-  ...fixtureDirs(join(root, 'test/fixtures')),
-  ...fixtureDirs(join(root, 'test/e2e/fixtures')),
-]) {
+/** The generator's Dockerfile for a fixture, or '' when it has none (detection-failure fixtures). */
+async function generated(dir) {
+  try {
+    const { stdout } = await execFileAsync('node', [join(root, 'bin/kiln.js'), 'dockerfile', dir]);
+    return stdout;
+  } catch {
+    return '';
+  }
+}
+
+const dirs = [...fixtureDirs(join(root, 'test/fixtures')), ...fixtureDirs(join(root, 'test/e2e/fixtures'))];
+const generatedFor = [];
+for (const dir of dirs) {
   const own = readdirSync(dir).filter((name) => /^Dockerfile$|\.Dockerfile$/.test(name));
   for (const name of own) addFroms(readFileSync(join(dir, name), 'utf8'));
-  if (own.length > 0) continue;
-  try {
-    const out = execFileSync('node', [join(root, 'bin/kiln.js'), 'dockerfile', dir], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    addFroms(out);
-  } catch {
-    // Not every fixture is buildable (detection-failure fixtures); the e2e tests say so when it matters.
-  }
+  if (own.length === 0) generatedFor.push(dir);
+}
+// One CLI process per fixture, a few at a time.
+for (let i = 0; i < generatedFor.length; i += 4) {
+  for (const dockerfile of await Promise.all(generatedFor.slice(i, i + 4).map(generated)))
+    addFroms(dockerfile);
 }
 console.log([...images].join('\n'));

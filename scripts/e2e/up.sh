@@ -165,8 +165,10 @@ node_version() {
 build_image() {
   local image=$1 family=${1%%:*} tag=${1#*:}
   local recipe="$here/base-images/$family.Dockerfile"
-  if docker image inspect "$image" >/dev/null 2>&1; then return; fi
-  [[ "$family" == debian ]] && { docker tag debian:bookworm-slim "$image"; return; }
+  if [[ "$family" == debian ]]; then
+    docker image inspect "$image" >/dev/null 2>&1 || docker tag debian:bookworm-slim "$image"
+    return
+  fi
   if [[ ! -f "$recipe" ]]; then
     log "no stand-in for $image (fixtures on it are not built end to end; recipes: scripts/e2e/base-images/)"
     return
@@ -174,7 +176,12 @@ build_image() {
   # Official non-slim images carry compilers; the stand-ins do too so build stages behave alike.
   local extra=""
   [[ "$tag" == *slim* ]] || extra="build-essential git"
-  local args=(--build-arg "EXTRA_PACKAGES=$extra")
+  # An image built from an older recipe is rebuilt (the label holds the recipe's hash).
+  local hash built
+  hash=$(sha256sum "$recipe" | cut -c1-16)
+  built=$(docker image inspect --format '{{ index .Config.Labels "kiln.e2e.recipe" }}' "$image" 2>/dev/null || true)
+  [[ "$built" == "$hash" ]] && return
+  local args=(--build-arg "EXTRA_PACKAGES=$extra" --label "kiln.e2e.recipe=$hash")
   [[ "$family" == node ]] && args+=(--build-arg "NODE_VERSION=$(node_version "$tag")")
   log "building stand-in $image"
   docker build --network host -t "$image" "${args[@]}" \
