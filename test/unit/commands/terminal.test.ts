@@ -1,6 +1,7 @@
 import { createTerminal } from '../../../lib/output/terminal';
 
-const stream = (isTTY: boolean, columns = 80) => ({ write: () => true, isTTY, columns }) as unknown as NodeJS.WriteStream;
+const stream = (isTTY: boolean, columns = 80) =>
+  ({ write: () => true, isTTY, columns }) as unknown as NodeJS.WriteStream;
 
 test('colours on a terminal', () => {
   expect(createTerminal(stream(true), {}, true).colors.red('x')).toBe('\x1b[31mx\x1b[39m');
