@@ -47,6 +47,10 @@ export function buildxBuildArgs(request: BuildRequest, metadataFile: string): st
     'plain',
     ...commonFlags(request),
     ...(request.network === 'host' ? ['--allow', 'network.host'] : []),
+    // A plain image manifest, not an index with attestations: Lambda rejects indexes, and ECR's
+    // "expire untagged" rule would otherwise see the attestation manifests as untagged images.
+    '--provenance',
+    'false',
     ...cache,
     request.push ? '--push' : '--load',
     '--metadata-file',

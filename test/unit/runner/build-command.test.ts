@@ -24,6 +24,10 @@ describe('buildx build command', () => {
     expect(args.at(-1)).toBe('/src');
   });
 
+  it('pushes a plain image manifest without provenance attestations (Lambda rejects image indexes)', () => {
+    expect(buildxBuildArgs(request, '/m.json').join(' ')).toContain('--provenance false');
+  });
+
   it('loads into the local engine, without cache or custom builder, when not pushing', () => {
     const args = buildxBuildArgs({ ...request, push: false, cacheRef: undefined }, '/m.json');
     expect(args).toContain('--load');
