@@ -74,7 +74,7 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
   ].sort((a, b) => (a.path < b.path ? -1 : 1));
 
   const { warnArchiveMiB, maxArchiveMiB } = description.config.remote;
-  const sink = await HashingFileSink.create(outFile);
+  const sink = await createSink(outFile);
   const writer = new ZipWriter(async (chunk) => {
     await sink.write(chunk);
     if (sink.size > maxArchiveMiB * MIB) throw tooLarge(maxArchiveMiB, files);
@@ -110,6 +110,17 @@ function tooLarge(maxArchiveMiB: number, files: PackedFile[]): KilnError {
     `the source archive exceeds remote.maxArchiveMiB (${maxArchiveMiB} MiB). Biggest directories:\n${describeBiggestDirectories(files)}`,
     'Exclude what the build does not need with a .kilnignore file (gitignore syntax), or raise remote.maxArchiveMiB in kiln.config.',
   );
+}
+
+async function createSink(outFile: string): Promise<HashingFileSink> {
+  try {
+    return await HashingFileSink.create(outFile);
+  } catch (error) {
+    throw new KilnError(
+      `cannot write the archive to ${outFile}: ${(error as Error).message}`,
+      'Check that its directory exists and is writable.',
+    );
+  }
 }
 
 /** dist/runner.js from the source tree (lib/pack/) and from the built tree (dist/lib/pack/). */

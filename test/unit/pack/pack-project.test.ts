@@ -146,6 +146,15 @@ describe('packProject', () => {
     expect(again.files.map((file) => file.path)).toEqual(['a.txt']);
   });
 
+  it('says so when the output file cannot be written', async () => {
+    const dir = await project({ 'a.txt': 'a' });
+    const outFile = join(dir, 'missing-dir', 'out.zip');
+    await expect(pack(dir, { outFile })).rejects.toMatchObject({
+      message: expect.stringMatching(/^cannot write the archive to .*missing-dir\/out\.zip: ENOENT/),
+      hint: 'Check that its directory exists and is writable.',
+    });
+  });
+
   it('says how to get the runner bundle when it is missing', async () => {
     const dir = await project({ 'a.txt': 'a' });
     await expect(pack(dir, { runnerBundlePath: join(dir, 'nope.js') })).rejects.toThrow(
