@@ -1,6 +1,7 @@
 // Assembles the stage model from a plan: the recipe's steps, plus everything every Dockerfile gets
 // at fixed places — system packages, build args, AWS credential args (build stage only), stage
 // hooks, copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last.
+import { projectPath } from '../config/project-path';
 import type { KilnConfig } from '../config/schema';
 import { autoPackagesFor } from '../detect/auto-packages';
 import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
@@ -151,7 +152,9 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
       ...hookLines(hooks, 'before_build'),
       ...section('Dependencies first, so this layer is cached until the lockfile changes', [
         ...(recipe.install.files.length > 0 ? [copy(recipe.install.files, './')] : []),
-        ...options.copyForInstall.map((dir) => copy([dir], `./${dir.replace(/^\.\//, '')}`)),
+        ...options.copyForInstall
+          .map((dir, index) => projectPath(`dockerfile.copyForInstall[${index}]`, dir))
+          .map((dir) => copy([dir], `./${dir}`)),
         ...recipe.install.steps,
       ]),
       ...section('Application source and build', [

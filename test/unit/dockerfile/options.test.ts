@@ -60,11 +60,24 @@ describe('Dockerfile options', () => {
 
   it('copies copyForInstall folders with the lockfiles, before the install', () => {
     const build = stage(generate({ dockerfile: { copyForInstall: ['./vendor/gems'] } }).dockerfile, 'build');
-    expect(build.indexOf('COPY ./vendor/gems ./vendor/gems')).toBeLessThan(
+    expect(build.indexOf('COPY vendor/gems ./vendor/gems')).toBeLessThan(
       build.indexOf('RUN npm ci --include=dev'),
     );
     expect(build.indexOf('COPY package.json package-lock.json ./')).toBeLessThan(
-      build.indexOf('COPY ./vendor/gems ./vendor/gems'),
+      build.indexOf('COPY vendor/gems ./vendor/gems'),
+    );
+  });
+
+  it('refuses copyForInstall paths outside the project', () => {
+    expect(() => generate({ dockerfile: { copyForInstall: ['../shared'] } })).toThrow(
+      'dockerfile.copyForInstall[0] "../shared" is not a path inside the project',
+    );
+    expect(() => generate({ dockerfile: { copyForInstall: ['/etc'] } })).toThrow(KilnError);
+  });
+
+  it('runs a compound shell command without exec', () => {
+    expect(generate({ startCommand: 'bin/migrate && bin/serve' }).dockerfile).toContain(
+      'CMD ["/bin/sh", "-c", "bin/migrate && bin/serve"]',
     );
   });
 
@@ -156,6 +169,12 @@ describe('resolveBuildMode', () => {
   it('refuses a custom Dockerfile that does not exist', () => {
     expect(() => resolveBuildMode(config({ dockerfile: { custom: 'nope.Dockerfile' } }), {}, files)).toThrow(
       'dockerfile.custom points to nope.Dockerfile, which does not exist in the project',
+    );
+  });
+
+  it('refuses a custom Dockerfile path outside the project', () => {
+    expect(() => resolveBuildMode(config({ dockerfile: { custom: '../Dockerfile' } }), {}, files)).toThrow(
+      'dockerfile.custom "../Dockerfile" is not a path inside the project',
     );
   });
 
