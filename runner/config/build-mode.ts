@@ -1,7 +1,6 @@
 // Which of the three build modes is in force, and why: a prebuilt image (retag and push), the
 // project's own Dockerfile, or the managed (generated) Dockerfile.
 import { KilnError } from '../errors';
-import { projectPath } from './project-path';
 import type { KilnConfig } from './schema';
 
 export const DOCKER_IMAGE_VARIABLE = 'KILN_DOCKER_IMAGE';
@@ -27,7 +26,8 @@ export function resolveBuildMode(
     return { mode: 'image', image: config.docker.image, reason: 'prebuilt image from docker.image' };
   const custom = config.dockerfile.custom;
   if (custom !== false) {
-    const dockerfile = custom === true ? 'Dockerfile' : projectPath('dockerfile.custom', custom);
+    // Paths escaping the project are refused where the Dockerfile is read (runner, kiln dockerfile).
+    const dockerfile = custom === true ? 'Dockerfile' : custom.replace(/^\.\//, '');
     if (!files.has(dockerfile)) {
       throw new KilnError(
         `dockerfile.custom points to ${dockerfile}, which does not exist in the project`,

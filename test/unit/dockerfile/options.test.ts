@@ -172,9 +172,9 @@ describe('resolveBuildMode', () => {
     );
   });
 
-  it('refuses a custom Dockerfile path outside the project', () => {
+  it('does not find a custom Dockerfile outside the project', () => {
     expect(() => resolveBuildMode(config({ dockerfile: { custom: '../Dockerfile' } }), {}, files)).toThrow(
-      'dockerfile.custom "../Dockerfile" is not a path inside the project',
+      'dockerfile.custom points to ../Dockerfile, which does not exist in the project',
     );
   });
 
