@@ -67,8 +67,7 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
         onEvent: (event) => reporter.event(event),
       });
       if (detached) {
-        reporter.stop();
-        note(`detached; build ${buildId} keeps running. Re-attach with: kiln logs ${buildId} --follow`);
+        reporter.detached(buildId);
         return EXIT_CODES.detached;
       }
       const outcome = summarizeBuild(build);

@@ -49,7 +49,7 @@ export function infrastructureNotFound(context: AwsErrorContext): KilnError {
 export function toKilnError(error: unknown, context: AwsErrorContext): unknown {
   if (error instanceof KilnError) return error;
   const name = errorName(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const profile = context.profile ? ` --profile ${context.profile}` : '';
   if ((name === 'CredentialsProviderError' || name === 'TokenProviderError') && /\bsso\b/i.test(message)) {
     return new KilnError(
@@ -99,6 +99,10 @@ export function toKilnError(error: unknown, context: AwsErrorContext): unknown {
     );
   }
   return error;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function firstLine(text: string): string {

@@ -1,5 +1,6 @@
 // `kiln build` (remote): pack → upload → StartBuild → follow, with Ctrl-C meaning "abort the upload"
 // before a build exists, "stop the build" once it runs, and "detach" the second time.
+import type { Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../runner/description';
 import { EXIT_CODES, KilnError } from '../../runner/errors';
 import { type Clock, realClock } from '../follow/clock';
@@ -10,6 +11,7 @@ import type { BuildReporter } from '../output/build-reporter';
 import { formatBytes, formatDuration } from '../output/format';
 import type { Logger } from '../output/logger';
 import { consoleUrl, startBuild, stopBuild } from './codebuild';
+import { messageOf } from './errors';
 import type { RemoteSession } from './session';
 import { sessionError } from './session';
 
@@ -72,85 +74,137 @@ export interface BuildResult {
 
 type Stage = 'prepare' | 'starting' | 'following' | 'stopping' | 'done';
 
-export async function runRemoteBuild<A extends ArchiveInfo>(
-  options: RemoteBuildOptions<A>,
-): Promise<BuildResult> {
-  const { reporter, logger } = options;
-  const clock = options.clock ?? realClock;
-  const seconds = (from: number) => Math.round(clock.now() - from) / 1000;
-  const begin = clock.now();
-  const cancelUpload = new AbortController();
-  const detach = new AbortController();
-  let stage: Stage = 'prepare';
-  let session: RemoteSession | undefined;
-  let buildId = '';
-  let stopping: Promise<void> | undefined;
+export function runRemoteBuild<A extends ArchiveInfo>(options: RemoteBuildOptions<A>): Promise<BuildResult> {
+  return new RemoteBuildRun(options).run();
+}
+
+/** One `kiln build`: its stage decides what Ctrl-C means. */
+class RemoteBuildRun<A extends ArchiveInfo> {
+  private readonly clock: Clock;
+  private readonly begin: number;
+  private readonly cancelUpload = new AbortController();
+  private readonly detach = new AbortController();
+  private stage: Stage = 'prepare';
   /** Ctrl-C arrived while StartBuild was in flight: stop the build as soon as its id is known. */
-  let stopAfterStart = false;
+  private stopAfterStart = false;
+  private stopping: Promise<void> | undefined;
+  private buildId = '';
+  private session: RemoteSession | undefined;
 
-  const requestStop = () => {
-    stage = 'stopping';
-    reporter.note(`stopping build ${buildId} (Ctrl-C again to detach)`);
-    stopping = stopBuild(session!.clients.codebuild, buildId).catch((error) => {
-      const reason = sessionError(session!, error);
-      reporter.note(
-        `could not stop build ${buildId}: ${reason instanceof Error ? reason.message : String(reason)}`,
-      );
-    });
-  };
-  const unsubscribe = options.interrupts(() => {
-    if (stage === 'prepare') cancelUpload.abort();
-    else if (stage === 'following') requestStop();
-    else if (stage === 'stopping') detach.abort();
-    else if (stage === 'starting') stopAfterStart = true;
-  });
+  constructor(private readonly options: RemoteBuildOptions<A>) {
+    this.clock = options.clock ?? realClock;
+    this.begin = this.clock.now();
+  }
 
-  try {
-    let packSeconds: number;
-    let uploadSeconds: number;
-    let sourceKey: string;
+  async run(): Promise<BuildResult> {
+    const unsubscribe = this.options.interrupts(() => this.interrupted());
     try {
-      session = await options.openSession();
-      logger.debug({ ...session.infra }, 'infrastructure');
-      cancelUpload.signal.throwIfAborted();
-      let start = clock.now();
+      const source = await this.prepareSource();
+      const { session } = source;
+      this.stage = 'starting';
+      const started = await this.start(source).catch((error) => {
+        throw sessionError(session, error);
+      });
+      this.buildId = started.id!;
+      const { infra } = session;
+      const url = consoleUrl(infra.region, infra.account, infra.project, this.buildId);
+      this.options.reporter.started(this.buildId, url);
+      const document = (build: Build, remote: { queued?: number; build?: number } = {}): BuildDocument => {
+        const outcome = summarizeBuild(build, this.clock.now());
+        return {
+          buildId: this.buildId,
+          status: outcome.status,
+          imageUri: outcome.imageUri ?? null,
+          digest: outcome.digest ?? null,
+          tags: outcome.tags,
+          failedPhase: outcome.failedPhase ?? null,
+          timings: {
+            ...source.timings,
+            queued: remote.queued ?? null,
+            build: remote.build ?? null,
+            total: this.secondsSince(this.begin),
+          },
+          logsUrl: build.logs?.deepLink ?? null,
+          consoleUrl: url,
+        };
+      };
+
+      if (this.options.async && !this.stopAfterStart) {
+        this.options.reporter.note(`follow it with: kiln logs ${this.buildId} --follow`);
+        return { document: document(started), exitCode: EXIT_CODES.success };
+      }
+      if (this.stopAfterStart) this.requestStop(session);
+      else this.stage = 'following';
+      const followed = await this.follow(session);
+      this.stage = 'done';
+      const result = document(followed.build, remoteTimings(followed.build, this.clock.now()));
+      if (followed.detached) {
+        this.options.reporter.detached(this.buildId);
+        return { document: result, exitCode: EXIT_CODES.detached };
+      }
+      await this.stopping;
+      const outcome = summarizeBuild(followed.build, this.clock.now());
+      this.options.reporter.summary(outcome);
+      return { document: result, exitCode: outcome.exitCode };
+    } finally {
+      unsubscribe();
+      this.options.reporter.stop();
+    }
+  }
+
+  private interrupted(): void {
+    if (this.stage === 'prepare') this.cancelUpload.abort();
+    else if (this.stage === 'starting') this.stopAfterStart = true;
+    else if (this.stage === 'following') this.requestStop(this.session!);
+    else if (this.stage === 'stopping') this.detach.abort();
+  }
+
+  /** Session, pack, upload: everything before a build exists, all cancelled by Ctrl-C. */
+  private async prepareSource() {
+    const { options } = this;
+    const signal = this.cancelUpload.signal;
+    try {
+      const session = await options.openSession();
+      this.session = session;
+      options.logger.debug({ ...session.infra }, 'infrastructure');
+      signal.throwIfAborted();
+      let start = this.clock.now();
       const archive = await options.steps.pack({
         projectDir: options.projectDir,
         description: options.description,
-        signal: cancelUpload.signal,
+        signal,
       });
-      packSeconds = seconds(start);
-      reporter.note(
-        `packed ${archive.files.length} files (${formatBytes(archive.size)}) in ${formatDuration(packSeconds)}`,
+      const pack = this.secondsSince(start);
+      options.reporter.note(
+        `packed ${archive.files.length} files (${formatBytes(archive.size)}) in ${formatDuration(pack)}`,
       );
-      start = clock.now();
+      start = this.clock.now();
       const uploaded = await options.steps.upload({
         s3: session.clients.s3,
         bucket: session.infra.bucket,
         archive,
-        signal: cancelUpload.signal,
+        signal,
       });
-      uploadSeconds = seconds(start);
-      sourceKey = uploaded.key;
-      logger.debug(
-        { bucket: session.infra.bucket, key: uploaded.key, skipped: uploaded.skipped },
-        'source uploaded',
-      );
-      cancelUpload.signal.throwIfAborted();
+      const upload = this.secondsSince(start);
+      options.logger.debug({ bucket: session.infra.bucket, ...uploaded }, 'source uploaded');
+      signal.throwIfAborted();
+      return { session, sourceKey: uploaded.key, timings: { pack, upload } };
     } catch (error) {
-      if (cancelUpload.signal.aborted) {
+      if (signal.aborted) {
         throw new KilnError(
           'interrupted: upload aborted, no build was started',
           undefined,
           EXIT_CODES.interrupted,
         );
       }
-      throw session ? sessionError(session, error) : error;
+      throw this.session ? sessionError(this.session, error) : error;
     }
+  }
 
-    stage = 'starting';
+  private async start({ session, sourceKey }: { session: RemoteSession; sourceKey: string }): Promise<Build> {
+    const { options } = this;
     const { infra, clients } = session;
-    const started = await startBuild(clients.codebuild, {
+    const build = await startBuild(clients.codebuild, {
       infra,
       sourceKey,
       projectName: options.description.name,
@@ -160,86 +214,51 @@ export async function runRemoteBuild<A extends ArchiveInfo>(
         : {}),
       ...(options.computeType ? { computeType: options.computeType } : {}),
       ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
-    }).catch((error) => {
-      throw sessionError(session!, error);
     });
-    buildId = started.id!;
-    const url = consoleUrl(infra.region, infra.account, infra.project, buildId);
-    logger.debug(
-      { buildId, project: infra.project, source: `${infra.bucket}/${sourceKey}` },
+    options.logger.debug(
+      { buildId: build.id, project: infra.project, source: `${infra.bucket}/${sourceKey}` },
       'build started',
     );
-    reporter.started(buildId, url);
-    const document = (
-      outcome: BuildOutcome,
-      logsUrl: string | null,
-      remote: { queued?: number; build?: number } = {},
-    ): BuildDocument => ({
-      buildId,
-      status: outcome.status,
-      imageUri: outcome.imageUri ?? null,
-      digest: outcome.digest ?? null,
-      tags: outcome.tags,
-      failedPhase: outcome.failedPhase ?? null,
-      timings: {
-        pack: packSeconds,
-        upload: uploadSeconds,
-        queued: remote.queued ?? null,
-        build: remote.build ?? null,
-        total: seconds(begin),
-      },
-      logsUrl,
-      consoleUrl: url,
-    });
+    return build;
+  }
 
-    if (options.async && !stopAfterStart) {
-      reporter.note(`follow it with: kiln logs ${buildId} --follow`);
-      return { document: document(summarizeBuild(started, clock.now()), null), exitCode: EXIT_CODES.success };
-    }
-
-    if (stopAfterStart) requestStop();
-    else stage = 'following';
-    let followed: Awaited<ReturnType<typeof followBuild>>;
+  private async follow(session: RemoteSession) {
+    const { reporter, logger } = this.options;
     try {
-      followed = await followBuild({
-        codebuild: clients.codebuild,
-        logs: clients.logs,
-        buildId,
-        clock,
-        signal: detach.signal,
+      return await followBuild({
+        codebuild: session.clients.codebuild,
+        logs: session.clients.logs,
+        buildId: this.buildId,
+        clock: this.clock,
+        signal: this.detach.signal,
         onEvent: (event) => {
-          if (event.kind === 'status')
+          if (event.kind === 'status') {
             logger.debug({ phase: event.build.currentPhase, status: event.build.buildStatus }, 'status');
+          }
           reporter.event(event);
         },
       });
     } catch (error) {
-      const reason = sessionError(session, error);
+      // The build exists and may still run: never leave it behind without saying so.
       throw new KilnError(
-        `lost track of build ${buildId}: ${reason instanceof Error ? reason.message : String(reason)}`,
-        `It may still be running. Re-attach with: kiln logs ${buildId} --follow`,
+        `lost track of build ${this.buildId}: ${messageOf(sessionError(session, error))}`,
+        `It may still be running. Re-attach with: kiln logs ${this.buildId} --follow`,
         EXIT_CODES.detached,
       );
     }
-    stage = 'done';
-    const outcome = summarizeBuild(followed.build, clock.now());
-    const result = document(
-      outcome,
-      followed.build.logs?.deepLink ?? null,
-      remoteTimings(followed.build, clock.now()),
-    );
-    if (followed.detached) {
-      reporter.stop();
-      reporter.note(
-        `detached; build ${buildId} keeps running. Re-attach with: kiln logs ${buildId} --follow`,
+  }
+
+  private requestStop(session: RemoteSession): void {
+    this.stage = 'stopping';
+    this.options.reporter.note(`stopping build ${this.buildId} (Ctrl-C again to detach)`);
+    this.stopping = stopBuild(session.clients.codebuild, this.buildId).catch((error) => {
+      this.options.reporter.note(
+        `could not stop build ${this.buildId}: ${messageOf(sessionError(session, error))}`,
       );
-      return { document: result, exitCode: EXIT_CODES.detached };
-    }
-    await stopping;
-    reporter.summary(outcome);
-    return { document: result, exitCode: outcome.exitCode };
-  } finally {
-    unsubscribe();
-    reporter.stop();
+    });
+  }
+
+  private secondsSince(from: number): number {
+    return Math.round(this.clock.now() - from) / 1000;
   }
 }

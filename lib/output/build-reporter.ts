@@ -66,6 +66,12 @@ export class BuildReporter {
     this.line(summaryLine(outcome, this.terminal.colors));
   }
 
+  /** Left a build running (second Ctrl-C): how to get back to it. */
+  detached(buildId: string): void {
+    this.spinner?.stop();
+    this.note(`detached; build ${buildId} keeps running. Re-attach with: kiln logs ${buildId} --follow`);
+  }
+
   stop(): void {
     this.spinner?.stop();
   }
