@@ -27,6 +27,28 @@ function countCommands(client: S3Client): string[] {
   return sent;
 }
 
+/** Fails the nth call (default: every call) of a command with an S3-shaped error, before it is sent. */
+function failCommand(
+  client: S3Client,
+  commandName: string,
+  error: { name: string; message: string; status: number },
+  nth?: number,
+): void {
+  let calls = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === commandName && (nth === undefined || ++calls === nth)) {
+        throw Object.assign(new Error(error.message), {
+          name: error.name,
+          $metadata: { httpStatusCode: error.status },
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `fail${commandName}` },
+  );
+}
+
 describe('uploadArchive against s3rver', () => {
   let s3rver: S3rverHandle;
   let small: PackedArchive;
@@ -118,15 +140,11 @@ describe('uploadArchive against s3rver', () => {
   it('aborts the multipart upload when a part fails: no object, no upload left', async () => {
     const client = s3rver.client();
     const sent = countCommands(client);
-    let parts = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'UploadPartCommand' && ++parts === 2) {
-          throw Object.assign(new Error('part 2 rejected'), { name: 'InvalidPart' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'failSecondPart' },
+    failCommand(
+      client,
+      'UploadPartCommand',
+      { name: 'InvalidPart', message: 'part 2 rejected', status: 400 },
+      2,
     );
     await expect(uploadArchive({ s3: client, bucket: BUCKET, archive: large, onNote })).rejects.toThrow(
       'part 2 rejected',
@@ -199,18 +217,7 @@ describe('uploadArchive against s3rver', () => {
 
   it('uploads when HEAD is forbidden (no s3:ListBucket: S3 answers 403 for a missing key)', async () => {
     const client = s3rver.client();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'HeadObjectCommand') {
-          throw Object.assign(new Error('Forbidden'), {
-            name: 'Forbidden',
-            $metadata: { httpStatusCode: 403 },
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'forbidHead' },
-    );
+    failCommand(client, 'HeadObjectCommand', { name: 'Forbidden', message: 'Forbidden', status: 403 });
     const archive = { ...small, sha256: 'd'.repeat(64) };
     expect(await uploadArchive({ s3: client, bucket: BUCKET, archive, onNote })).toEqual({
       key: `sources/${archive.sha256}.zip`,
@@ -220,18 +227,7 @@ describe('uploadArchive against s3rver', () => {
 
   it('says which permission is missing when access is denied', async () => {
     const client = s3rver.client();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'PutObjectCommand') {
-          throw Object.assign(new Error('Access Denied'), {
-            name: 'AccessDenied',
-            $metadata: { httpStatusCode: 403 },
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'denyPut' },
-    );
+    failCommand(client, 'PutObjectCommand', { name: 'AccessDenied', message: 'Access Denied', status: 403 });
     const archive = { ...small, sha256: 'f'.repeat(64) };
     const error = await uploadArchive({ s3: client, bucket: BUCKET, archive, onNote }).catch(
       (caught: unknown) => caught,
