@@ -1,5 +1,5 @@
 // `kiln logs`, `status`, `builds` and `stop` as a user runs them, against the loopback fake.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -173,6 +173,20 @@ test('stop without an id stops this project’s running build', async () => {
   expect(code).toBe(0);
   expect(fake.codebuild.calls).toContainEqual({ operation: 'StopBuild', input: { id } });
   expect(stderr).toContain(`stopping build ${id}`);
+});
+
+test('--profile takes credentials and region from that profile of the shared files', async () => {
+  await mkdir(join(home, '.aws'), { recursive: true });
+  await writeFile(
+    join(home, '.aws', 'credentials'),
+    '[ci]\naws_access_key_id = AKIAFAKE\naws_secret_access_key = fake\n',
+  );
+  await writeFile(join(home, '.aws', 'config'), '[profile ci]\nregion = ap-southeast-2\n');
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, ...withoutKeys } = env;
+  const { code, stderr } = await runCli(['status', '--profile', 'ci', '--dir', project], withoutKeys);
+  expect(stderr).toContain('found in account 123456789012, region ap-southeast-2');
+  expect(code).toBe(1);
+  await rm(join(home, '.aws'), { recursive: true });
 });
 
 test('a project without builds says so', async () => {
