@@ -181,13 +181,7 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
       ),
       ...section('Build arguments', args(options.buildArgs.deploymentStage)),
       ...hookLines(hooks, 'before_deployment'),
-      ...section('The app, from the build stage', [
-        ...recipe.deployCopies,
-        ...copyAssets('deployment'),
-        ...(lambdaWebApp
-          ? [copy(['/lambda-adapter'], '/opt/extensions/lambda-adapter', { from: LAMBDA_WEB_ADAPTER_IMAGE })]
-          : []),
-      ]),
+      // The user is created before the app is copied, so a source change reuses this layer.
       ...section(
         'A non-root user that owns only the directories the app writes',
         deployUser
@@ -195,16 +189,25 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
               run(
                 `groupadd --system ${DEPLOY_USER}`,
                 `useradd --system --gid ${DEPLOY_USER} --create-home --shell /bin/sh ${DEPLOY_USER}`,
-                ...(writable.length > 0
-                  ? [
-                      `mkdir -p ${writable.join(' ')}`,
-                      `chown -R ${DEPLOY_USER}:${DEPLOY_USER} ${writable.join(' ')}`,
-                    ]
-                  : []),
               ),
             ]
           : [],
       ),
+      ...section('The app, from the build stage', [
+        ...recipe.deployCopies,
+        ...copyAssets('deployment'),
+        ...(lambdaWebApp
+          ? [copy(['/lambda-adapter'], '/opt/extensions/lambda-adapter', { from: LAMBDA_WEB_ADAPTER_IMAGE })]
+          : []),
+        ...(deployUser && writable.length > 0
+          ? [
+              run(
+                `mkdir -p ${writable.join(' ')}`,
+                `chown -R ${DEPLOY_USER}:${DEPLOY_USER} ${writable.join(' ')}`,
+              ),
+            ]
+          : []),
+      ]),
       ...hookLines(hooks, 'after_deployment'),
       comment(''),
       ...(isLambdaHandler ? [] : [env({ PORT: String(plan.port) })]),

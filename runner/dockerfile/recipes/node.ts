@@ -8,24 +8,27 @@ import type { Recipe } from './recipe';
 const WORKDIR = '/app';
 
 /**
- * Install with dev dependencies (NODE_ENV=production would skip them), frozen when a lockfile exists.
- * pnpm is installed with npm (its integrity check works with any registry mirror, and corepack
- * leaves Node.js after 24); --force replaces a corepack shim the image may carry. yarn goes through
- * corepack, which also serves yarn berry.
+ * Install, frozen when a lockfile exists. With a build step, dev dependencies are installed
+ * (NODE_ENV=production would skip them) and pruned after the build; without one, only production
+ * dependencies are installed, so no prune runs after the source copy and a source change reuses the
+ * whole dependency layer. pnpm is installed with npm (its integrity check works with any registry
+ * mirror, and corepack leaves Node.js after 24); --force replaces a corepack shim the image may carry.
+ * yarn goes through corepack, which also serves yarn berry (which has no production-only install).
  */
-const INSTALL: Record<NodePackageManager, (frozen: boolean, spec: string | null) => string[]> = {
-  npm: (frozen) => [frozen ? 'npm ci --include=dev' : 'npm install --include=dev'],
-  pnpm: (frozen, spec) => [
-    `npm install -g --force ${spec ?? 'pnpm'}`,
-    `pnpm install${frozen ? ' --frozen-lockfile' : ''} --prod=false`,
-  ],
-  yarn: (frozen) => [
-    'corepack enable yarn',
-    `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=false`,
-  ],
-  'yarn-berry': (frozen) => ['corepack enable yarn', `yarn install${frozen ? ' --immutable' : ''}`],
-  bun: (frozen) => [`bun install${frozen ? ' --frozen-lockfile' : ''}`],
-};
+const INSTALL: Record<NodePackageManager, (frozen: boolean, dev: boolean, spec: string | null) => string[]> =
+  {
+    npm: (frozen, dev) => [`${frozen ? 'npm ci' : 'npm install'} ${dev ? '--include=dev' : '--omit=dev'}`],
+    pnpm: (frozen, dev, spec) => [
+      `npm install -g --force ${spec ?? 'pnpm'}`,
+      `pnpm install${frozen ? ' --frozen-lockfile' : ''} --prod=${dev ? 'false' : 'true'}`,
+    ],
+    yarn: (frozen, dev) => [
+      'corepack enable yarn',
+      `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=${dev ? 'false' : 'true'}`,
+    ],
+    'yarn-berry': (frozen) => ['corepack enable yarn', `yarn install${frozen ? ' --immutable' : ''}`],
+    bun: (frozen, dev) => [`bun install${frozen ? ' --frozen-lockfile' : ''}${dev ? '' : ' --production'}`],
+  };
 
 /** Drops dev dependencies after the build; yarn berry has no prune, so its tree ships whole. */
 const PRUNE: Record<NodePackageManager, string | null> = {
@@ -40,10 +43,15 @@ function usesCorepack(manager: NodePackageManager): boolean {
   return manager === 'yarn' || manager === 'yarn-berry';
 }
 
-export function nodeInstall(install: NodeInstall): Recipe['install'] {
+/** `includeDev`: the install feeds a build step (always, for asset and static-site builds). */
+export function nodeInstall(install: NodeInstall, includeDev = true): Recipe['install'] {
   const steps: Line[] = [];
   if (usesCorepack(install.packageManager)) steps.push(env({ COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' }));
-  steps.push(run(...INSTALL[install.packageManager](install.lockfile !== null, install.packageManagerSpec)));
+  steps.push(
+    run(
+      ...INSTALL[install.packageManager](install.lockfile !== null, includeDev, install.packageManagerSpec),
+    ),
+  );
   return {
     files: ['package.json', ...(install.lockfile ? [install.lockfile] : []), ...install.installFiles],
     steps,
@@ -55,7 +63,8 @@ export function nodeImage(manager: NodePackageManager, version: string) {
 }
 
 export function nodeRecipe(plan: NodePlan): Recipe {
-  const prune = plan.nextStandalone ? null : PRUNE[plan.packageManager];
+  const hasBuild = plan.buildCommand !== null;
+  const prune = plan.nextStandalone || !hasBuild ? null : PRUNE[plan.packageManager];
   const deployCopies = plan.nextStandalone
     ? [
         copy([`${WORKDIR}/.next/standalone`], `${WORKDIR}/`, { from: 'build' }),
@@ -69,7 +78,7 @@ export function nodeRecipe(plan: NodePlan): Recipe {
     basePackages: [],
     baseLines: [env({ NODE_ENV: 'production' })],
     buildPackages: [],
-    install: nodeInstall(plan),
+    install: nodeInstall(plan, hasBuild),
     compile: [...(plan.buildCommand ? [run(plan.buildCommand)] : []), ...(prune ? [run(prune)] : [])],
     deployCopies,
     deployUser: true,

@@ -47,6 +47,9 @@ describe('stage hooks', () => {
     // after_deployment: after the deploy user, before ENV PORT / USER / EXPOSE / CMD.
     const label = indexOfMarker(deployment, 'org.opencontainers.image.source');
     expect(label).toBeGreaterThan(indexOfMarker(deployment, 'useradd'));
+    expect(label).toBeGreaterThan(indexOfMarker(deployment, '--from=build'));
+    // The deploy user exists before the app is copied, so a source change reuses that layer.
+    expect(indexOfMarker(deployment, 'useradd')).toBeLessThan(indexOfMarker(deployment, '--from=build'));
     expect(deployment.instructions.slice(label + 1).map((i) => i.keyword)).toEqual([
       'ENV',
       'USER',

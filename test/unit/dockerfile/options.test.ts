@@ -18,6 +18,22 @@ const stage = (dockerfile: string, name: string) =>
     .instructions.map((i) => `${i.keyword} ${i.args}`);
 
 describe('Dockerfile options', () => {
+  it('installs only production Node dependencies, with no prune, when the app has no build step', () => {
+    const build = stage(generate({}).dockerfile, 'build');
+    expect(build).toContain('RUN npm ci --omit=dev');
+    expect(build.join('\n')).not.toContain('prune');
+  });
+
+  it('installs dev dependencies for the build step and prunes them after it', () => {
+    const withBuild = {
+      ...app,
+      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node dist/server.js' } }),
+    };
+    const build = stage(generate({}, withBuild).dockerfile, 'build');
+    expect(build).toContain('RUN npm ci --include=dev');
+    expect(build.indexOf('RUN npm run build')).toBeLessThan(build.indexOf('RUN npm prune --omit=dev'));
+  });
+
   it('declares AWS credential args in the build stage only, and none when enableAwsCreds is false', () => {
     const { dockerfile } = generate({});
     expect(stage(dockerfile, 'build')).toEqual(
@@ -61,7 +77,7 @@ describe('Dockerfile options', () => {
   it('copies copyForInstall folders with the lockfiles, before the install', () => {
     const build = stage(generate({ dockerfile: { copyForInstall: ['./vendor/gems'] } }).dockerfile, 'build');
     expect(build.indexOf('COPY vendor/gems ./vendor/gems')).toBeLessThan(
-      build.indexOf('RUN npm ci --include=dev'),
+      build.indexOf('RUN npm ci --omit=dev'),
     );
     expect(build.indexOf('COPY package.json package-lock.json ./')).toBeLessThan(
       build.indexOf('COPY vendor/gems ./vendor/gems'),
