@@ -1,7 +1,8 @@
 // Raw deflate of many small buffers on the libuv threadpool, without paying for a new zlib stream per
 // buffer (~45 µs of main-thread setup each, half a second on a 12k-file project). A few long-lived
-// streams ("lanes") compress one buffer at a time each: a full flush after every buffer resets the
-// compressor's history, so each output decodes on its own once it ends with a final empty block.
+// streams ("lanes") compress one buffer at a time each, every write ending with a full flush (one
+// threadpool round trip per buffer): the flush resets the compressor's history, so each output
+// decodes on its own once it ends with a final empty block.
 // Buffers go to lanes round-robin in call order, never by which lane is free: the output depends on a
 // lane's earlier input, so the assignment must be a function of the file order alone (determinism).
 import { constants, createDeflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
@@ -35,7 +36,11 @@ class Lane {
   constructor(level: number) {
     // Output stays in the readable buffer until the flush completes: a high-water mark above any
     // entry keeps the stream from waiting for a reader in between.
-    this.stream = createDeflateRaw({ level, readableHighWaterMark: 2 ** 30 } as ZlibOptions);
+    this.stream = createDeflateRaw({
+      level,
+      flush: constants.Z_FULL_FLUSH,
+      readableHighWaterMark: 2 ** 30,
+    } as ZlibOptions);
   }
 
   deflate(data: Buffer): Promise<Buffer> {
@@ -51,10 +56,9 @@ class Lane {
   private compress(data: Buffer): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       this.stream.once('error', reject);
-      this.stream.write(data);
-      this.stream.flush(constants.Z_FULL_FLUSH, () => {
+      this.stream.write(data, () => {
         this.stream.off('error', reject);
-        // By the time the flush completes, zlib has pushed all of this buffer's output.
+        // By the time the write completes, zlib has pushed all of this buffer's output.
         const output = this.stream.read() as Buffer | null;
         resolve(output ? Buffer.concat([output, FINAL_EMPTY_BLOCK]) : FINAL_EMPTY_BLOCK);
       });
