@@ -224,6 +224,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
 
   private async follow(session: RemoteSession) {
     const { reporter, logger } = this.options;
+    let lastState = '';
     try {
       return await followBuild({
         codebuild: session.clients.codebuild,
@@ -233,7 +234,10 @@ class RemoteBuildRun<A extends ArchiveInfo> {
         signal: this.detach.signal,
         onEvent: (event) => {
           if (event.kind === 'status') {
-            logger.debug({ phase: event.build.currentPhase, status: event.build.buildStatus }, 'status');
+            const { currentPhase: phase, buildStatus: status } = event.build;
+            // One debug line per change, not one per poll.
+            if (`${phase}/${status}` !== lastState) logger.debug({ phase, status }, 'status');
+            lastState = `${phase}/${status}`;
           }
           reporter.event(event);
         },

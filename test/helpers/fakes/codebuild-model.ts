@@ -45,6 +45,8 @@ export class FakeCodeBuild {
   /** Operations answered with AccessDeniedException. */
   readonly denied = new Set<string>();
   script: BuildScript = {};
+  /** StopBuild is accepted but the build keeps running: a stop that takes its time. */
+  slowStop = false;
   /** Called once each build has finished (tests wait on it). */
   onFinished: (build: Build) => void = () => {};
   private readonly stopRequests = new Set<string>();
@@ -76,7 +78,7 @@ export class FakeCodeBuild {
       case 'StopBuild': {
         const build = this.builds.get(input.id as string);
         if (!build) throw new FakeAwsError('ResourceNotFoundException', `Build ${input.id} not found`);
-        this.stopRequests.add(build.id!);
+        if (!this.slowStop) this.stopRequests.add(build.id!);
         return { build };
       }
       case 'ListBuildsForProject': {

@@ -161,15 +161,9 @@ test('Ctrl-C while following stops the build, says so, waits for STOPPED and exi
 
 test('a second Ctrl-C detaches, prints how to re-attach and exits 14', async () => {
   fake.codebuild.script = { phaseMs: 20, holdBuildMs: 20_000, lines: ['compiling…'] };
-  // StopBuild is accepted but the build takes its time to stop.
-  fake.codebuild.denied.clear();
+  fake.codebuild.slowStop = true;
   const run = startCli(['build', project], env);
   await run.waitForStderr('compiling…');
-  const original = fake.codebuild.handle.bind(fake.codebuild);
-  fake.codebuild.handle = (operation, input) =>
-    operation === 'StopBuild'
-      ? { build: fake.codebuild.builds.get(input.id as string) }
-      : original(operation, input);
   run.child.kill('SIGINT');
   await run.waitForStderr('Ctrl-C again to detach');
   run.child.kill('SIGINT');
