@@ -1,8 +1,10 @@
 // `kiln build` as a user runs it: a real process against s3rver and the loopback CodeBuild /
 // CloudWatch Logs / STS fake.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { runCli, startCli } from './run-cli';
@@ -171,6 +173,26 @@ test('a second Ctrl-C detaches, prints how to re-attach and exits 14', async () 
   const [id] = [...fake.codebuild.builds.keys()];
   expect(run.stderr()).toContain(`kiln logs ${id} --follow`);
   expect(code).toBe(14);
+});
+
+test('Ctrl-C during the upload aborts it, leaves no multipart upload and starts no build (exit 130)', async () => {
+  const big = await mkdtemp(join(tmpdir(), 'kiln-big-'));
+  try {
+    await writeFile(join(big, 'package.json'), '{"name":"big"}');
+    await writeFile(join(big, 'blob.bin'), randomBytes(48 * 1024 * 1024));
+    const run = startCli(['build', big], env);
+    await run.waitForStderr('packed');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.stderr()).toContain('kiln: interrupted: upload aborted, no build was started');
+    expect(fake.codebuild.calls.map((call) => call.operation)).not.toContain('StartBuild');
+    const { Uploads = [] } = await s3.client().send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
+    expect(Uploads).toEqual([]);
+    const { Contents = [] } = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(Contents.filter((object) => (object.Size ?? 0) > 1024 * 1024)).toEqual([]);
+  } finally {
+    await rm(big, { recursive: true, force: true });
+  }
 });
 
 test('--verbose adds structured debug logs (JSON lines when piped), never build-arg values', async () => {
