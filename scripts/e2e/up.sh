@@ -107,43 +107,63 @@ host_mirror() {
   } | head -1
 }
 
-# debian:bookworm-slim: a debootstrap minbase root filesystem imported as an image, its apt pointed at
-# the host's mirror (the only archive reachable), package lists left empty like the official image.
-import_debian() {
-  if docker image inspect debian:bookworm-slim >/dev/null 2>&1; then return; fi
-  local tarball="$cache/bookworm-minbase.tar"
-  local mirror security
+# Paths the official slim images leave out (debuerreotype's slimify), also for later package installs.
+SLIM_EXCLUDES='path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/lintian/overrides/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/man/*'
+
+# A debootstrap minbase root filesystem, its apt pointed at the host's mirror (the only archive
+# reachable), package lists empty as in the official images; cached as a full and a slim tarball.
+debootstrap_tarballs() {
+  local rootfs="$cache/rootfs.$$" mirror security
   mirror=$(host_mirror bookworm)
   security=$(host_mirror bookworm-security)
   [[ -n "$mirror" ]] || fail "no Debian bookworm mirror in /etc/apt/sources.list(.d); add one"
-  if [[ ! -f "$tarball" ]]; then
-    local rootfs="$cache/rootfs.$$"
-    log "debootstrap minbase bookworm from $mirror"
-    rm -rf "$rootfs"
-    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$state/debootstrap.log" 2>&1 ||
-      { tail -20 "$state/debootstrap.log" >&2; fail "debootstrap failed (log: $state/debootstrap.log)"; }
-    {
-      echo "deb $mirror bookworm main"
-      echo "deb $mirror bookworm-updates main"
-      [[ -n "$security" ]] && echo "deb $security bookworm-security main"
-    } >"$rootfs/etc/apt/sources.list"
-    rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
-    # As in the official images: dpkg skips fsync (much faster installs) and apt keeps no .debs.
-    echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
-    echo 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb || true"; };' >"$rootfs/etc/apt/apt.conf.d/docker-clean"
-    # The host's extra CAs (an intercepting proxy's) survive ca-certificates being installed later.
-    if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
-      node "$here/host-cas.mjs" /etc/ssl/certs/ca-certificates.crt /usr/share/ca-certificates \
-        "$rootfs/usr/local/share/ca-certificates" >/dev/null
-      mkdir -p "$rootfs/etc/ssl/certs" && cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
-    fi
-    tar -C "$rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
-    rm -rf "$rootfs"
+  log "debootstrap minbase bookworm from $mirror"
+  rm -rf "$rootfs"
+  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$state/debootstrap.log" 2>&1 ||
+    { tail -20 "$state/debootstrap.log" >&2; fail "debootstrap failed (log: $state/debootstrap.log)"; }
+  {
+    echo "deb $mirror bookworm main"
+    echo "deb $mirror bookworm-updates main"
+    [[ -n "$security" ]] && echo "deb $security bookworm-security main"
+  } >"$rootfs/etc/apt/sources.list"
+  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+  # As in the official images: dpkg skips fsync (much faster installs) and apt keeps no .debs.
+  echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
+  echo 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb || true"; };' >"$rootfs/etc/apt/apt.conf.d/docker-clean"
+  # The host's extra CAs (an intercepting proxy's) survive ca-certificates being installed later.
+  if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+    node "$here/host-cas.mjs" /etc/ssl/certs/ca-certificates.crt /usr/share/ca-certificates \
+      "$rootfs/usr/local/share/ca-certificates" >/dev/null
+    mkdir -p "$rootfs/etc/ssl/certs" && cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
   fi
-  log "importing debian:bookworm-slim"
-  docker import --change 'CMD ["bash"]' \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    "$tarball" debian:bookworm-slim >/dev/null
+  tar -C "$rootfs" -cf "$cache/bookworm-minbase.tar" .
+  echo "$SLIM_EXCLUDES" >"$rootfs/etc/dpkg/dpkg.cfg.d/docker-slim"
+  find "$rootfs/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
+  find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
+  rm -rf "$rootfs"/usr/share/{groff,info,linda,lintian/overrides,locale,man}/*
+  tar -C "$rootfs" -cf "$cache/bookworm-minbase-slim.tar" .
+  rm -rf "$rootfs"
+}
+
+# debian:bookworm and debian:bookworm-slim, imported from the tarballs.
+import_debian() {
+  [[ -f "$cache/bookworm-minbase.tar" && -f "$cache/bookworm-minbase-slim.tar" ]] || debootstrap_tarballs
+  local image tarball
+  for image in debian:bookworm debian:bookworm-slim; do
+    docker image inspect "$image" >/dev/null 2>&1 && continue
+    tarball="$cache/bookworm-minbase${image#debian:bookworm}.tar"
+    log "importing $image"
+    docker import --change 'CMD ["bash"]' \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      "$tarball" "$image" >/dev/null
+  done
 }
 
 # Every image name the generator emits for our fixtures (and the FROMs of custom Dockerfiles).
@@ -165,23 +185,24 @@ node_version() {
 build_image() {
   local image=$1 family=${1%%:*} tag=${1#*:}
   local recipe="$here/base-images/$family.Dockerfile"
+  # Official slim tags carry no docs or compilers; the full ones are built on the full Debian image
+  # with build-essential and git, so build stages behave alike.
+  local base=debian:bookworm extra="build-essential git"
+  [[ "$tag" == *slim* ]] && base=debian:bookworm-slim extra=""
   if [[ "$family" == debian ]]; then
-    docker image inspect "$image" >/dev/null 2>&1 || docker tag debian:bookworm-slim "$image"
+    docker image inspect "$image" >/dev/null 2>&1 || docker tag "$base" "$image"
     return
   fi
   if [[ ! -f "$recipe" ]]; then
     log "no stand-in for $image (fixtures on it are not built end to end; recipes: scripts/e2e/base-images/)"
     return
   fi
-  # Official non-slim images carry compilers; the stand-ins do too so build stages behave alike.
-  local extra=""
-  [[ "$tag" == *slim* ]] || extra="build-essential git"
-  # An image built from an older recipe is rebuilt (the label holds the recipe's hash).
+  # An image built from an older recipe or base is rebuilt (the label holds their hash).
   local hash built
-  hash=$(sha256sum "$recipe" | cut -c1-16)
+  hash=$({ cat "$recipe"; docker image inspect --format '{{.Id}}' "$base"; } | sha256sum | cut -c1-16)
   built=$(docker image inspect --format '{{ index .Config.Labels "kiln.e2e.recipe" }}' "$image" 2>/dev/null || true)
   [[ "$built" == "$hash" ]] && return
-  local args=(--build-arg "EXTRA_PACKAGES=$extra" --label "kiln.e2e.recipe=$hash")
+  local args=(--build-arg "BASE=$base" --build-arg "EXTRA_PACKAGES=$extra" --label "kiln.e2e.recipe=$hash")
   [[ "$family" == node ]] && args+=(--build-arg "NODE_VERSION=$(node_version "$tag")")
   log "building stand-in $image"
   docker build --network host -t "$image" "${args[@]}" \

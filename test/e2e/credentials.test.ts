@@ -3,13 +3,13 @@
 // searched for in `docker history`, `docker inspect` and every file of every layer of `docker save`.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DockerCleanup, docker, runOnce } from './support/docker';
+import { docker, runOnce } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal } from './support/kiln';
+import { e2eSuite } from './support/suite';
 
 jest.setTimeout(15 * 60_000);
 
@@ -22,17 +22,7 @@ const SECRETS = {
   NPM_TOKEN: `kiln-e2e-npm-token-${suffix}`,
 };
 
-const cleanup = new DockerCleanup();
-let workDir: string;
-
-beforeAll(async () => {
-  e2eEnvironment();
-  workDir = await mkdtemp(join(tmpdir(), 'kiln-e2e-credentials-'));
-});
-afterAll(async () => {
-  await cleanup.run();
-  await rm(workDir, { recursive: true, force: true });
-});
+const { cleanup, workDir } = e2eSuite('credentials');
 
 /** The secrets found in the files under dir (bytes, whatever the file type). */
 async function secretsIn(dir: string): Promise<string[]> {
@@ -74,8 +64,8 @@ test('fake credentials and --env values reach the build but no part of the final
   expect(leaks(await docker(['inspect', ref]))).toEqual([]);
 
   // docker save: the manifest, config and layer tarballs, then every layer unpacked.
-  const saved = join(workDir, 'image.tar');
-  const unpacked = join(workDir, 'image');
+  const saved = join(workDir(), 'image.tar');
+  const unpacked = join(workDir(), 'image');
   await docker(['save', '-o', saved, ref]);
   await run('mkdir', ['-p', unpacked]);
   await run('tar', ['-xf', saved, '-C', unpacked]);
@@ -84,13 +74,13 @@ test('fake credentials and --env values reach the build but no part of the final
   );
   expect(layerTars.length).toBeGreaterThan(0);
   for (const [index, layer] of layerTars.entries()) {
-    const dir = join(workDir, 'layers', String(index));
+    const dir = join(workDir(), 'layers', String(index));
     await run('mkdir', ['-p', dir]);
     // Blobs that are not layers (configs, manifests) fail to untar; their bytes are searched anyway.
     await run('tar', ['-xf', join(unpacked, layer), '-C', dir]).catch(() => undefined);
   }
   expect(await secretsIn(unpacked)).toEqual([]);
-  expect(await secretsIn(join(workDir, 'layers'))).toEqual([]);
+  expect(await secretsIn(join(workDir(), 'layers'))).toEqual([]);
 
   // And the leak checks above were meaningful: the app's build script saw every value (it records
   // only that they were set).

@@ -3,10 +3,11 @@
 // Then each generated image is compared with a naive single-stage build of the same app (bench/).
 import { join } from 'node:path';
 import { writeBenchResult } from './support/bench';
-import { DockerCleanup, docker, inspectImage } from './support/docker';
+import { docker, inspectImage } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { freePort, waitForBody } from './support/http';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
+import { e2eSuite } from './support/suite';
 
 jest.setTimeout(15 * 60_000);
 
@@ -20,14 +21,9 @@ const FIXTURES: { name: string; body: string | RegExp }[] = [
   { name: 'go-http', body: 'hello from go-http\n' },
 ];
 
-const cleanup = new DockerCleanup();
+const { cleanup } = e2eSuite('fixtures');
 /** Image sizes of the generated images that ran, for the size comparison. */
 const built = new Map<string, { ref: string; bytes: number }>();
-
-beforeAll(() => {
-  e2eEnvironment();
-});
-afterAll(() => cleanup.run());
 
 describe.each(FIXTURES)('kiln build --local test/fixtures/$name', ({ name, body }) => {
   test('pushes tagged images that pull by digest, answer HTTP and run as deploy', async () => {

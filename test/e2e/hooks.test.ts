@@ -2,17 +2,14 @@
 // buildStage, deploymentStage, and --env): test/e2e/fixtures/markers writes a marker line from each
 // hook, with the args it sees and checks of what exists at that point, into files kept in the image.
 import { join } from 'node:path';
-import { DockerCleanup, runOnce } from './support/docker';
+import { runOnce } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal } from './support/kiln';
+import { e2eSuite } from './support/suite';
 
 jest.setTimeout(15 * 60_000);
 
-const cleanup = new DockerCleanup();
-beforeAll(() => {
-  e2eEnvironment();
-});
-afterAll(() => cleanup.run());
+const { cleanup } = e2eSuite('hooks');
 
 test('each hook runs in its stage, in order, and sees the build args', async () => {
   const { digest } = expectBuilt(

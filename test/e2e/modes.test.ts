@@ -1,17 +1,14 @@
 // The other build modes and failure: a custom Dockerfile, a prebuilt image (pulled, retagged,
 // pushed) and an app whose build fails (non-zero exit, the failed step named).
 import { join } from 'node:path';
-import { DockerCleanup, docker, inspectImage, runOnce } from './support/docker';
+import { docker, inspectImage, runOnce } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
+import { e2eSuite } from './support/suite';
 
 jest.setTimeout(15 * 60_000);
 
-const cleanup = new DockerCleanup();
-beforeAll(() => {
-  e2eEnvironment();
-});
-afterAll(() => cleanup.run());
+const { cleanup } = e2eSuite('modes');
 
 test('custom Dockerfile: the project’s own Dockerfile is built and pushed', async () => {
   const { digest, tags } = expectBuilt(await kilnBuildLocal(join(ROOT, 'test/fixtures/custom-dockerfile')));

@@ -1,27 +1,17 @@
 // Cache: after a one-line source change the rebuild reuses the dependency-install layer; the warm/cold
 // time ratio is recorded in bench/results/e2e-rebuild.json (target ≤ 0.2, a figure, not an assertion).
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeBenchResult } from './support/bench';
-import { DockerCleanup, docker } from './support/docker';
+import { docker } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { freePort, waitForBody } from './support/http';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
+import { e2eSuite } from './support/suite';
 
 jest.setTimeout(20 * 60_000);
 
-const cleanup = new DockerCleanup();
-let workDir: string;
-
-beforeAll(async () => {
-  e2eEnvironment();
-  workDir = await mkdtemp(join(tmpdir(), 'kiln-e2e-rebuild-'));
-});
-afterAll(async () => {
-  await cleanup.run();
-  await rm(workDir, { recursive: true, force: true });
-});
+const { cleanup, workDir } = e2eSuite('rebuild');
 
 /**
  * Whether the build output shows the step running `command` taken from the cache: the classic
@@ -36,7 +26,7 @@ function stepReusedCache(output: string, command: string): boolean {
 }
 
 test('a one-line source change rebuilds without reinstalling dependencies', async () => {
-  const project = join(workDir, `rebuild-${Date.now()}`);
+  const project = join(workDir(), `rebuild-${Date.now()}`);
   await cp(join(ROOT, 'test/fixtures/node-express'), project, { recursive: true });
   // A description no other build used: the first build is cold from the dependency layer on.
   const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));

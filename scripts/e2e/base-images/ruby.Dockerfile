@@ -1,6 +1,7 @@
 # Stand-in for the official ruby images: Debian's ruby with gem and bundler, and the official images'
 # bundler layout (gems under /usr/local/bundle, on PATH).
-FROM debian:bookworm-slim
+ARG BASE=debian:bookworm-slim
+FROM ${BASE}
 ARG EXTRA_PACKAGES=""
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ruby ruby-bundler ca-certificates $EXTRA_PACKAGES \
