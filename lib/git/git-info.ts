@@ -1,5 +1,5 @@
-// Git facts for the build description and image tags, read with the `git` CLI. A directory that is
-// not a repository (or a machine without git) is not an error: the build just has no git info.
+// Git facts for the build description and image tags, read with one `git status` call. A directory
+// that is not a repository (or a machine without git) is not an error: the build has no git info.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -15,26 +15,30 @@ export interface GitInfo {
 }
 
 export async function readGitInfo(projectDir: string): Promise<GitInfo | null> {
-  const git = async (...args: string[]): Promise<string | null> => {
-    try {
-      const { stdout } = await execFileAsync('git', ['-C', projectDir, ...args], {
-        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return stdout.trim();
-    } catch {
-      return null;
-    }
-  };
-  if ((await git('rev-parse', '--is-inside-work-tree')) !== 'true') return null;
-  const [sha, branch, status] = await Promise.all([
-    git('rev-parse', '--verify', '--quiet', 'HEAD'),
-    git('symbolic-ref', '--quiet', '--short', 'HEAD'),
-    git('status', '--porcelain', '--untracked-files=normal'),
-  ]);
+  let status: string;
+  try {
+    const { stdout } = await execFileAsync(
+      'git',
+      ['-C', projectDir, 'status', '--porcelain=v2', '--branch', '--untracked-files=normal'],
+      { env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    status = stdout;
+  } catch {
+    return null;
+  }
+  return parseStatus(status);
+}
+
+/** `git status --porcelain=v2 --branch`: `# branch.oid`/`# branch.head` headers, then one line per change. */
+function parseStatus(status: string): GitInfo {
+  const lines = status.split('\n').filter((line) => line !== '');
+  const header = (name: string) =>
+    lines.find((line) => line.startsWith(`# branch.${name} `))?.slice(`# branch.${name} `.length);
+  const sha = header('oid');
+  const branch = header('head');
   return {
-    ...(sha ? { sha } : {}),
-    ...(branch ? { branch } : {}),
-    dirty: status !== null && status !== '',
+    ...(sha && sha !== '(initial)' ? { sha } : {}),
+    ...(branch && branch !== '(detached)' ? { branch } : {}),
+    dirty: lines.some((line) => !line.startsWith('#')),
   };
 }
