@@ -47,11 +47,15 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
     const note = (text: string) => terminal.line(`${terminal.colors.dim('kiln')} ${text}`);
     if (!flags.follow) {
       const build = await getBuild(codebuild, buildId);
-      const group = build.logs?.groupName;
-      const stream = build.logs?.streamName;
-      const read = group && stream ? await new LogTail(logs, group, stream, realClock).read() : undefined;
+      const { groupName, streamName } = build.logs ?? {};
+      const tail = groupName && streamName ? new LogTail(logs, groupName, streamName, realClock) : undefined;
+      let read = await tail?.read();
       if (!read?.found) note(`build ${buildId} has no log yet (phase ${build.currentPhase ?? 'unknown'})`);
-      for (const line of read?.lines ?? []) printData(line.message);
+      // A long log takes several reads; each stops at a page limit or once caught up.
+      while (tail && read) {
+        for (const line of read.lines) printData(line.message);
+        read = read.caughtUp ? undefined : await tail.read();
+      }
       return EXIT_CODES.success;
     }
     note(`following build ${buildId} (Ctrl-C detaches)`);

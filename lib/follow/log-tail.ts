@@ -19,6 +19,8 @@ export interface LogRead {
   lines: LogLine[];
   /** False while the stream does not exist yet (it appears after provisioning). */
   found: boolean;
+  /** False when the page limit cut the read short: more is already waiting. */
+  caughtUp: boolean;
 }
 
 /** Pages read per `read()` at most, so a huge backlog does not starve phase updates. */
@@ -54,16 +56,16 @@ export class LogTail {
           { clock: this.clock },
         );
       } catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') return { lines, found: false };
+        if (errorName(error) === 'ResourceNotFoundException') return { lines, found: false, caughtUp: true };
         throw error;
       }
       for (const event of response.events ?? []) {
         lines.push({ timestamp: event.timestamp ?? 0, message: (event.message ?? '').replace(/\r?\n$/, '') });
       }
       const next = response.nextForwardToken;
-      if (!next || next === sent) break;
+      if (!next || next === sent) return { lines, found: true, caughtUp: true };
       this.token = next;
     }
-    return { lines, found: true };
+    return { lines, found: true, caughtUp: false };
   }
 }
