@@ -73,13 +73,16 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
     const group = build.logs?.groupName;
     const stream = build.logs?.streamName;
     if (!tail && group && stream) tail = new LogTail(logs, group, stream, clock);
+    let backlog = false;
     if (tail) {
       const read = await tail.read();
       for (const line of read.lines) onEvent({ kind: 'log', line });
       if (ended) emptyReadsAfterEnd = read.lines.length ? 0 : emptyReadsAfterEnd + 1;
+      backlog = !read.caughtUp;
     }
     if (ended && (!tail || emptyReadsAfterEnd >= drainEmptyReads)) return { build, detached: false };
-    await clock.sleep(tail && !ended ? logEveryMs : statusEveryMs, signal);
+    // A backlog (e.g. re-attaching to a long build) is read on at once; otherwise wait for more.
+    if (!backlog) await clock.sleep(tail && !ended ? logEveryMs : statusEveryMs, signal);
     if (signal?.aborted) return { build, detached: true };
     if (!ended && clock.now() >= nextStatusAt) {
       build = await refresh();

@@ -109,6 +109,20 @@ test('a large backlog is read page by page without loss or duplicates', async ()
   expect(lines).toEqual(Array.from({ length: 100 }, (_, index) => `line ${index}`));
 });
 
+test('a backlog beyond one read’s page limit is read on without waiting', async () => {
+  store.pageSize = 1;
+  for (let index = 0; index < 120; index++) append(`line ${index}`);
+  scriptBuilds(snapshot({ current: 'BUILD' }), snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }));
+  let callsBeforeFirstPause: number | undefined;
+  clock.onSleep = () => {
+    callsBeforeFirstPause ??= logsMock.commandCalls(GetLogEventsCommand).length;
+  };
+  const { lines } = await follow();
+  expect(lines).toHaveLength(120);
+  // Reads of 50 + 50 + 20 pages and the caught-up call, all before the first pause.
+  expect(callsBeforeFirstPause).toBe(121);
+});
+
 test('keeps reading after the build ends until two reads in a row come back empty', async () => {
   scriptBuilds(snapshot({ current: 'BUILD' }), snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }));
   append('building');
