@@ -1,5 +1,6 @@
 // Wall and CPU time of one command run as a fresh process. CPU time is less sensitive than wall time
-// to other work on a shared machine, so the rows report both.
+// to other work on a shared machine, so the rows report both. Spawning costs more from a parent with a
+// large memory footprint (fork copies its page tables), so rows timing short commands run first.
 import { spawnSync } from 'node:child_process';
 import { nowMs } from './result';
 
@@ -9,6 +10,19 @@ export interface Timing {
   cpuMs: number;
 }
 
+function failure(label: string, status: number | null, stderr: string): Error {
+  return new Error(`\`${label}\` exits ${status}: ${stderr.trim().split('\n')[0]}`);
+}
+
+/** Wall time of a command spawned directly: for short commands, where a wrapper's cost would show. */
+export function wallTime(label: string, command: string, args: string[], cwd: string): number {
+  const started = nowMs();
+  const run = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  const wallMs = nowMs() - started;
+  if (run.status !== 0) throw failure(label, run.status, run.stderr);
+  return wallMs;
+}
+
 /** Runs a command under bash, whose `times` builtin reports the CPU time its children used. */
 export function timed(label: string, command: string, args: string[], cwd: string): Timing {
   const script = '"$0" "$@" >/dev/null; status=$?; times >&2; exit $status';
@@ -16,7 +30,7 @@ export function timed(label: string, command: string, args: string[], cwd: strin
   const run = spawnSync('bash', ['-c', script, command, ...args], { cwd, encoding: 'utf8' });
   const wallMs = nowMs() - started;
   const lines = run.stderr.trim().split('\n');
-  if (run.status !== 0) throw new Error(`\`${label}\` exits ${run.status}: ${lines[0]}`);
+  if (run.status !== 0) throw failure(label, run.status, run.stderr);
   // The last line of `times`: children's user and system time, e.g. "0m2.874s 0m0.659s".
   const seconds = [...lines.at(-1)!.matchAll(/(\d+)m([\d.]+)s/g)].map(
     ([, m, s]) => Number(m) * 60 + Number(s),
