@@ -47,9 +47,8 @@ export class FakeCodeBuild {
   script: BuildScript = {};
   /** StopBuild is accepted but the build keeps running: a stop that takes its time. */
   slowStop = false;
-  /** Called once each build has finished (tests wait on it). */
-  onFinished: (build: Build) => void = () => {};
   private readonly stopRequests = new Set<string>();
+  private readonly finishWaiters = new Map<string, (() => void)[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -95,6 +94,32 @@ export class FakeCodeBuild {
       default:
         throw new FakeAwsError('UnknownOperationException', `fake CodeBuild does not implement ${operation}`);
     }
+  }
+
+  /**
+   * Starts a build the way `kiln build` does (KILN_PROJECT_NAME set), without the CLI: for tests and
+   * benchmarks that watch builds (`kiln logs --follow`). Its log stream is `build.logs.streamName`.
+   */
+  start(kilnProject: string, script: BuildScript = {}, codebuildProject = 'kiln'): Build {
+    const previous = this.script;
+    this.script = script;
+    try {
+      const { build } = this.handle('StartBuild', {
+        projectName: codebuildProject,
+        environmentVariablesOverride: [{ name: 'KILN_PROJECT_NAME', value: kilnProject, type: 'PLAINTEXT' }],
+      }) as { build: Build };
+      return build;
+    } finally {
+      this.script = previous;
+    }
+  }
+
+  /** Resolves when the build has finished. */
+  finished(buildId: string): Promise<void> {
+    if (this.builds.get(buildId)?.buildComplete) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.finishWaiters.set(buildId, [...(this.finishWaiters.get(buildId) ?? []), resolve]);
+    });
   }
 
   dispose(): void {
@@ -175,7 +200,7 @@ export class FakeCodeBuild {
       }));
     }
     build.buildComplete = true;
-    this.onFinished(build);
+    for (const resolve of this.finishWaiters.get(build.id!) ?? []) resolve();
   }
 
   private log(build: Build, message: string): void {

@@ -31,25 +31,11 @@ afterAll(async () => {
   await rm(project, { recursive: true, force: true });
 });
 
-/** Starts a build the way `kiln build` does (KILN_PROJECT_NAME set) and returns its id. */
 function seedBuild(kilnProject: string, script: BuildScript, codebuildProject = 'kiln'): string {
-  fake.codebuild.script = script;
-  const { build } = fake.codebuild.handle('StartBuild', {
-    projectName: codebuildProject,
-    environmentVariablesOverride: [{ name: 'KILN_PROJECT_NAME', value: kilnProject, type: 'PLAINTEXT' }],
-  }) as { build: { id: string } };
-  return build.id;
+  return fake.codebuild.start(kilnProject, script, codebuildProject).id!;
 }
 
-function finished(id: string): Promise<void> {
-  return new Promise((resolve) => {
-    const previous = fake.codebuild.onFinished;
-    fake.codebuild.onFinished = (build) => {
-      previous(build);
-      if (build.id === id) resolve();
-    };
-  });
-}
+const finished = (id: string) => fake.codebuild.finished(id);
 
 async function seedFinishedBuilds() {
   const mine = basename(project);
