@@ -9,7 +9,8 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: false,
+  minify: true,
+  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
 });
