@@ -3,14 +3,15 @@
 # no iptables; builds use --network host), a registry (Debian docker-registry) and stand-in base
 # images tagged with the official names the Dockerfile generator emits (base images can't be pulled
 # here). Idempotent: what already runs is reused, what is already built is kept, so a second run is fast.
-# Writes .e2e/env (KILN_E2E_REGISTRY, DOCKER_HOST) for the tests; scripts/e2e/down.sh undoes it.
+# Writes .e2e/env (KILN_E2E_REGISTRY, DOCKER_HOST, KILN_DOCKER_NETWORK) for the tests and for trying
+# kiln by hand; scripts/e2e/down.sh stops what this started. See docs/e2e.md.
 # Run as root: sudo scripts/e2e/up.sh [extra-image...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 state="$root/.e2e"                     # pids, logs, registry storage, env file
 data="${KILN_E2E_DATA:-/var/lib/kiln-e2e}"    # docker data-root
-cache="${KILN_E2E_CACHE:-/var/cache/kiln-e2e}" # debootstrap tarball
+cache="${KILN_E2E_CACHE:-/var/cache/kiln-e2e}" # debootstrap tarballs
 socket=/var/run/docker.sock
 started=$(date +%s)
 
