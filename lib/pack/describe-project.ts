@@ -1,9 +1,9 @@
 // The build description for a project: its resolved config, name, git facts and the kiln version.
 // `kiln pack` and `kiln build` both use it, so the archive always says the same thing for a project.
 import { basename, resolve } from 'node:path';
-import { type KilnConfig, type KilnConfigInput, kilnConfigSchema } from '../../runner/config/schema';
+import type { KilnConfigInput } from '../../runner/config/schema';
 import type { BuildDescription } from '../../runner/description';
-import { loadConfig } from '../config/load';
+import { loadConfig, validateConfig } from '../config/load';
 import { readGitInfo } from '../git/git-info';
 import { KILN_VERSION } from '../version';
 
@@ -13,13 +13,15 @@ export async function describeProject(
   configOverrides?: KilnConfigInput,
 ): Promise<BuildDescription> {
   const dir = resolve(projectDir);
-  const [config, git] = await Promise.all([loadProjectConfig(dir), readGitInfo(dir)]);
-  const resolved = configOverrides ? kilnConfigSchema.parse(deepMerge(config, configOverrides)) : config;
+  const [{ config, source }, git] = await Promise.all([loadConfig(dir), readGitInfo(dir)]);
+  const resolved = configOverrides
+    ? validateConfig(deepMerge(config, configOverrides), overridesLabel(source))
+    : config;
   return { kilnVersion: KILN_VERSION, name: resolved.name ?? basename(dir), config: resolved, git };
 }
 
-async function loadProjectConfig(dir: string): Promise<KilnConfig> {
-  return (await loadConfig(dir)).config;
+function overridesLabel(configFile: string | null): string {
+  return configFile ? `the command-line flags (over ${basename(configFile)})` : 'the command-line flags';
 }
 
 /** Objects merge key by key; anything else (arrays included) in `override` replaces the base value. */

@@ -7,6 +7,7 @@ import { describeProject } from '../../../lib/pack/describe-project';
 import { packProject } from '../../../lib/pack/pack-project';
 import { type KilnConfigInput, kilnConfigSchema } from '../../../runner/config/schema';
 import { type BuildDescription, DESCRIPTION_FILE, RUNNER_FILE } from '../../../runner/description';
+import { KilnError } from '../../../runner/errors';
 import { type FixtureEntry, makeProject, removeProject } from './project-fixture';
 import { readZip } from './read-zip';
 
@@ -225,6 +226,19 @@ describe('describeProject', () => {
       expect(result.config.remote.arch).toBe('arm64');
       expect(result.config.remote.maxArchiveMiB).toBe(500);
       expect(result.kilnVersion).toMatch(/^\d+\.\d+\.\d+/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports an invalid override as a KilnError naming the key, not a raw validation error', async () => {
+    const dir = await makeProject({ 'kiln.config.json': '{}' });
+    try {
+      const failure = describeProject(dir, { remote: { timeoutMinutes: 1 } });
+      await expect(failure).rejects.toBeInstanceOf(KilnError);
+      await expect(failure).rejects.toThrow(
+        /^the command-line flags \(over kiln\.config\.json\): "remote\.timeoutMinutes": Too small/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
