@@ -7,9 +7,9 @@ import { openPromise } from 'yauzl';
 import { RESERVED_DIR } from '../runner/description';
 import { ensureBenchRepository } from './generate-repo';
 import { type RowResult, summarize } from './result';
-import { type Timing, timed } from './timing';
+import { priorityPrefix, type Timing, timed } from './timing';
 
-const RUNS = 7;
+const RUNS = 5;
 
 interface ZipListing {
   user: string[];
@@ -71,15 +71,14 @@ export async function benchPack(root: string, workDir: string): Promise<RowResul
   mkdirSync(outDir, { recursive: true });
   const kilnZip = join(outDir, 'kiln.zip');
   const gitZip = join(outDir, 'git.zip');
-  const kiln = () =>
-    timed(
-      'kiln pack <repo> -o <zip>',
-      process.execPath,
-      [join(root, 'bin/kiln.js'), 'pack', repo, '-o', kilnZip],
-      repo,
-    );
-  const git = () =>
-    timed('git archive --format=zip HEAD', 'git', ['archive', '--format=zip', 'HEAD', '-o', gitZip], repo);
+  const kilnArgs = [process.execPath, join(root, 'bin/kiln.js'), 'pack', repo, '-o', kilnZip];
+  const gitArgs = ['git', 'archive', '--format=zip', 'HEAD', '-o', gitZip];
+  const run = (label: string, prefix: string[], [command, ...args]: string[]) =>
+    prefix.length > 0
+      ? timed(label, prefix[0]!, [...prefix.slice(1), command!, ...args], repo)
+      : timed(label, command!, args, repo);
+  const kiln = (prefix: string[] = []) => run('kiln pack <repo> -o <zip>', prefix, kilnArgs);
+  const git = (prefix: string[] = []) => run('git archive --format=zip HEAD', prefix, gitArgs);
 
   try {
     kiln(); // warm-up, untimed: page cache and the CLI's own files
@@ -92,18 +91,22 @@ export async function benchPack(root: string, workDir: string): Promise<RowResul
   const difference = fileSetDifference(kilnZipListing.user, gitZipListing.user);
   if (difference) return rows.map((row) => ({ ...row, notMeasured: difference }));
 
-  const kilnRuns: Timing[] = [];
-  const gitRuns: Timing[] = [];
+  // Pairs at normal priority and, when allowed, at raised priority (see priorityPrefix), interleaved.
+  const raised = priorityPrefix();
+  const variants = [[], ...(raised.length > 0 ? [raised] : [])].map((prefix) => ({
+    prefix,
+    kiln: [] as Timing[],
+    git: [] as Timing[],
+  }));
   for (let i = 0; i < RUNS; i++) {
-    // Alternate who goes first, so drift in machine load hits both sides alike.
-    if (i % 2 === 0) {
-      kilnRuns.push(kiln());
-      gitRuns.push(git());
-    } else {
-      gitRuns.push(git());
-      kilnRuns.push(kiln());
+    for (const variant of variants) {
+      // Alternate who goes first, so drift in machine load hits both sides alike.
+      const order = i % 2 === 0 ? (['kiln', 'git'] as const) : (['git', 'kiln'] as const);
+      for (const side of order)
+        variant[side].push(side === 'kiln' ? kiln(variant.prefix) : git(variant.prefix));
     }
   }
+  const shown = variants.at(-1)!;
   const kilnBytes = statSync(kilnZip).size;
   const gitBytes = statSync(gitZip).size;
   const before = sizeBeforeIgnores(repo);
@@ -114,16 +117,23 @@ export async function benchPack(root: string, workDir: string): Promise<RowResul
     const { median, min, max } = summarize(runs.map((run) => run[key]));
     return `${median.toFixed(0)} ms (${min.toFixed(0)}–${max.toFixed(0)})`;
   };
+  const priority = (prefix: string[]) => (prefix.length > 0 ? ` at ${prefix.join(' ')}` : '');
   return [
     {
       ...rows[0]!,
-      figure: summarize(kilnRuns.map((run, i) => run.wallMs / gitRuns[i]!.wallMs)),
+      compared: `${rows[0]!.compared}${priority(shown.prefix)}`,
+      figure: summarize(shown.kiln.map((run, i) => run.wallMs / shown.git[i]!.wallMs)),
       sample: 'pair',
       notes: [
         `repository: ${before.files} files, ${(before.bytes / 1e6).toFixed(0)} MB before ignores (without .git)`,
         `file set: ${kilnZipListing.user.length} files in kiln's archive = ${gitZipListing.user.length} in git's = ${tracked} tracked (kiln adds ${kilnZipListing.reserved.length} in ${RESERVED_DIR}/)`,
-        `wall: kiln pack ${ms(kilnRuns, 'wallMs')}, git archive ${ms(gitRuns, 'wallMs')}; ratio per interleaved pair`,
-        `CPU (user+sys): kiln pack ${ms(kilnRuns, 'cpuMs')}, git archive ${ms(gitRuns, 'cpuMs')}`,
+        ...variants.flatMap(({ prefix, kiln: kilnRuns, git: gitRuns }) => {
+          const ratios = summarize(kilnRuns.map((r, i) => r.wallMs / gitRuns[i]!.wallMs));
+          return [
+            `wall${priority(prefix)}: kiln pack ${ms(kilnRuns, 'wallMs')}, git archive ${ms(gitRuns, 'wallMs')}; ratio per pair median ${ratios.median.toFixed(3)} (${ratios.min.toFixed(3)}–${ratios.max.toFixed(3)})`,
+            `CPU (user+sys)${priority(prefix)}: kiln pack ${ms(kilnRuns, 'cpuMs')}, git archive ${ms(gitRuns, 'cpuMs')}`,
+          ];
+        }),
       ],
     },
     {

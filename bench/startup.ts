@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RowResult, summarize } from './result';
-import { timed, wallTime } from './timing';
+import { priorityPrefix, timed, wallTime } from './timing';
 
 const RUNS = 15;
 /** Runs under bash for CPU time (`times`), kept apart from the wall-time runs that bash would slow. */
@@ -54,16 +54,6 @@ function brokenReason(args: string[], cwd: string): string | undefined {
   if (run.status === 0 && run.stdout.trim() !== '') return undefined;
   const firstLine = (run.stderr || run.stdout).trim().split('\n')[0] ?? '';
   return `\`kiln ${args.slice(1).join(' ')}\` exits ${run.status}: ${firstLine}`;
-}
-
-/**
- * On this shared machine other engineers' builds queue ahead of a 100 ms process and can double its wall
- * time. When allowed (root), the wall-time runs also happen at raised priority (`nice -n -10`), closer to
- * a developer's own machine; that figure goes in the table, labelled, next to the normal-priority one.
- */
-function priorityPrefix(): string[] {
-  const probe = spawnSync('nice', ['-n', '-10', 'true'], { encoding: 'utf8' });
-  return probe.status === 0 && probe.stderr === '' ? ['nice', '-n', '-10'] : [];
 }
 
 const describe = (samples: number[]) => {
