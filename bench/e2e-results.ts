@@ -1,6 +1,6 @@
 // rebuild and image size: measured by the docker end-to-end suite (`npm run test:e2e`, real docker), which
 // writes bench/results/e2e-*.json; this row only reads those files so they appear in the same table.
-// Every numeric `ratio` field in a file is one fixture's figure; the target applies to each (the max).
+// Every object with a numeric `ratio` is one fixture's figure; the target applies to each (the max).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RowResult, summarize } from './result';
@@ -22,24 +22,34 @@ interface Found {
   details: string;
 }
 
-/** Finds every `ratio` number in a JSON document, labelled by its `fixture` field or its path of keys. */
+/** The numbers of a measured object, as "name value" pairs; nested measurements in parentheses. */
+function describeNumbers(record: Record<string, unknown>): string {
+  return Object.entries(record)
+    .flatMap(([key, child]) => {
+      if (typeof child === 'number') return [`${key} ${child}`];
+      if (child !== null && typeof child === 'object' && !Array.isArray(child)) {
+        const inner = describeNumbers(child as Record<string, unknown>);
+        return inner ? [`${key} (${inner})`] : [];
+      }
+      return [];
+    })
+    .join(', ');
+}
+
+/**
+ * Finds the measured objects in a JSON document: each object with a numeric `ratio` is one fixture,
+ * labelled by its `fixture` field or its path of keys. Ratios nested inside it (a sub-measure such as one
+ * build step) are shown with it, not counted as fixtures.
+ */
 function ratios(value: unknown, path: string[] = []): Found[] {
   if (value === null || typeof value !== 'object') return [];
   const record = value as Record<string, unknown>;
-  const here: Found[] =
-    typeof record.ratio === 'number'
-      ? [
-          {
-            label: typeof record.fixture === 'string' ? record.fixture : path.join('/') || 'ratio',
-            ratio: record.ratio,
-            details: Object.entries(record)
-              .filter(([key, child]) => key !== 'ratio' && typeof child === 'number')
-              .map(([key, child]) => `${key} ${child}`)
-              .join(', '),
-          },
-        ]
-      : [];
-  return [...here, ...Object.entries(record).flatMap(([key, child]) => ratios(child, [...path, key]))];
+  if (typeof record.ratio === 'number') {
+    const { ratio, ...rest } = record;
+    const label = typeof record.fixture === 'string' ? record.fixture : path.join('/') || 'ratio';
+    return [{ label, ratio, details: describeNumbers(rest) }];
+  }
+  return Object.entries(record).flatMap(([key, child]) => ratios(child, [...path, key]));
 }
 
 export function readE2eResults(resultsDir: string): RowResult[] {

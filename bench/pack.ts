@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openPromise } from 'yauzl';
 import { RESERVED_DIR } from '../runner/description';
 import { ensureBenchRepository } from './generate-repo';
-import { type RowResult, summarize } from './result';
+import { describeMs, type RowResult, summarize } from './result';
 import { priorityPrefix, type Timing, timed } from './timing';
 
 const RUNS = 5;
@@ -73,12 +73,9 @@ export async function benchPack(root: string, workDir: string): Promise<RowResul
   const gitZip = join(outDir, 'git.zip');
   const kilnArgs = [process.execPath, join(root, 'bin/kiln.js'), 'pack', repo, '-o', kilnZip];
   const gitArgs = ['git', 'archive', '--format=zip', 'HEAD', '-o', gitZip];
-  const run = (label: string, prefix: string[], [command, ...args]: string[]) =>
-    prefix.length > 0
-      ? timed(label, prefix[0]!, [...prefix.slice(1), command!, ...args], repo)
-      : timed(label, command!, args, repo);
-  const kiln = (prefix: string[] = []) => run('kiln pack <repo> -o <zip>', prefix, kilnArgs);
-  const git = (prefix: string[] = []) => run('git archive --format=zip HEAD', prefix, gitArgs);
+  const kiln = (prefix: string[] = []) => timed('kiln pack <repo> -o <zip>', [...prefix, ...kilnArgs], repo);
+  const git = (prefix: string[] = []) =>
+    timed('git archive --format=zip HEAD', [...prefix, ...gitArgs], repo);
 
   try {
     kiln(); // warm-up, untimed: page cache and the CLI's own files
@@ -113,10 +110,7 @@ export async function benchPack(root: string, workDir: string): Promise<RowResul
   const tracked = execFileSync('git', ['ls-files'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 })
     .split('\n')
     .filter(Boolean).length;
-  const ms = (runs: Timing[], key: keyof Timing) => {
-    const { median, min, max } = summarize(runs.map((run) => run[key]));
-    return `${median.toFixed(0)} ms (${min.toFixed(0)}–${max.toFixed(0)})`;
-  };
+  const ms = (runs: Timing[], key: keyof Timing) => describeMs(runs.map((run) => run[key]));
   const priority = (prefix: string[]) => (prefix.length > 0 ? ` at ${prefix.join(' ')}` : '');
   return [
     {

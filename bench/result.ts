@@ -39,6 +39,12 @@ export function summarize(samples: number[]): Summary {
   return { runs: sorted.length, min: sorted[0]!, median, p95: at(0.95), max: sorted.at(-1)! };
 }
 
+/** "median ms (min–max)", for the notes. */
+export function describeMs(samples: number[]): string {
+  const { median, min, max } = summarize(samples);
+  return `${median.toFixed(0)} ms (${min.toFixed(0)}–${max.toFixed(0)})`;
+}
+
 export function isMet(result: RowResult): boolean | undefined {
   if (!result.figure) return undefined;
   const value = result.figure[result.targetStat];

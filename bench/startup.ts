@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RowResult, summarize } from './result';
+import { describeMs, type RowResult, summarize } from './result';
 import { priorityPrefix, timed, wallTime } from './timing';
 
 const RUNS = 15;
@@ -56,11 +56,6 @@ function brokenReason(args: string[], cwd: string): string | undefined {
   return `\`kiln ${args.slice(1).join(' ')}\` exits ${run.status}: ${firstLine}`;
 }
 
-const describe = (samples: number[]) => {
-  const { median, min, max } = summarize(samples);
-  return `${median.toFixed(0)} ms (${min.toFixed(0)}–${max.toFixed(0)})`;
-};
-
 export async function benchStartup(root: string): Promise<RowResult[]> {
   const kiln = join(root, 'bin/kiln.js');
   const fixture = FIXTURES.find((path) => existsSync(join(root, path)));
@@ -85,21 +80,21 @@ export async function benchStartup(root: string): Promise<RowResult[]> {
       [...prefix, ...args],
       [...prefix, '-e', '0'],
     ]);
-    const run = ([command, ...rest]: string[]) => wallTime(rest.join(' '), command!, rest, root);
+    const run = (commandLine: string[]) => wallTime(commandLine.join(' '), commandLine, root);
     for (const command of commands) run(command); // warm the page cache
     const [wall, baselineWall, raisedWall, raisedBaselineWall] = interleaved(commands, RUNS, run);
-    const [cpu, baselineCpu] = interleaved(commands.slice(0, 2), CPU_RUNS, ([command, ...rest]) =>
-      timed(rest.join(' '), command!, rest, root),
+    const [cpu, baselineCpu] = interleaved(commands.slice(0, 2), CPU_RUNS, (commandLine) =>
+      timed(commandLine.join(' '), commandLine, root),
     );
     const figure = summarize(raised.length > 0 ? raisedWall! : wall!);
     const notes = [
-      `wall: kiln ${describe(wall!)}, node -e 0 ${describe(baselineWall!)} (interleaved)`,
+      `wall: kiln ${describeMs(wall!)}, node -e 0 ${describeMs(baselineWall!)} (interleaved)`,
       ...(raised.length > 0
         ? [
-            `wall at ${raised.join(' ')}: kiln ${describe(raisedWall!)}, node -e 0 ${describe(raisedBaselineWall!)}`,
+            `wall at ${raised.join(' ')}: kiln ${describeMs(raisedWall!)}, node -e 0 ${describeMs(raisedBaselineWall!)}`,
           ]
         : []),
-      `CPU (user+sys, ${CPU_RUNS} runs): kiln ${describe(cpu!.map((c) => c.cpuMs))}, node -e 0 ${describe(baselineCpu!.map((c) => c.cpuMs))}`,
+      `CPU (user+sys, ${CPU_RUNS} runs): kiln ${describeMs(cpu!.map((c) => c.cpuMs))}, node -e 0 ${describeMs(baselineCpu!.map((c) => c.cpuMs))}`,
     ];
     if (figure.median > targetMax)
       notes.push('costliest imports (inclusive ms):', ...heaviestImports(args, root));

@@ -15,19 +15,19 @@ function failure(label: string, status: number | null, stderr: string): Error {
 }
 
 /** Wall time of a command spawned directly: for short commands, where a wrapper's cost would show. */
-export function wallTime(label: string, command: string, args: string[], cwd: string): number {
+export function wallTime(label: string, [command, ...args]: string[], cwd: string): number {
   const started = nowMs();
-  const run = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  const run = spawnSync(command!, args, { cwd, encoding: 'utf8' });
   const wallMs = nowMs() - started;
   if (run.status !== 0) throw failure(label, run.status, run.stderr);
   return wallMs;
 }
 
 /** Runs a command under bash, whose `times` builtin reports the CPU time its children used. */
-export function timed(label: string, command: string, args: string[], cwd: string): Timing {
+export function timed(label: string, commandLine: string[], cwd: string): Timing {
   const script = '"$0" "$@" >/dev/null; status=$?; times >&2; exit $status';
   const started = nowMs();
-  const run = spawnSync('bash', ['-c', script, command, ...args], { cwd, encoding: 'utf8' });
+  const run = spawnSync('bash', ['-c', script, ...commandLine], { cwd, encoding: 'utf8' });
   const wallMs = nowMs() - started;
   const lines = run.stderr.trim().split('\n');
   if (run.status !== 0) throw failure(label, run.status, run.stderr);
