@@ -37,7 +37,7 @@ describe.each(FIXTURES)('kiln build --local test/fixtures/$name', ({ name, body 
 
     // Drop the local tags, so the image that runs is the one the registry serves.
     for (const tag of result.tags) await docker(['rmi', `${registry}/kiln:${tag}`]).catch(() => '');
-    const ref = cleanup.image(`${registry}/kiln@${result.digest}`);
+    const ref = cleanup.build(result);
     await docker(['pull', '--quiet', ref]);
     const image = await inspectImage(ref);
     expect(image.Config.User.split(':')[0]).toBe('deploy');

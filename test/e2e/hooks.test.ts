@@ -12,10 +12,11 @@ jest.setTimeout(15 * 60_000);
 const { cleanup } = e2eSuite('hooks');
 
 test('each hook runs in its stage, in order, and sees the build args', async () => {
-  const { digest } = expectBuilt(
-    await kilnBuildLocal(join(ROOT, 'test/e2e/fixtures/markers'), ['--env', 'MARKER_CLI=cli-value']),
+  const ref = cleanup.build(
+    expectBuilt(
+      await kilnBuildLocal(join(ROOT, 'test/e2e/fixtures/markers'), ['--env', 'MARKER_CLI=cli-value']),
+    ),
   );
-  const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
   const read = (file: string) => runOnce(cleanup, ref, ['cat', file]);
 
   // Build stage: config hook first, then the .kiln/stage file; before_build ran before the

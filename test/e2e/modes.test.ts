@@ -11,9 +11,9 @@ jest.setTimeout(15 * 60_000);
 const { cleanup } = e2eSuite('modes');
 
 test('custom Dockerfile: the project’s own Dockerfile is built and pushed', async () => {
-  const { digest, tags } = expectBuilt(await kilnBuildLocal(join(ROOT, 'test/fixtures/custom-dockerfile')));
-  for (const tag of tags) expect(tag).toMatch(tagPattern('custom-dockerfile'));
-  const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
+  const built = expectBuilt(await kilnBuildLocal(join(ROOT, 'test/fixtures/custom-dockerfile')));
+  for (const tag of built.tags) expect(tag).toMatch(tagPattern('custom-dockerfile'));
+  const ref = cleanup.build(built);
   expect(await runOnce(cleanup, ref)).toBe('custom\n');
 });
 
@@ -26,19 +26,32 @@ test('prebuilt image: pulled, retagged and pushed without a build', async () => 
   await docker(['rmi', source]);
 
   const run = await kilnBuildLocal(join(ROOT, 'test/fixtures/prebuilt-image'), ['--image', source]);
-  const { digest, tags } = expectBuilt(run);
-  for (const tag of tags) expect(tag).toMatch(tagPattern('prebuilt-image'));
+  const built = expectBuilt(run);
+  for (const tag of built.tags) expect(tag).toMatch(tagPattern('prebuilt-image'));
   expect(run.stderr).not.toMatch(/Step \d+\/\d+ : FROM/); // nothing was built
 
-  const ref = cleanup.image(`${registry}/kiln@${digest}`);
+  const ref = cleanup.build(built);
   await docker(['pull', '--quiet', ref]);
   expect((await inspectImage(ref)).Id).toBe(sourceId);
 });
 
 test('a failing app build exits non-zero and names the failed step', async () => {
+  const started = Date.now();
   const run = await kilnBuildLocal(join(ROOT, 'test/e2e/fixtures/failing-build'));
+  await removeFailedStepContainers(started);
   expect(run.exitCode).not.toBe(0);
   expect(run.stderr).toContain('kiln-e2e: the app build fails on purpose');
   expect(run.stderr).toMatch(/✗ step "build image" failed/);
   expect(run.json?.error?.message).toMatch(/failed/);
 });
+
+/** The classic builder keeps the container of a failed RUN; remove the ones this test's build left. */
+async function removeFailedStepContainers(since: number): Promise<void> {
+  const exited = await docker(['ps', '-a', '-q', '--filter', 'status=exited']);
+  for (const id of exited.split('\n').filter(Boolean)) {
+    const [created, command] = (
+      await docker(['inspect', '--format', '{{.Created}}|{{json .Config.Cmd}}', id])
+    ).split('|');
+    if (Date.parse(created as string) >= since && command?.includes('npm run build')) cleanup.container(id);
+  }
+}

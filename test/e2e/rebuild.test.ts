@@ -1,7 +1,7 @@
 // Cache: after a one-line source change the rebuild reuses the dependency-install layer; the warm/cold
 // time ratio is recorded in bench/results/e2e-rebuild.json (target ≤ 0.2, a figure, not an assertion).
 import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeBenchResult } from './support/bench';
 import { docker } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
@@ -46,18 +46,20 @@ test('a one-line source change rebuilds without reinstalling dependencies', asyn
   );
 
   const cold = await kilnBuildLocal(project);
-  expectBuilt(cold);
+  cleanup.build(expectBuilt(cold));
   expect(stepReusedCache(cold.stderr, 'npm ci')).toBe(false);
 
   const server = join(project, 'server.js');
   const source = await readFile(server, 'utf8');
   await writeFile(server, source.replace('hello from node-express', 'hello again from node-express'));
   const warm = await kilnBuildLocal(project);
-  const { digest, tags } = expectBuilt(warm);
-  for (const tag of tags) expect(tag).toMatch(tagPattern(project.split('/').pop() as string));
+  const built = expectBuilt(warm);
+  const name = basename(project);
+  for (const tag of built.tags) expect(tag).toMatch(tagPattern(name));
   expect(stepReusedCache(warm.stderr, 'npm ci')).toBe(true);
 
-  const ref = cleanup.image(`${e2eEnvironment().registry}/kiln@${digest}`);
+  const ref = cleanup.build(built);
+  cleanup.image(`${e2eEnvironment().registry}/kiln:cache-${name}`); // a name no later run uses
   const port = await freePort();
   cleanup.container((await docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])).trim());
   expect(await waitForBody(`http://127.0.0.1:${port}/`)).toBe('hello again from node-express\n');

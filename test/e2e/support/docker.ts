@@ -47,6 +47,16 @@ export class DockerCleanup {
     return ref;
   }
 
+  /**
+   * The tags and digest reference of a kiln build; returns the digest reference. kiln's own
+   * `cache-<name>` tag stays: it is the cache the next run of the suite builds from.
+   */
+  build(built: { imageUri: string; tags: string[]; digest: string }): string {
+    const repository = built.imageUri.slice(0, built.imageUri.lastIndexOf(':'));
+    for (const tag of built.tags) this.image(`${repository}:${tag}`);
+    return this.image(`${repository}@${built.digest}`);
+  }
+
   async run(): Promise<void> {
     if (this.containers.size) await docker(['rm', '-f', ...this.containers]).catch(() => '');
     for (const image of this.images) await docker(['rmi', '-f', image]).catch(() => '');
