@@ -65,7 +65,7 @@ describe('Dockerfile options', () => {
     expect(stage(dockerfile, 'base').join('\n')).toContain('apt-get install --no-install-recommends -y curl');
     expect(stage(dockerfile, 'build').join('\n')).toContain('-y make');
     expect(stage(dockerfile, 'deployment').join('\n')).toContain('-y tini');
-    expect(dockerfile).toContain('rm -rf /var/lib/apt/lists/* /var/cache/apt/archives');
+    expect(dockerfile).toContain('rm -rf /var/lib/apt/lists/* /var/cache/apt/*');
   });
 
   it('warns that yum packages are ignored on a Debian base', () => {
