@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { docker, runOnce } from './support/docker';
-import { e2eEnvironment, ROOT } from './support/environment';
+import { ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal } from './support/kiln';
 import { e2eSuite } from './support/suite';
 

@@ -3,7 +3,7 @@
 // hook, with the args it sees and checks of what exists at that point, into files kept in the image.
 import { join } from 'node:path';
 import { runOnce } from './support/docker';
-import { e2eEnvironment, ROOT } from './support/environment';
+import { ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal } from './support/kiln';
 import { e2eSuite } from './support/suite';
 
