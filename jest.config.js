@@ -1,7 +1,14 @@
 // Three projects: unit (pure, fast), integration (real local servers: s3rver, loopback fakes),
 // e2e (real docker engine and registry; started by scripts/e2e/up.sh).
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// dist/ holds the built CLI (tests run it as a process), never modules to resolve; its copy of
+// package.json would otherwise collide with the real one in jest's module map.
+const common = {
+  transform,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
 
 module.exports = {
   projects: [
