@@ -81,7 +81,9 @@ function assetsStage(assets: NodeAssets): Stage {
 
 export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): Assembled {
   const options = config.dockerfile;
-  const recipe = recipeFor(plan);
+  const recipe = recipeFor(plan, {
+    buildStageHooks: hooks.before_build.length > 0 || hooks.after_build.length > 0,
+  });
   const warnings: string[] = [];
   const base = overrideBaseImage(recipe.base, options.baseImage);
   const buildImage: BaseImage = recipe.buildImage?.image ?? base;

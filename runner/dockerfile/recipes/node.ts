@@ -3,7 +3,7 @@
 import type { NodeInstall, NodePackageManager, NodePlan } from '../../detect/plan';
 import { officialImage } from '../base-images';
 import { copy, env, type Line, run } from '../model';
-import type { Recipe } from './recipe';
+import type { Recipe, RecipeContext } from './recipe';
 
 const WORKDIR = '/app';
 
@@ -62,7 +62,16 @@ export function nodeImage(manager: NodePackageManager, version: string) {
   return officialImage(manager === 'bun' ? 'bun' : 'node', version);
 }
 
-export function nodeRecipe(plan: NodePlan): Recipe {
+/**
+ * Without a build step (or build-stage hooks) the build stage only adds node_modules to the source,
+ * so the deployment stage can take the two apart. Yarn berry keeps its dependencies elsewhere
+ * (.yarn, .pnp.cjs).
+ */
+function separateDependencyLayer(plan: NodePlan, context: RecipeContext): boolean {
+  return plan.buildCommand === null && !context.buildStageHooks && plan.packageManager !== 'yarn-berry';
+}
+
+export function nodeRecipe(plan: NodePlan, context: RecipeContext): Recipe {
   const hasBuild = plan.buildCommand !== null;
   const prune = plan.nextStandalone || !hasBuild ? null : PRUNE[plan.packageManager];
   const deployCopies = plan.nextStandalone
@@ -71,7 +80,11 @@ export function nodeRecipe(plan: NodePlan): Recipe {
         copy([`${WORKDIR}/.next/static`], `${WORKDIR}/.next/static`, { from: 'build' }),
         ...(plan.hasPublicDir ? [copy([`${WORKDIR}/public`], `${WORKDIR}/public`, { from: 'build' })] : []),
       ]
-    : [copy([WORKDIR], WORKDIR, { from: 'build' })];
+    : separateDependencyLayer(plan, context)
+      ? // Dependencies in a layer of their own, unchanged (so cached, and never pushed again) while the
+        // lockfile is; the source, as the build stage saw it, straight from the build context.
+        [copy([`${WORKDIR}/node_modules`], `${WORKDIR}/node_modules`, { from: 'build' }), copy(['.'], '.')]
+      : [copy([WORKDIR], WORKDIR, { from: 'build' })];
   return {
     base: nodeImage(plan.packageManager, plan.version),
     workdir: WORKDIR,

@@ -25,3 +25,9 @@ export interface Recipe {
   /** Whether a non-root deploy user runs the app (Lambda images bring their own). */
   deployUser: boolean;
 }
+
+/** What a recipe needs to know beyond the plan. */
+export interface RecipeContext {
+  /** Build-stage hooks may change the app directory, so the deployment stage must take it whole. */
+  buildStageHooks: boolean;
+}

@@ -24,6 +24,25 @@ describe('Dockerfile options', () => {
     expect(build.join('\n')).not.toContain('prune');
   });
 
+  it('deploys Node dependencies as a layer of their own, and the source from the context, without a build step', () => {
+    expect(stage(generate({}).dockerfile, 'deployment')).toEqual(
+      expect.arrayContaining(['COPY --from=build /app/node_modules /app/node_modules', 'COPY . .']),
+    );
+  });
+
+  it('deploys the whole app directory from the build stage when a build step or build-stage hook changes it', () => {
+    const withBuild = {
+      ...app,
+      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node .' } }),
+    };
+    const withHook = { ...app, '.kiln/stage/after_build': 'RUN node generate-routes.js\n' };
+    for (const files of [withBuild, withHook]) {
+      const deployment = stage(generate({}, files).dockerfile, 'deployment');
+      expect(deployment).toContain('COPY --from=build /app /app');
+      expect(deployment).not.toContain('COPY . .');
+    }
+  });
+
   it('installs dev dependencies for the build step and prunes them after it', () => {
     const withBuild = {
       ...app,
