@@ -51,7 +51,7 @@ afterAll(() => {
   const file = writeBenchResult('e2e-rebuild', {
     builder: 'classic (no buildx in the e2e environment)',
     target: 'warm ≤ 0.2 × cold',
-    note: 'seconds: wall time of `kiln build --local` (pack, build, push); buildStep: the runner step "build image" alone; one line of server.js changed between the builds',
+    note: 'seconds: wall time of `kiln build --local` (pack, build, push); buildStep: the runner step "build image" alone; one line of server.js changed between the builds; unchangedSeconds: a third build with no change (the fixed cost, the floor under any rebuild)',
     fixtures: figures,
   });
   console.log(`rebuild figures: ${file}`);
@@ -90,6 +90,11 @@ test.each(FIXTURES)(
     cleanup.container((await docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])).trim());
     expect(await waitForBody(`http://127.0.0.1:${port}/`)).toBe(`hello again from ${fixture.name}\n`);
 
+    // Nothing changed at all: the fixed cost of a build (pack, context, cached steps, push), the floor
+    // under any warm rebuild, so the figure says how close to it a source change comes.
+    const unchanged = await kilnBuildLocal(project);
+    cleanup.build(expectBuilt(unchanged));
+
     const [coldBuild, warmBuild] = [
       stepSeconds(cold.stderr, 'build image'),
       stepSeconds(warm.stderr, 'build image'),
@@ -99,6 +104,8 @@ test.each(FIXTURES)(
       coldSeconds: cold.seconds,
       warmSeconds: warm.seconds,
       ratio: ratioOf(warm.seconds, cold.seconds),
+      unchangedSeconds: unchanged.seconds,
+      floorRatio: ratioOf(unchanged.seconds, cold.seconds),
       buildStep: { coldSeconds: coldBuild, warmSeconds: warmBuild, ratio: ratioOf(warmBuild, coldBuild) },
     };
     console.log(`rebuild ${fixture.name}: cold ${cold.seconds}s, warm ${warm.seconds}s`);
