@@ -1,5 +1,6 @@
 // The runner's log: `[kiln]` lines for steps and notices, prefixed lines for streamed tool output.
 // Every line is masked before it is written.
+import { stripVTControlCharacters } from 'node:util';
 import { Masker } from './masker';
 
 export type LineSink = (line: string) => void;
@@ -14,8 +15,11 @@ export class RunnerLog {
     this.sink(this.masker.mask(`[kiln] ${message}`));
   }
 
-  /** One line of a child process's output (docker), indented under the step that runs it. */
+  /**
+   * One line of a child process's output (docker), indented under the step that runs it. Terminal
+   * escapes go first: they are noise in CloudWatch, and could split a secret the masker must see whole.
+   */
   output(line: string): void {
-    this.sink(this.masker.mask(`  │ ${line}`));
+    this.sink(this.masker.mask(`  │ ${stripVTControlCharacters(line)}`));
   }
 }

@@ -18,6 +18,18 @@ describe('Masker', () => {
   });
 });
 
+describe('RunnerLog', () => {
+  it('strips terminal escapes from tool output before masking, so a coloured secret is still masked', () => {
+    const lines: string[] = [];
+    const masker = new Masker();
+    masker.add('s3cr3t-value');
+    const log = new RunnerLog(masker, (line) => lines.push(line));
+    log.output('\u001b[91mnpm notice\u001b[0m');
+    log.output('token=s3cr3t\u001b[1m-value\u001b[0m');
+    expect(lines).toEqual(['  │ npm notice', '  │ token=****']);
+  });
+});
+
 describe('reportFailure', () => {
   it('prints the failed step and hint without a stack trace, and returns the exit code', () => {
     const lines: string[] = [];
