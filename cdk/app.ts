@@ -3,7 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { STACK_NAME } from '../lib/infra-names';
 import { KilnError } from '../runner/errors';
-import { parseContext } from './context';
+import { contextOf } from './context';
 import { KilnStack } from './kiln-stack';
 
 try {
@@ -11,7 +11,7 @@ try {
   new KilnStack(app, STACK_NAME, {
     description:
       'kiln: remote Docker image builds on CodeBuild (source bucket, ECR repository, projects, logs)',
-    context: parseContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext())),
+    context: contextOf(app),
   });
   // Every synth and deploy is checked: an unacknowledged AwsSolutions finding stops it.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

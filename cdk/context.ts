@@ -3,6 +3,7 @@
 // minutes into a deploy). Values arrive as strings from `-c key=value` and as JSON values from cdk.json.
 import { ComputeType } from 'aws-cdk-lib/aws-codebuild';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
 import { closest } from 'fastest-levenshtein';
 import { DEFAULT_LOG_GROUP, DEFAULT_REPOSITORY } from '../lib/infra-names';
 import { ARCHITECTURES, type Architecture } from '../runner/config/schema';
@@ -173,4 +174,9 @@ export function parseContext(get: (key: string) => unknown, presentKeys: Iterabl
     maxImages: read('maxImages', (key, value) => integer(key, value, 1, 10000)),
     untaggedImageDays: read('untaggedImageDays', (key, value) => integer(key, value, 1, 3650)),
   };
+}
+
+/** The options set on a CDK app (by `-c` or cdk.json): what `cdk synth` deploys. */
+export function contextOf(scope: IConstruct): KilnContext {
+  return parseContext((key) => scope.node.tryGetContext(key), Object.keys(scope.node.getAllContext()));
 }

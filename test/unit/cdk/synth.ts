@@ -1,7 +1,7 @@
 // Synthesizes the kiln stack the way cdk/app.ts does, with `kiln:*` context as `-c` would pass it.
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseContext } from '../../../cdk/context';
+import { contextOf } from '../../../cdk/context';
 import { KilnStack } from '../../../cdk/kiln-stack';
 import { STACK_NAME } from '../../../lib/infra-names';
 
@@ -14,9 +14,7 @@ export interface Synthesized {
 
 export function synthesize(context: Record<string, unknown> = {}): Synthesized {
   const app = new App({ context });
-  const stack = new KilnStack(app, STACK_NAME, {
-    context: parseContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext())),
-  });
+  const stack = new KilnStack(app, STACK_NAME, { context: contextOf(app) });
   return {
     stack,
     template: Template.fromStack(stack),
