@@ -16,6 +16,7 @@ export { type BuildMode, resolveBuildMode } from './config/build-mode';
 export interface GeneratedBuild {
   dockerfile: string;
   dockerignore: string;
+  /** What detection decided and why; printed so the build log explains the Dockerfile. */
   report: DetectionReport;
   warnings: string[];
 }

@@ -5,8 +5,9 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { BuildMode } from '../config/build-mode';
 import type { KilnConfig } from '../config/schema';
 import { RESERVED_DIR } from '../description';
-import { type DetectionReport, formatReport } from '../detect/report';
+import { formatReport } from '../detect/report';
 import { KilnError } from '../errors';
+import type { GeneratedBuild } from '../generate';
 import type { RunnerLog } from '../log/logger';
 
 /**
@@ -15,16 +16,8 @@ import type { RunnerLog } from '../log/logger';
  */
 export const MANAGED_DOCKERFILE = 'Dockerfile.kiln';
 
-export interface GeneratedFiles {
-  dockerfile: string;
-  dockerignore: string;
-  /** What detection decided and why; printed so the build log explains the Dockerfile. */
-  report: DetectionReport;
-  warnings: string[];
-}
-
 /** The Dockerfile generator (runner/generate.ts), injected so the runner is testable without it. */
-export type DockerfileGenerator = (projectDir: string, config: KilnConfig) => Promise<GeneratedFiles>;
+export type DockerfileGenerator = (projectDir: string, config: KilnConfig) => Promise<GeneratedBuild>;
 
 /** Returns the absolute path of the Dockerfile to build. */
 export async function prepareDockerfile(
