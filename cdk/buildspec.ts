@@ -6,21 +6,21 @@ import { BuildSpec } from 'aws-cdk-lib/aws-codebuild';
 import { parse } from 'yaml';
 import { KilnError } from '../runner/errors';
 
-export const DEFAULT_BUILDSPEC_FILE = join(__dirname, '..', 'buildspec.yml');
+const BUILDSPEC_FILE = join(__dirname, '..', 'buildspec.yml');
 
-export function loadBuildSpec(file = DEFAULT_BUILDSPEC_FILE): BuildSpec {
+export function loadBuildSpec(): BuildSpec {
   let spec: unknown;
   try {
-    spec = parse(readFileSync(file, 'utf8'));
+    spec = parse(readFileSync(BUILDSPEC_FILE, 'utf8'));
   } catch (error) {
     throw new KilnError(
-      `Cannot read the buildspec ${file}: ${(error as Error).message}`,
+      `Cannot read the buildspec ${BUILDSPEC_FILE}: ${(error as Error).message}`,
       'The CodeBuild projects take their buildspec from this file; restore it from git.',
     );
   }
   if (typeof spec !== 'object' || spec === null || !('version' in spec) || !('phases' in spec)) {
     throw new KilnError(
-      `The buildspec ${file} is not a CodeBuild buildspec (it needs "version" and "phases").`,
+      `The buildspec ${BUILDSPEC_FILE} is not a CodeBuild buildspec (it needs "version" and "phases").`,
       'Restore buildspec.yml from git.',
     );
   }

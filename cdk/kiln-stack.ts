@@ -2,7 +2,7 @@
 // AWS::AccountId / AWS::Region tokens, so `cdk synth` needs no credentials and the CLI derives every
 // name from STS GetCallerIdentity and its region alone (lib/infra-names.ts).
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import type { BuildSpec, Project } from 'aws-cdk-lib/aws-codebuild';
+import type { Project } from 'aws-cdk-lib/aws-codebuild';
 import { Repository, TagMutability, TagStatus } from 'aws-cdk-lib/aws-ecr';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
@@ -18,8 +18,6 @@ export const USER_POLICY_EXPORT = 'kiln-user-policy-arn';
 
 export interface KilnStackProps extends StackProps {
   context: KilnContext;
-  /** Defaults to the top-level buildspec.yml. */
-  buildSpec?: BuildSpec;
 }
 
 export class KilnStack extends Stack {
@@ -83,7 +81,7 @@ export class KilnStack extends Stack {
     });
 
     const { role } = new BuildRole(this, 'BuildRole', { bucket, repository, logGroup });
-    const buildSpec = props.buildSpec ?? loadBuildSpec();
+    const buildSpec = loadBuildSpec();
     this.projects = context.architectures.map((architecture) => {
       const name = projectName(architecture, context.projectName);
       const project = buildProject(this, `Project-${architecture}`, {
