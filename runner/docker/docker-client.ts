@@ -32,6 +32,12 @@ export async function runDocker(
   return result;
 }
 
+/** Whether this engine has the image locally (no pull). */
+export async function hasLocalImage(docker: DockerClient, ref: string): Promise<boolean> {
+  const inspected = await docker.run(['image', 'inspect', '--format', '{{.Id}}', ref], { quiet: true });
+  return inspected.exitCode === 0;
+}
+
 /** `docker build exited with code 1`: the subcommand that failed, and its exit code. */
 export function dockerFailure(args: readonly string[], exitCode: number): KilnError {
   const command = args[0] === 'buildx' ? `docker buildx ${args[1]}` : `docker ${args[0]}`;

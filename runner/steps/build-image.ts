@@ -8,7 +8,7 @@ import {
   buildxCreateArgs,
   classicBuildArgs,
 } from '../docker/build-command';
-import { type DockerClient, runDocker } from '../docker/docker-client';
+import { type DockerClient, hasLocalImage, runDocker } from '../docker/docker-client';
 import type { RunnerLog } from '../log/logger';
 
 export type Builder = 'buildkit' | 'classic';
@@ -74,8 +74,7 @@ async function classicCacheSource(
   cacheRef: string | undefined,
 ): Promise<string | undefined> {
   if (!cacheRef) return undefined;
-  const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', cacheRef], { quiet: true });
-  if (local.exitCode === 0) {
+  if (await hasLocalImage(docker, cacheRef)) {
     log.info(`cache: this engine's own layer cache (it has ${cacheRef})`);
     return undefined;
   }

@@ -6,7 +6,7 @@ import type { BuildMode } from '../config/build-mode';
 import { type CredentialSource, resolveCredentialBuildArgs } from '../credentials/build-credentials';
 import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../description';
 import type { BuildRequest } from '../docker/build-command';
-import { type DockerClient, dockerFailure, runDocker } from '../docker/docker-client';
+import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { AWS_CREDENTIAL_ARGS } from '../dockerfile/assemble';
 import { ecrRegion, registryHost } from '../ecr/registry-host';
 import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
@@ -109,8 +109,7 @@ async function retagPrebuilt(
     const pulled = await docker.run(['pull', image]);
     if (pulled.exitCode !== 0) {
       // Local builds may name an image that only exists in this engine.
-      const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', image], { quiet: true });
-      if (local.exitCode !== 0) throw dockerFailure(['pull', image], pulled.exitCode);
+      if (!(await hasLocalImage(docker, image))) throw dockerFailure(['pull', image], pulled.exitCode);
       log.info(`notice: could not pull ${image}; using the image this engine has`);
     }
     for (const ref of plan.imageRefs) await runDocker(docker, ['tag', image, ref]);
