@@ -21,13 +21,13 @@ import { PROJECT_ENVIRONMENT, SOURCE_PREFIX } from '../lib/infra-names';
 import type { Architecture } from '../runner/config/schema';
 
 /** CodeBuild-managed images with docker and buildx: Ubuntu standard on x86_64, Amazon Linux on ARM. */
-export const BUILD_IMAGES: Record<Architecture, IBuildImage> = {
+const BUILD_IMAGES: Record<Architecture, IBuildImage> = {
   x86_64: LinuxBuildImage.STANDARD_7_0,
   arm64: LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
 };
 
 /** Never downloaded: CreateProject needs a location, every StartBuild overrides it. */
-export const PLACEHOLDER_SOURCE_KEY = `${SOURCE_PREFIX}placeholder.zip`;
+const PLACEHOLDER_SOURCE_KEY = `${SOURCE_PREFIX}placeholder.zip`;
 
 export interface BuildProjectProps {
   projectName: string;

@@ -42,7 +42,7 @@ export const DEFAULT_CONTEXT: KilnContext = {
 };
 
 /** The context keys, as users type them. */
-export const CONTEXT_KEYS = {
+const CONTEXT_KEYS = {
   bucketName: 'kiln:bucketName',
   projectName: 'kiln:projectName',
   repositoryName: 'kiln:repositoryName',
