@@ -6,13 +6,13 @@ import { EXIT_CODES, KilnError } from '../../runner/errors';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../commands/build';
 import { processInterrupts } from '../follow/interrupts';
 import { BuildReporter } from '../output/build-reporter';
-import { createLogger } from '../output/logger';
-import { createTerminal } from '../output/terminal';
+import { createLogger, type Logger } from '../output/logger';
+import { createTerminal, type Terminal } from '../output/terminal';
 import { describeProject } from '../pack/describe-project';
 import { packProject } from '../pack/pack-project';
 import { createUploadProgress } from '../upload/progress';
 import { uploadArchive } from '../upload/upload-archive';
-import { type BuildDocument, runRemoteBuild } from './remote-build';
+import { type BuildDocument, type BuildResult, runRemoteBuild } from './remote-build';
 import { openSession } from './session';
 
 export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<number> {
@@ -27,47 +27,8 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
       'project',
     );
     const { document, exitCode } = flags.local
-      ? await runLocal(dir, flags, description, buildArgs)
-      : await runRemoteBuild({
-          projectDir: dir,
-          description,
-          buildArgs,
-          async: Boolean(flags.async),
-          ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
-          ...(description.config.remote.timeoutMinutes
-            ? { timeoutMinutes: description.config.remote.timeoutMinutes }
-            : {}),
-          openSession: () =>
-            openSession({
-              remote: description.config.remote,
-              checkBucket: true,
-              ...(flags.region ? { region: flags.region } : {}),
-              ...(flags.profile ? { profile: flags.profile } : {}),
-            }),
-          steps: {
-            pack: (input) => packProject(input),
-            upload: async ({ archive, ...input }) => {
-              const progress = createUploadProgress(terminal);
-              let skipped = false;
-              try {
-                const uploaded = await uploadArchive({
-                  ...input,
-                  archive,
-                  onProgress: (update) => progress.update(update),
-                  onNote: (text) => terminal.line(`${terminal.colors.dim('kiln')} ${text}`),
-                });
-                skipped = uploaded.skipped;
-                return uploaded;
-              } finally {
-                progress.finish(!skipped);
-                await rm(archive.path, { force: true });
-              }
-            },
-          },
-          reporter: new BuildReporter(terminal),
-          interrupts: processInterrupts,
-          logger,
-        });
+      ? await runLocal(dir, flags, description, buildArgs, terminal)
+      : await runRemote(dir, flags, description, buildArgs, terminal, logger);
     if (flags.json) writeJson(document);
     return exitCode;
   } catch (error) {
@@ -76,12 +37,64 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
   }
 }
 
+function runRemote(
+  dir: string,
+  flags: BuildFlags,
+  description: Awaited<ReturnType<typeof describeProject>>,
+  buildArgs: Record<string, string>,
+  terminal: Terminal,
+  logger: Logger,
+): Promise<BuildResult> {
+  const reporter = new BuildReporter(terminal);
+  return runRemoteBuild({
+    projectDir: dir,
+    description,
+    buildArgs,
+    async: Boolean(flags.async),
+    ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
+    ...(description.config.remote.timeoutMinutes
+      ? { timeoutMinutes: description.config.remote.timeoutMinutes }
+      : {}),
+    openSession: () =>
+      openSession({
+        remote: description.config.remote,
+        checkBucket: true,
+        ...(flags.region ? { region: flags.region } : {}),
+        ...(flags.profile ? { profile: flags.profile } : {}),
+      }),
+    steps: {
+      pack: (input) => packProject(input),
+      upload: async ({ archive, ...input }) => {
+        const progress = createUploadProgress(terminal);
+        let skipped = false;
+        try {
+          const uploaded = await uploadArchive({
+            ...input,
+            archive,
+            onProgress: (update) => progress.update(update),
+            onNote: (text) => reporter.note(text),
+          });
+          skipped = uploaded.skipped;
+          return uploaded;
+        } finally {
+          progress.finish(!skipped);
+          await rm(archive.path, { force: true });
+        }
+      },
+    },
+    reporter,
+    interrupts: processInterrupts,
+    logger,
+  });
+}
+
 async function runLocal(
   dir: string,
   flags: BuildFlags,
   description: Awaited<ReturnType<typeof describeProject>>,
   buildArgs: Record<string, string>,
-): Promise<{ document: BuildDocument; exitCode: number }> {
+  terminal: Terminal,
+): Promise<BuildResult> {
   const { runLocalBuild } = require('../local/run-local-build') as typeof import('../local/run-local-build');
   const started = Date.now();
   const interrupted = new AbortController();
@@ -107,7 +120,6 @@ async function runLocal(
       logsUrl: null,
       consoleUrl: null,
     };
-    const terminal = createTerminal();
     terminal.line(
       terminal.colors.green(`✔ SUCCEEDED ${[result.imageUri, result.digest].filter(Boolean).join(' ')}`),
     );
