@@ -43,6 +43,8 @@ const SPA_TOOLS: [string, string][] = [
   ['parcel', 'dist'],
   ['astro', 'dist'],
 ];
+/** Conventional entry files: one makes package.json a runnable app, and is what `node` starts. */
+const ENTRY_FILES = ['server.js', 'index.js', 'app.js'];
 const SERVER_DEPENDENCIES = [
   'express',
   'fastify',
@@ -225,7 +227,7 @@ export function nodeFramework(
     return { framework: 'node-static', source: `package.json (${spa[0]})` };
   }
   if ('express' in deps) return { framework: 'express', source: 'package.json (express)' };
-  if (pkg.scripts?.start || pkg.main || firstExisting(snapshot, ['server.js', 'index.js', 'app.js'])) {
+  if (pkg.scripts?.start || pkg.main || firstExisting(snapshot, ENTRY_FILES)) {
     return { framework: 'node', source: 'package.json' };
   }
   return undefined;
@@ -253,7 +255,7 @@ function startFromScripts(
     };
   }
   if (pkg.main) return { start: { argv: ['node', pkg.main] }, source: 'package.json (main)' };
-  const entry = firstExisting(snapshot, ['server.js', 'index.js', 'app.js']) ?? 'index.js';
+  const entry = firstExisting(snapshot, ENTRY_FILES) ?? 'index.js';
   return { start: { argv: ['node', entry] }, source: entry };
 }
 
