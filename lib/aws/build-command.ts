@@ -12,6 +12,7 @@ import { describeProject } from '../pack/describe-project';
 import { packProject } from '../pack/pack-project';
 import { createUploadProgress } from '../upload/progress';
 import { uploadArchive } from '../upload/upload-archive';
+import { messageOf } from './errors';
 import { type BuildDocument, type BuildResult, runRemoteBuild } from './remote-build';
 import { openSession } from './session';
 
@@ -142,7 +143,5 @@ function errorDocument(error: unknown): unknown {
   if (error instanceof KilnError) {
     return { error: { message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } };
   }
-  return {
-    error: { message: error instanceof Error ? error.message : String(error), hint: null, exitCode: 1 },
-  };
+  return { error: { message: messageOf(error), hint: null, exitCode: EXIT_CODES.localError } };
 }
