@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Build } from '@aws-sdk/client-codebuild';
 import { startAwsFake } from '../test/helpers/fakes/aws-fake-server';
 import { nowMs, type RowResult, summarize } from './result';
 
@@ -32,8 +31,7 @@ export async function benchLogLatency(root: string): Promise<RowResult[]> {
     targetMax: 1000,
   } as const;
   const fake = await startAwsFake();
-  fake.codebuild.script = { phaseMs: 10, holdBuildMs: 120_000 };
-  const { build } = fake.codebuild.handle('StartBuild', { projectName: 'kiln' }) as { build: Build };
+  const build = fake.codebuild.start('bench', { phaseMs: 10, holdBuildMs: 120_000 });
   const id = build.id!;
   const { groupName, streamName } = build.logs as { groupName: string; streamName: string };
   const child = spawn(process.execPath, [join(root, 'bin/kiln.js'), 'logs', id, '--follow'], {
