@@ -55,6 +55,17 @@ export function resolveStart(
   return chosen.start;
 }
 
+/** Detection's "no start command" (`argv: []`), when neither config nor a Procfile gave one, is an error. */
+export function requireStart(start: StartCommand, problem: string): StartCommand {
+  if ('argv' in start && start.argv.length === 0) {
+    throw new KilnError(
+      problem,
+      'Add a Procfile with a "web: <command>" line, or set "startCommand" in kiln.config.json.',
+    );
+  }
+  return start;
+}
+
 export function resolvePort(log: DecisionLog, config: KilnConfig, port: number, source: string): number {
   if (config.port !== undefined) return log.decide('port', config.port, CONFIG_SOURCE('port'));
   return log.decide('port', port, source);

@@ -1,8 +1,7 @@
 // Python: installer from the lockfile, version from the version files, framework from the
 // dependencies (Django, FastAPI, Flask) or a Lambda handler function.
 import type { Framework, KilnConfig } from '../config/schema';
-import { KilnError } from '../errors';
-import { readJson, resolveBuildCommand, resolvePort, resolveStart } from './common';
+import { readJson, requireStart, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import type { DependencyList, PythonInstaller, PythonPlan, StartCommand } from './plan';
 import type { DecisionLog } from './report';
 import { firstExisting, hasPath, type ProjectSnapshot } from './snapshot';
@@ -208,13 +207,10 @@ export function detectPython(
   const { installer, lockfile } = detectInstaller(snapshot, log);
   const dependencies = pythonDependencies(snapshot);
   const deps = new Set(dependencies.names.map(({ name }) => name));
-  const start = resolveStart(log, config, snapshot, detectStart(snapshot, framework, deps, log));
-  if ('argv' in start && start.argv.length === 0) {
-    throw new KilnError(
-      'cannot tell how to start this Python app (no Django, FastAPI or Flask app, and no app.py, main.py or server.py)',
-      'Add a Procfile with a "web: <command>" line, or set "startCommand" in kiln.config.json.',
-    );
-  }
+  const start = requireStart(
+    resolveStart(log, config, snapshot, detectStart(snapshot, framework, deps, log)),
+    'cannot tell how to start this Python app (no Django, FastAPI or Flask app, and no app.py, main.py or server.py)',
+  );
   const project = djangoProject(snapshot);
   const settings = project && snapshot.contents.get(`${project.module.replace(/\./g, '/')}/settings.py`);
   const collectStatic = framework === 'django' && settings !== undefined && /STATIC_ROOT/.test(settings);

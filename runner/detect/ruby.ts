@@ -1,7 +1,6 @@
 // Ruby: Bundler with Gemfile.lock; Rails (bootsnap, assets, jemalloc) or Rack (config.ru).
 import type { Framework, KilnConfig } from '../config/schema';
-import { KilnError } from '../errors';
-import { resolveBuildCommand, resolvePort, resolveStart } from './common';
+import { requireStart, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import type { DependencyList, RubyPlan, StartCommand } from './plan';
 import type { DecisionLog } from './report';
 import { hasPath, type ProjectSnapshot } from './snapshot';
@@ -75,13 +74,10 @@ export function detectRuby(
     log.warn('no Gemfile.lock: gems are resolved at build time, so builds may differ (run `bundle lock`)');
   const dependencies = rubyDependencies(snapshot);
   const gems = new Set(dependencies.names.map(({ name }) => name));
-  const start = resolveStart(log, config, snapshot, detectStart(snapshot, framework));
-  if ('argv' in start && start.argv.length === 0) {
-    throw new KilnError(
-      'cannot tell how to start this Ruby app (no Rails app, config.ru or app.rb)',
-      'Add a Procfile with a "web: <command>" line, or set "startCommand" in kiln.config.json.',
-    );
-  }
+  const start = requireStart(
+    resolveStart(log, config, snapshot, detectStart(snapshot, framework)),
+    'cannot tell how to start this Ruby app (no Rails app, config.ru or app.rb)',
+  );
   const rails = framework === 'rails';
   return {
     ecosystem: 'ruby',
