@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMs, type RowResult, summarize } from './result';
-import { priorityPrefix, timed, wallTime } from './timing';
+import { failure, priorityPrefix, timed, wallTime } from './timing';
 
 const RUNS = 15;
 /** Runs under bash for CPU time (`times`), kept apart from the wall-time runs that bash would slow. */
@@ -52,8 +52,7 @@ function heaviestImports(args: string[], cwd: string): string[] {
 function brokenReason(args: string[], cwd: string): string | undefined {
   const run = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
   if (run.status === 0 && run.stdout.trim() !== '') return undefined;
-  const firstLine = (run.stderr || run.stdout).trim().split('\n')[0] ?? '';
-  return `\`kiln ${args.slice(1).join(' ')}\` exits ${run.status}: ${firstLine}`;
+  return failure(`kiln ${args.slice(1).join(' ')}`, run.status, run.stderr || run.stdout).message;
 }
 
 export async function benchStartup(root: string): Promise<RowResult[]> {

@@ -10,8 +10,9 @@ export interface Timing {
   cpuMs: number;
 }
 
-function failure(label: string, status: number | null, stderr: string): Error {
-  return new Error(`\`${label}\` exits ${status}: ${stderr.trim().split('\n')[0]}`);
+/** "`label` exits N: <first line of output>", for a command that failed. */
+export function failure(label: string, status: number | null, output: string): Error {
+  return new Error(`\`${label}\` exits ${status}: ${output.trim().split('\n')[0]}`);
 }
 
 /** Wall time of a command spawned directly: for short commands, where a wrapper's cost would show. */
