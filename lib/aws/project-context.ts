@@ -7,7 +7,7 @@ import { describeProject } from '../pack/describe-project';
 import { candidateProjects, findProjectBuilds } from './codebuild';
 import { infrastructureNotFound } from './errors';
 import type { RemoteFlags } from './remote-options';
-import { openSession, type RemoteSession, sessionError } from './session';
+import { openSession, type RemoteSession } from './session';
 
 export interface ProjectContext {
   description: BuildDescription;
@@ -24,7 +24,7 @@ export async function openProjectContext(dir: string, flags: RemoteFlags): Promi
   return { description, session };
 }
 
-/** This project's newest builds, newest first. */
+/** This project's newest builds, newest first. (AWS failures are mapped by the caller's `withContext`.) */
 export async function projectBuilds(context: ProjectContext, limit: number): Promise<Build[]> {
   const { session, description } = context;
   const builds = await findProjectBuilds(
@@ -32,9 +32,7 @@ export async function projectBuilds(context: ProjectContext, limit: number): Pro
     candidateProjects(description.config.remote),
     description.name,
     limit,
-  ).catch((error) => {
-    throw sessionError(session, error);
-  });
+  );
   if (!builds) throw infrastructureNotFound(session.infra);
   return builds;
 }
