@@ -1,5 +1,6 @@
-// Paths in the config that name something inside the project (dockerfile.custom, copyForInstall):
-// relative, normalised, never escaping the project directory (the build context).
+// Paths in the config that name something inside the project (copyForInstall): relative,
+// normalised, never escaping the project directory (the build context). dockerfile.custom is
+// checked where the Dockerfile is read (runner/steps/prepare-dockerfile.ts), with its own error.
 import { posix } from 'node:path';
 import { KilnError } from '../errors';
 
