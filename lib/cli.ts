@@ -7,7 +7,7 @@ import { registerDockerfileCommand } from './commands/dockerfile';
 import { registerPackCommand } from './commands/pack';
 import { KILN_VERSION } from './version';
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('kiln')
     .description('Build Docker images remotely on AWS CodeBuild, with a managed Dockerfile')
     .version(KILN_VERSION)
@@ -20,7 +20,7 @@ export function buildProgram(): Command {
 }
 
 /** Prints an error the way users should see it: message, then how to fix it; never a stack trace. */
-export function reportError(error: unknown): number {
+function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
   }

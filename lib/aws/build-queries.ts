@@ -170,7 +170,7 @@ export function runStopCommand(id: string | undefined, flags: StopFlags): Promis
 }
 
 /** One build as `status --json` and `builds --json` print it (never its environment: build-arg values). */
-export function statusDocument(build: Build, context: ProjectContext) {
+function statusDocument(build: Build, context: ProjectContext) {
   const outcome = summarizeBuild(build);
   const { region, account } = context.session.infra;
   return {

@@ -17,7 +17,7 @@ import { errorName } from './errors';
 import type { Infrastructure } from './infrastructure';
 
 /** Set on every build kiln starts, so `kiln builds/logs/status/stop` find this project's builds. */
-export const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME';
+const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME';
 
 export interface StartBuildRequest {
   infra: Infrastructure;
@@ -33,7 +33,7 @@ export interface StartBuildRequest {
   timeoutMinutes?: number;
 }
 
-export function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
+function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
   const variable = (name: string, value: string): EnvironmentVariable => ({ name, value, type: 'PLAINTEXT' });
   return [
     variable(PROJECT_NAME_VARIABLE, request.projectName),

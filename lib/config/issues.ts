@@ -22,7 +22,7 @@ function objectDefs(def: SchemaDef): SchemaDef[] {
 }
 
 /** The keys accepted by the object at `path` (unwrapping defaults, optionals and unions). */
-export function keysAt(schema: z.ZodType, path: readonly Segment[]): string[] {
+function keysAt(schema: z.ZodType, path: readonly Segment[]): string[] {
   let defs = objectDefs(schema._zod.def as SchemaDef);
   for (const segment of path) {
     defs = defs.flatMap((def) => {
@@ -34,7 +34,7 @@ export function keysAt(schema: z.ZodType, path: readonly Segment[]): string[] {
   return [...new Set(defs.flatMap((def) => Object.keys(def.shape ?? {})))];
 }
 
-export function formatPath(path: readonly Segment[]): string {
+function formatPath(path: readonly Segment[]): string {
   return path
     .map((segment, index) =>
       typeof segment === 'number' ? `[${segment}]` : `${index > 0 ? '.' : ''}${String(segment)}`,
@@ -43,7 +43,7 @@ export function formatPath(path: readonly Segment[]): string {
 }
 
 /** The closest valid key, if it is close enough to be a likely typo. */
-export function suggestKey(key: string, valid: readonly string[]): string | undefined {
+function suggestKey(key: string, valid: readonly string[]): string | undefined {
   if (valid.length === 0) return undefined;
   const best = closest(key, [...valid]);
   const lowerMatch = valid.find((candidate) => candidate.toLowerCase() === key.toLowerCase());

@@ -8,7 +8,7 @@ import type { KilnConfig } from '../../runner/config/schema';
 import { KilnError } from '../../runner/errors';
 import { defaultConfig } from './defaults';
 
-export const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
+const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
 
 const SCHEMA_MODULE = join(__dirname, '..', '..', 'runner', 'config', 'schema');
 

@@ -25,7 +25,7 @@ export async function runPackCommand(
   );
 }
 
-export function formatFileList(files: ProjectFile[]): string {
+function formatFileList(files: ProjectFile[]): string {
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const lines = files.map((file) => {
     const name = file.isSymlink ? `${file.path} -> ${file.linkTarget}` : file.path;

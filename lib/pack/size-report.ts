@@ -5,7 +5,7 @@ import type { PackedFile } from './file-set';
 export const MIB = 1024 * 1024;
 
 /** Top-level directories (and "./" for files at the root) by uncompressed size, biggest first. */
-export function biggestDirectories(files: PackedFile[], count = 5): Array<{ dir: string; bytes: number }> {
+function biggestDirectories(files: PackedFile[], count = 5): Array<{ dir: string; bytes: number }> {
   const totals = new Map<string, number>();
   for (const file of files) {
     const slash = file.path.indexOf('/');
