@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     await runBuild(environment, {
       docker: new CliDockerClient(log),
       log,
-      credentials: defaultCredentialSource(process.env),
+      credentials: defaultCredentialSource(environment.inCodeBuild),
       ecrTokens: ecrTokenSource,
       generate: generateForDirectory,
       now: () => new Date(),

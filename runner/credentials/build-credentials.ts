@@ -12,10 +12,10 @@ export interface AwsCredentials {
 export type CredentialSource = () => Promise<AwsCredentials>;
 
 /** Inside CodeBuild the container metadata endpoint; elsewhere the SDK's default chain. */
-export function defaultCredentialSource(env: NodeJS.ProcessEnv): CredentialSource {
+export function defaultCredentialSource(inCodeBuild: boolean): CredentialSource {
   return async () => {
     const { fromContainerMetadata, fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-    const provider = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+    const provider = inCodeBuild
       ? fromContainerMetadata({ maxRetries: 3, timeout: 2000 })
       : fromNodeProviderChain();
     return provider();

@@ -48,7 +48,7 @@ describe('credential build args', () => {
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'env-secret' });
     delete process.env.AWS_SESSION_TOKEN;
     try {
-      const credentials = await defaultCredentialSource({})();
+      const credentials = await defaultCredentialSource(false)();
       expect(credentials).toMatchObject({ accessKeyId: 'AKIAENV', secretAccessKey: 'env-secret' });
     } finally {
       process.env = saved;
