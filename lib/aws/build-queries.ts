@@ -44,13 +44,14 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
   return withContext(flags.dir, flags, async (context, terminal) => {
     const buildId = await targetBuildId(context, id);
     const { codebuild, logs } = context.session.clients;
-    const note = (text: string) => terminal.line(`${terminal.colors.dim('kiln')} ${text}`);
+    const reporter = new BuildReporter(terminal, printData);
     if (!flags.follow) {
       const build = await getBuild(codebuild, buildId);
       const { groupName, streamName } = build.logs ?? {};
       const tail = groupName && streamName ? new LogTail(logs, groupName, streamName, realClock) : undefined;
       let read = await tail?.read();
-      if (!read?.found) note(`build ${buildId} has no log yet (phase ${build.currentPhase ?? 'unknown'})`);
+      if (!read?.found)
+        reporter.note(`build ${buildId} has no log yet (phase ${build.currentPhase ?? 'unknown'})`);
       // A long log takes several reads; each stops at a page limit or once caught up.
       while (tail && read) {
         for (const line of read.lines) printData(line.message);
@@ -58,8 +59,7 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
       }
       return EXIT_CODES.success;
     }
-    note(`following build ${buildId} (Ctrl-C detaches)`);
-    const reporter = new BuildReporter(terminal, printData);
+    reporter.note(`following build ${buildId} (Ctrl-C detaches)`);
     const detach = new AbortController();
     const unsubscribe = processInterrupts(() => detach.abort());
     try {
