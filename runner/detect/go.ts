@@ -1,7 +1,7 @@
 // Go: version from go.mod (toolchain line first), static build of the main package.
 import type { KilnConfig } from '../config/schema';
 import { resolveBuildCommand, resolvePort, resolveStart } from './common';
-import type { GoPlan } from './plan';
+import { type GoPlan, NO_DEPENDENCIES } from './plan';
 import type { DecisionLog } from './report';
 import { hasPath, type ProjectSnapshot } from './snapshot';
 import { goMinor } from './versions';
@@ -48,7 +48,7 @@ export function detectGo(snapshot: ProjectSnapshot, config: KilnConfig, log: Dec
       command: `CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o ${GO_BINARY} ${mainPackage}`,
       source: 'go.mod',
     }),
-    dependencies: { ecosystem: null, names: [], gitSource: undefined },
+    dependencies: NO_DEPENDENCIES,
     writableDirs: [],
     assets: null,
   };
