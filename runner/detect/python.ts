@@ -100,12 +100,17 @@ export function pythonFramework(
   return { framework: 'python', source: firstExisting(snapshot, PYTHON_MARKERS)! };
 }
 
+/** The Python module a source file defines (`app/main.py` → `app.main`). */
+function moduleName(file: string): string {
+  return file.replace(/\.py$/, '').replace(/\//g, '.');
+}
+
 function findLambdaHandler(snapshot: ProjectSnapshot): { file: string; handler: string } | undefined {
   for (const file of HANDLER_MODULES) {
     const match = /^def\s+(lambda_handler|handler)\s*\(\s*event\s*,\s*context\s*\)/m.exec(
       snapshot.contents.get(file) ?? '',
     );
-    if (match) return { file, handler: `${file.replace(/\.py$/, '').replace(/\//g, '.')}.${match[1]}` };
+    if (match) return { file, handler: `${moduleName(file)}.${match[1]}` };
   }
   return undefined;
 }
@@ -117,7 +122,7 @@ function findAppObject(
 ): { file: string; target: string } | undefined {
   for (const file of APP_MODULES) {
     const match = new RegExp(`^(\\w+)\\s*=\\s*${factory}\\(`, 'm').exec(snapshot.contents.get(file) ?? '');
-    if (match) return { file, target: `${file.replace(/\.py$/, '').replace(/\//g, '.')}:${match[1]}` };
+    if (match) return { file, target: `${moduleName(file)}:${match[1]}` };
   }
   return undefined;
 }
