@@ -1,10 +1,11 @@
 // The bundled runner, run by kiln's real buildspec.yml commands against a fake `docker` on PATH:
 // proves the wiring (entry point → steps → outputs.env → exported variables) with no docker engine.
+import { execFile } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { promisify } from 'node:util';
 import { parseBuildspec } from '../../../lib/local/buildspec';
 import { runPhases } from '../../../lib/local/run-phases';
 import { kilnConfigSchema } from '../../../runner/config/schema';
@@ -32,14 +33,11 @@ beforeAll(async () => {
   await mkdir(join(dir, 'bin'));
   await writeFile(join(dir, 'bin/docker'), FAKE_DOCKER);
   await chmod(join(dir, 'bin/docker'), 0o755);
-  await build({
-    entryPoints: [join(__dirname, '../../../runner/main.ts')],
-    outfile: join(sourceDir, '.kiln-build/runner.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-  });
+  // The very script `npm run build` uses, so the test runs the bundle as it ships (minified).
+  await promisify(execFile)(process.execPath, [
+    join(__dirname, '../../../scripts/bundle-runner.mjs'),
+    join(sourceDir, '.kiln-build/runner.js'),
+  ]);
   await writeFile(join(sourceDir, 'Dockerfile'), 'FROM scratch\n');
   const description = {
     kilnVersion: '0.1.0',
