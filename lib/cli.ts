@@ -1,7 +1,7 @@
 // The `kiln` command line. Each command file registers its flags here but loads its implementation
 // (and the AWS SDK) only when it runs, so `kiln --version` and `kiln dockerfile` stay fast.
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, KilnError } from '../runner/errors';
+import { EXIT_CODES, KilnError } from '../contract/errors';
 import { registerBuildCommands } from './commands/build';
 import { registerDockerfileCommand } from './commands/dockerfile';
 import { registerPackCommand } from './commands/pack';

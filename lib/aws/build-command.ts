@@ -1,8 +1,8 @@
 // `kiln build` wiring: flags → build description → remote build (or `--local`), then the
 // outcome as an exit code and, with --json, one JSON document on stdout.
 import { rm } from 'node:fs/promises';
-import { ARCHITECTURES } from '../../runner/config/schema';
-import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { ARCHITECTURES } from '../../contract/config-schema';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../commands/build';
 import { processInterrupts } from '../follow/interrupts';
 import { BuildReporter } from '../output/build-reporter';

@@ -1,7 +1,7 @@
 // `kiln logs`, `status`, `builds` and `stop`: look at (or stop) builds already started, by id or
 // the latest of this project. Data (log lines, status, lists) goes to stdout, notes to stderr.
 import type { Build } from '@aws-sdk/client-codebuild';
-import { EXIT_CODES } from '../../runner/errors';
+import { EXIT_CODES } from '../../contract/errors';
 import type { BuildsFlags } from '../commands/builds';
 import type { LogsFlags } from '../commands/logs';
 import type { StatusFlags } from '../commands/status';

@@ -10,9 +10,9 @@ import {
   StartBuildCommand,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
-import { ARCHITECTURES } from '../../runner/config/schema';
-import { BUILD_ARG_NAMES_VARIABLE } from '../../runner/description';
-import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../infra-names';
+import { ARCHITECTURES } from '../../contract/config-schema';
+import { BUILD_ARG_NAMES_VARIABLE } from '../../contract/description';
+import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
 import { errorName } from './errors';
 import type { Infrastructure } from './infrastructure';
 

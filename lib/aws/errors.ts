@@ -1,6 +1,6 @@
 // Every AWS failure a user can fix, mapped in one place to one clear line and the fix.
 // Anything not recognised is returned unchanged (the CLI reports it as unexpected).
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
 
 export interface AwsErrorContext {
   account?: string;

@@ -1,8 +1,8 @@
 // The shared start of `logs`, `status`, `builds` and `stop`: this project's description, an AWS
 // session, and which build the user means (the given id, or the project's latest build).
 import { BatchGetBuildsCommand, type Build } from '@aws-sdk/client-codebuild';
-import type { BuildDescription } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
+import type { BuildDescription } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 import { describeProject } from '../pack/describe-project';
 import { candidateProjects, findProjectBuilds } from './codebuild';
 import { infrastructureNotFound } from './errors';

@@ -1,8 +1,8 @@
 // `kiln build` (remote): pack → upload → StartBuild → follow, with Ctrl-C meaning "abort the upload"
 // before a build exists, "stop the build" once it runs, and "detach" the second time.
 import type { Build } from '@aws-sdk/client-codebuild';
-import type { BuildDescription } from '../../runner/description';
-import { EXIT_CODES, KilnError } from '../../runner/errors';
+import type { BuildDescription } from '../../contract/description';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import { type Clock, realClock } from '../follow/clock';
 import { followBuild } from '../follow/follow-build';
 import type { InterruptSource } from '../follow/interrupts';

@@ -1,8 +1,8 @@
 // `kiln build [dir]` and the commands that watch remote builds. Flags are parsed here; the work
 // (and the AWS SDK) loads only when a command runs.
 import { type Command, InvalidArgumentError } from 'commander';
-import type { Architecture, KilnConfigInput } from '../../runner/config/schema';
-import { EXIT_CODES, KilnError } from '../../runner/errors';
+import type { Architecture, KilnConfigInput } from '../../contract/config-schema';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
 import { registerBuildsCommand } from './builds';
 import { registerLogsCommand } from './logs';

@@ -11,7 +11,7 @@ async function printDockerfile(dir: string, options: DockerfileOptions): Promise
   // require, not import(): in this CommonJS package a dynamic import() would load ESM-style.
   const { stat, writeFile } = require('node:fs/promises') as typeof import('node:fs/promises');
   const { resolve } = require('node:path') as typeof import('node:path');
-  const { KilnError } = require('../../runner/errors') as typeof import('../../runner/errors');
+  const { KilnError } = require('../../contract/errors') as typeof import('../../contract/errors');
   const projectDir = resolve(dir);
   const info = await stat(projectDir).catch(() => undefined);
   if (!info?.isDirectory()) {

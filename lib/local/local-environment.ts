@@ -1,7 +1,7 @@
 // The CodeBuild-like environment `kiln build --local` gives the buildspec commands.
 import { randomUUID } from 'node:crypto';
-import { BUILD_ARG_NAMES_VARIABLE, type BuildDescription } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
+import { BUILD_ARG_NAMES_VARIABLE, type BuildDescription } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 import { sanitizeTag } from '../../runner/tags/format-tags';
 
 /** `HOST[:PORT]/REPO` (a repository, without tag or digest). */

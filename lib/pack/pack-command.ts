@@ -1,7 +1,7 @@
 // `kiln pack [dir] [--list] [-o out.zip]`: what leaves the machine, and the archive itself.
 
-import { RESERVED_DIR } from '../../runner/description';
-import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { RESERVED_DIR } from '../../contract/description';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import { formatBytes } from '../output/format';
 import { describeProject } from './describe-project';
 import { listProjectFiles, type ProjectFile } from './file-set';

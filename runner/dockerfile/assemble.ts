@@ -1,8 +1,9 @@
 // Assembles the stage model from a plan: the recipe's steps, plus everything every Dockerfile gets
 // at fixed places — system packages, build args, AWS credential args (build stage only), stage
 // hooks, copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last.
+
+import type { KilnConfig } from '../../contract/config-schema';
 import { projectPath } from '../config/project-path';
-import type { KilnConfig } from '../config/schema';
 import { autoPackagesFor } from '../detect/auto-packages';
 import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
 import type { PackageReason } from '../detect/report';

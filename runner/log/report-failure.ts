@@ -1,5 +1,5 @@
 // How the runner ends on an error: one `[kiln] ✗` line (plus the hint), never a stack trace.
-import { EXIT_CODES, KilnError } from '../errors';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import type { RunnerLog } from './logger';
 
 /** Prints the failure and returns the process exit code. */

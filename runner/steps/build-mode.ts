@@ -1,8 +1,8 @@
 // The build mode for the unpacked source, decided by the shared rule (runner/config/build-mode.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KilnConfig } from '../../contract/config-schema';
 import { type BuildMode, DOCKER_IMAGE_VARIABLE, resolveBuildMode } from '../config/build-mode';
-import type { KilnConfig } from '../config/schema';
 
 /** The project's files as the mode rule asks about them: by existence on disk, with no directory walk. */
 class FilesOnDisk extends Set<string> {

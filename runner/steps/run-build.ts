@@ -2,9 +2,9 @@
 // push → outputs. Every dependency with I/O beyond the source folder is injected.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../../contract/description';
 import type { BuildMode } from '../config/build-mode';
 import { type CredentialSource, resolveCredentialBuildArgs } from '../credentials/build-credentials';
-import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../description';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { AWS_CREDENTIAL_ARGS } from '../dockerfile/assemble';

@@ -1,4 +1,4 @@
-import { kilnConfigSchema } from '../../runner/config/schema';
+import { kilnConfigSchema } from '../../contract/config-schema';
 
 describe('kiln config schema', () => {
   it('fills every default from an empty config', () => {

@@ -6,9 +6,9 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { kilnConfigSchema } from '../../../contract/config-schema';
 import { type PackedArchive, packProject } from '../../../lib/pack/pack-project';
 import { PART_SIZE, uploadArchive } from '../../../lib/upload/upload-archive';
-import { kilnConfigSchema } from '../../../runner/config/schema';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { makeProject, removeProject } from '../../unit/pack/project-fixture';
 

@@ -1,5 +1,5 @@
+import { KilnError } from '../../../contract/errors';
 import { toKilnError } from '../../../lib/aws/errors';
-import { KilnError } from '../../../runner/errors';
 import { FakeAwsError } from '../../helpers/fakes/fake-aws-error';
 
 const context = { account: '123456789012', region: 'eu-west-1', profile: 'dev' };

@@ -9,14 +9,14 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import type { BuildDescription } from '../../../contract/description';
+import { KilnError } from '../../../contract/errors';
 import { type ArchiveInfo, type RemoteBuildOptions, runRemoteBuild } from '../../../lib/aws/remote-build';
 import type { RemoteSession } from '../../../lib/aws/session';
 import { BuildReporter } from '../../../lib/output/build-reporter';
 import { createLogger } from '../../../lib/output/logger';
 import { createTerminal } from '../../../lib/output/terminal';
-import { kilnConfigSchema } from '../../../runner/config/schema';
-import type { BuildDescription } from '../../../runner/description';
-import { KilnError } from '../../../runner/errors';
 import { FakeAwsError } from '../../helpers/fakes/fake-aws-error';
 import { FakeClock } from '../../helpers/fakes/fake-clock';
 import { FakeLogStore } from '../../helpers/fakes/log-store';

@@ -1,6 +1,6 @@
+import { ARCHITECTURES } from '../../../contract/config-schema';
+import { KilnError } from '../../../contract/errors';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../../../lib/commands/build';
-import { ARCHITECTURES } from '../../../runner/config/schema';
-import { KilnError } from '../../../runner/errors';
 
 const flags = (extra: Partial<BuildFlags> = {}): BuildFlags => ({ env: [], push: true, ...extra });
 

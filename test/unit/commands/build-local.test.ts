@@ -1,8 +1,9 @@
 // `kiln build --local` hands the project to the local build with the flags it understands.
+
+import { kilnConfigSchema } from '../../../contract/config-schema';
 import { runBuildCommand } from '../../../lib/aws/build-command';
 import type { BuildFlags } from '../../../lib/commands/build';
 import { runLocalBuild } from '../../../lib/local/run-local-build';
-import { kilnConfigSchema } from '../../../runner/config/schema';
 
 jest.mock('../../../lib/local/run-local-build', () => ({ runLocalBuild: jest.fn() }));
 jest.mock('../../../lib/pack/describe-project', () => ({

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import { KilnError } from '../../../contract/errors';
 import { defaultConfig } from '../../../lib/config/defaults';
 import { loadConfig } from '../../../lib/config/load';
-import { kilnConfigSchema } from '../../../runner/config/schema';
-import { KilnError } from '../../../runner/errors';
 
 // TypeScript configs are compiled by jiti on first load, which is slow on a busy machine.
 jest.setTimeout(30_000);

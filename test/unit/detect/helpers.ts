@@ -1,8 +1,8 @@
-import type { KilnConfigInput } from '../../../runner/config/schema';
-import { kilnConfigSchema } from '../../../runner/config/schema';
+import type { KilnConfigInput } from '../../../contract/config-schema';
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import { KilnError } from '../../../contract/errors';
 import { detectApp } from '../../../runner/detect';
 import { snapshotFromFiles } from '../../../runner/detect/snapshot';
-import { KilnError } from '../../../runner/errors';
 
 export function detect(files: Record<string, string>, config: KilnConfigInput = {}) {
   return detectApp(snapshotFromFiles(files), kilnConfigSchema.parse(config));

@@ -1,4 +1,4 @@
-import { kilnConfigSchema } from '../../../runner/config/schema';
+import { kilnConfigSchema } from '../../../contract/config-schema';
 import { AUTO_PACKAGES, autoPackagesFor } from '../../../runner/detect/auto-packages';
 import type { DependencyList } from '../../../runner/detect/plan';
 import { snapshotFromFiles } from '../../../runner/detect/snapshot';

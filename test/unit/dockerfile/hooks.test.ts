@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import { KilnError } from '../../../contract/errors';
 import { loadConfig } from '../../../lib/config/load';
-import { kilnConfigSchema } from '../../../runner/config/schema';
 import { readProjectSnapshot, snapshotFromFiles } from '../../../runner/detect/snapshot';
-import { KilnError } from '../../../runner/errors';
 import { generateFromSnapshot } from '../../../runner/generate';
 import { indexOfMarker, stagesOf } from './structure';
 

@@ -1,7 +1,7 @@
-import { kilnConfigSchema } from '../../../runner/config/schema';
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import { KilnError } from '../../../contract/errors';
 import { snapshotFromFiles } from '../../../runner/detect/snapshot';
 import { parseDockerfile } from '../../../runner/dockerfile/parse';
-import { KilnError } from '../../../runner/errors';
 import { generateFromSnapshot, resolveBuildMode } from '../../../runner/generate';
 import { stagesOf } from './structure';
 

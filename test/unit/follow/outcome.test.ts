@@ -1,7 +1,7 @@
 import pc from 'picocolors';
+import { EXIT_CODES } from '../../../contract/errors';
 import { exitCodeForStatus, remoteTimings, summarizeBuild } from '../../../lib/follow/outcome';
 import { summaryLine } from '../../../lib/output/build-reporter';
-import { EXIT_CODES } from '../../../runner/errors';
 import { PHASES, snapshot } from './build-snapshots';
 
 const colors = pc.createColors(false);

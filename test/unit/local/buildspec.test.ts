@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EXPORTED_VARIABLES, OUTPUTS_FILE, RUNNER_FILE } from '../../../contract/description';
 import { parseBuildspec } from '../../../lib/local/buildspec';
-import { EXPORTED_VARIABLES, OUTPUTS_FILE, RUNNER_FILE } from '../../../runner/description';
 
 describe("kiln's buildspec.yml", () => {
   it('runs the shipped runner, sources its outputs and exports the image variables', async () => {

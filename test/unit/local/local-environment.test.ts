@@ -1,10 +1,10 @@
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import type { BuildDescription } from '../../../contract/description';
 import {
   localBuildEnvironment,
   localRepository,
   validateRegistry,
 } from '../../../lib/local/local-environment';
-import { kilnConfigSchema } from '../../../runner/config/schema';
-import type { BuildDescription } from '../../../runner/description';
 
 const description: BuildDescription = {
   kilnVersion: '0.1.0',

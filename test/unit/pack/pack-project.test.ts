@@ -3,11 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type KilnConfigInput, kilnConfigSchema } from '../../../contract/config-schema';
+import { type BuildDescription, DESCRIPTION_FILE, RUNNER_FILE } from '../../../contract/description';
+import { KilnError } from '../../../contract/errors';
 import { describeProject } from '../../../lib/pack/describe-project';
 import { packProject } from '../../../lib/pack/pack-project';
-import { type KilnConfigInput, kilnConfigSchema } from '../../../runner/config/schema';
-import { type BuildDescription, DESCRIPTION_FILE, RUNNER_FILE } from '../../../runner/description';
-import { KilnError } from '../../../runner/errors';
 import { type FixtureEntry, makeProject, removeProject } from './project-fixture';
 import { readZip } from './read-zip';
 

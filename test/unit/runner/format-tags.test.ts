@@ -1,4 +1,4 @@
-import { KilnError } from '../../../runner/errors';
+import { KilnError } from '../../../contract/errors';
 import { formatTags, formatTimestamp, sanitizeTag, type TagValues } from '../../../runner/tags/format-tags';
 
 const values: TagValues = {

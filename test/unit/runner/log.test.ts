@@ -1,4 +1,4 @@
-import { KilnError } from '../../../runner/errors';
+import { KilnError } from '../../../contract/errors';
 import { RunnerLog } from '../../../runner/log/logger';
 import { Masker } from '../../../runner/log/masker';
 import { reportFailure } from '../../../runner/log/report-failure';

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KilnConfigInput, kilnConfigSchema } from '../../../runner/config/schema';
+import { type KilnConfigInput, kilnConfigSchema } from '../../../contract/config-schema';
 import { RunnerLog } from '../../../runner/log/logger';
 import { type RunnerDeps, runBuild } from '../../../runner/steps/run-build';
 import type { RunnerEnvironment } from '../../../runner/steps/runner-environment';

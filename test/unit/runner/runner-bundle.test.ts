@@ -6,9 +6,9 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { kilnConfigSchema } from '../../../contract/config-schema';
 import { parseBuildspec } from '../../../lib/local/buildspec';
 import { runPhases } from '../../../lib/local/run-phases';
-import { kilnConfigSchema } from '../../../runner/config/schema';
 
 const SECRET = 'fake-secret-access-key-123';
 const FAKE_DOCKER = `#!/bin/bash

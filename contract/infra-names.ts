@@ -1,6 +1,6 @@
 // The deploy-infra naming convention, shared by the CDK stack and the CLI, so that the CLI finds
 // everything from the caller's account and region alone. Config `remote.*` / CDK context override it.
-import type { Architecture } from '../runner/config/schema';
+import type { Architecture } from './config-schema';
 
 export const STACK_NAME = 'kiln';
 export const DEFAULT_REPOSITORY = 'kiln';

@@ -1,7 +1,7 @@
 // The build description: what the laptop side resolved, shipped inside the source archive at
 // RESERVED_DIR/build.json so the build side never has to guess (and never re-reads user config files).
 import { z } from 'zod';
-import { kilnConfigSchema } from './config/schema';
+import { kilnConfigSchema } from './config-schema';
 
 /** kiln's own folder inside every source archive; user files at this path are refused by `pack`. */
 export const RESERVED_DIR = '.kiln-build';
