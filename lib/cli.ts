@@ -2,9 +2,9 @@
 // (and the AWS SDK) only when it runs, so `kiln --version` and `kiln dockerfile` stay fast.
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, KilnError } from '../contract/errors';
-import { registerBuildCommands } from './commands/build';
-import { registerDockerfileCommand } from './commands/dockerfile';
-import { registerPackCommand } from './commands/pack';
+import { registerBuildCommands } from './commands/build/flags';
+import { registerDockerfileCommand } from './commands/dockerfile/register';
+import { registerPackCommand } from './commands/pack/register';
 import { KILN_VERSION } from './version';
 
 function buildProgram(): Command {

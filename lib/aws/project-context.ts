@@ -3,10 +3,10 @@
 import { BatchGetBuildsCommand, type Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
+import type { RemoteFlags } from '../commands/remote-options';
 import { describeProject } from '../pack/describe-project';
 import { candidateProjects, findProjectBuilds } from './codebuild';
 import { infrastructureNotFound } from './errors';
-import type { RemoteFlags } from './remote-options';
 import { openSession, type RemoteSession } from './session';
 
 export interface ProjectContext {

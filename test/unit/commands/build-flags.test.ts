@@ -1,6 +1,11 @@
 import { ARCHITECTURES } from '../../../contract/config-schema';
 import { KilnError } from '../../../contract/errors';
-import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../../../lib/commands/build';
+import {
+  type BuildFlags,
+  checkFlags,
+  configOverrides,
+  parseBuildArgs,
+} from '../../../lib/commands/build/flags';
 
 const flags = (extra: Partial<BuildFlags> = {}): BuildFlags => ({ env: [], push: true, ...extra });
 

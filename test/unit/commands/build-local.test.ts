@@ -1,8 +1,8 @@
 // `kiln build --local` hands the project to the local build with the flags it understands.
 
 import { kilnConfigSchema } from '../../../contract/config-schema';
-import { runBuildCommand } from '../../../lib/aws/build-command';
-import type { BuildFlags } from '../../../lib/commands/build';
+import type { BuildFlags } from '../../../lib/commands/build/flags';
+import { runBuildCommand } from '../../../lib/commands/build/run';
 import { runLocalBuild } from '../../../lib/local/run-local-build';
 
 jest.mock('../../../lib/local/run-local-build', () => ({ runLocalBuild: jest.fn() }));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { registerDockerfileCommand } from '../../../lib/commands/dockerfile';
+import { registerDockerfileCommand } from '../../../lib/commands/dockerfile/register';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 

@@ -2,10 +2,14 @@
 // the latest of this project. Data (log lines, status, lists) goes to stdout, notes to stderr.
 import type { Build } from '@aws-sdk/client-codebuild';
 import { EXIT_CODES } from '../../contract/errors';
-import type { BuildsFlags } from '../commands/builds';
-import type { LogsFlags } from '../commands/logs';
-import type { StatusFlags } from '../commands/status';
-import type { StopFlags } from '../commands/stop';
+import { consoleUrl, stopBuild } from '../aws/codebuild';
+import {
+  openProjectContext,
+  type ProjectContext,
+  projectBuilds,
+  targetBuildId,
+} from '../aws/project-context';
+import { sessionError } from '../aws/session';
 import { realClock } from '../follow/clock';
 import { followBuild, getBuild } from '../follow/follow-build';
 import { processInterrupts } from '../follow/interrupts';
@@ -15,10 +19,11 @@ import { BuildReporter, summaryLine } from '../output/build-reporter';
 import { formatAge, formatDuration } from '../output/format';
 import { createLogger } from '../output/logger';
 import { createTerminal, type Terminal } from '../output/terminal';
-import { consoleUrl, stopBuild } from './codebuild';
-import { openProjectContext, type ProjectContext, projectBuilds, targetBuildId } from './project-context';
+import type { BuildsFlags } from './builds/register';
+import type { LogsFlags } from './logs/register';
 import type { RemoteFlags } from './remote-options';
-import { sessionError } from './session';
+import type { StatusFlags } from './status/register';
+import type { StopFlags } from './stop/register';
 
 const printData = (text: string) => {
   process.stdout.write(`${text}\n`);

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
+import { addRemoteOptions, type RemoteFlags } from '../remote-options';
 
 export interface BuildsFlags extends RemoteFlags {
   limit: number;
@@ -15,7 +15,7 @@ export function registerBuildsCommand(program: Command): void {
     .option('--json', 'print the list as one JSON document')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(builds).action(async (flags: BuildsFlags) => {
-    const { runBuildsCommand } = require('../aws/build-queries') as typeof import('../aws/build-queries');
+    const { runBuildsCommand } = require('../query-context') as typeof import('../query-context');
     process.exitCode = await runBuildsCommand(flags);
   });
 }

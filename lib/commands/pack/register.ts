@@ -11,7 +11,7 @@ export function registerPackCommand(program: Command): void {
     .option('-o, --output <file>', 'write the archive to this file (default: a temporary file)')
     .action(async (dir: string, options: { list?: boolean; output?: string }) => {
       // require, not import(): in this CommonJS package a dynamic import() would load ESM-style.
-      const { runPackCommand } = require('../pack/pack-command') as typeof import('../pack/pack-command');
+      const { runPackCommand } = require('./run') as typeof import('./run');
       await runPackCommand(dir, options);
     });
 }

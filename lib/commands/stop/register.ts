@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
+import { addRemoteOptions, type RemoteFlags } from '../remote-options';
 
 export interface StopFlags extends RemoteFlags {
   dir: string;
@@ -12,7 +12,7 @@ export function registerStopCommand(program: Command): void {
     .argument('[id]', 'build id (`kiln:<uuid>`, or just the uuid)')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(stop).action(async (id: string | undefined, flags: StopFlags) => {
-    const { runStopCommand } = require('../aws/build-queries') as typeof import('../aws/build-queries');
+    const { runStopCommand } = require('../query-context') as typeof import('../query-context');
     process.exitCode = await runStopCommand(id, flags);
   });
 }

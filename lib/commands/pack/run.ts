@@ -1,11 +1,11 @@
 // `kiln pack [dir] [--list] [-o out.zip]`: what leaves the machine, and the archive itself.
 
-import { RESERVED_DIR } from '../../contract/description';
-import { EXIT_CODES, KilnError } from '../../contract/errors';
-import { formatBytes } from '../output/format';
-import { describeProject } from './describe-project';
-import { listProjectFiles, type ProjectFile } from './file-set';
-import { packProject } from './pack-project';
+import { RESERVED_DIR } from '../../../contract/description';
+import { EXIT_CODES, KilnError } from '../../../contract/errors';
+import { formatBytes } from '../../output/format';
+import { describeProject } from '../../pack/describe-project';
+import { listProjectFiles, type ProjectFile } from '../../pack/file-set';
+import { packProject } from '../../pack/pack-project';
 
 export async function runPackCommand(
   dir: string,

@@ -1,20 +1,20 @@
 // `kiln build` wiring: flags → build description → remote build (or `--local`), then the
 // outcome as an exit code and, with --json, one JSON document on stdout.
 import { rm } from 'node:fs/promises';
-import { ARCHITECTURES } from '../../contract/config-schema';
-import { EXIT_CODES, KilnError } from '../../contract/errors';
-import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../commands/build';
-import { processInterrupts } from '../follow/interrupts';
-import { BuildReporter } from '../output/build-reporter';
-import { createLogger, type Logger } from '../output/logger';
-import { createTerminal, type Terminal } from '../output/terminal';
-import { describeProject } from '../pack/describe-project';
-import { packProject } from '../pack/pack-project';
-import { createUploadProgress } from '../upload/progress';
-import { uploadArchive } from '../upload/upload-archive';
-import { messageOf } from './errors';
-import { type BuildDocument, type BuildResult, runRemoteBuild } from './remote-build';
-import { openSession } from './session';
+import { ARCHITECTURES } from '../../../contract/config-schema';
+import { EXIT_CODES, KilnError } from '../../../contract/errors';
+import { messageOf } from '../../aws/errors';
+import { type BuildDocument, type BuildResult, runRemoteBuild } from '../../aws/remote-build';
+import { openSession } from '../../aws/session';
+import { processInterrupts } from '../../follow/interrupts';
+import { BuildReporter } from '../../output/build-reporter';
+import { createLogger, type Logger } from '../../output/logger';
+import { createTerminal, type Terminal } from '../../output/terminal';
+import { describeProject } from '../../pack/describe-project';
+import { packProject } from '../../pack/pack-project';
+import { createUploadProgress } from '../../upload/progress';
+import { uploadArchive } from '../../upload/upload-archive';
+import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
 
 export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<number> {
   const terminal = createTerminal();
@@ -96,7 +96,8 @@ async function runLocal(
   buildArgs: Record<string, string>,
   terminal: Terminal,
 ): Promise<BuildResult> {
-  const { runLocalBuild } = require('../local/run-local-build') as typeof import('../local/run-local-build');
+  const { runLocalBuild } =
+    require('../../local/run-local-build') as typeof import('../../local/run-local-build');
   const started = Date.now();
   const interrupted = new AbortController();
   const unsubscribe = processInterrupts(() => interrupted.abort());

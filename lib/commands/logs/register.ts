@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
+import { addRemoteOptions, type RemoteFlags } from '../remote-options';
 
 export interface LogsFlags extends RemoteFlags {
   follow?: boolean;
@@ -14,7 +14,7 @@ export function registerLogsCommand(program: Command): void {
     .option('-f, --follow', 'keep printing new lines until the build ends (Ctrl-C detaches)')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(logs).action(async (id: string | undefined, flags: LogsFlags) => {
-    const { runLogsCommand } = require('../aws/build-queries') as typeof import('../aws/build-queries');
+    const { runLogsCommand } = require('../query-context') as typeof import('../query-context');
     process.exitCode = await runLogsCommand(id, flags);
   });
 }

@@ -11,19 +11,19 @@ async function printDockerfile(dir: string, options: DockerfileOptions): Promise
   // require, not import(): in this CommonJS package a dynamic import() would load ESM-style.
   const { stat, writeFile } = require('node:fs/promises') as typeof import('node:fs/promises');
   const { resolve } = require('node:path') as typeof import('node:path');
-  const { KilnError } = require('../../contract/errors') as typeof import('../../contract/errors');
+  const { KilnError } = require('../../../contract/errors') as typeof import('../../../contract/errors');
   const projectDir = resolve(dir);
   const info = await stat(projectDir).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new KilnError(`${dir} is not a directory`, 'Pass the project directory: kiln dockerfile [dir].');
   }
-  const { loadConfig } = require('../config/load') as typeof import('../config/load');
+  const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
   const { readProjectSnapshot } =
-    require('../../runner/detect/snapshot') as typeof import('../../runner/detect/snapshot');
+    require('../../../runner/detect/snapshot') as typeof import('../../../runner/detect/snapshot');
   const { generateFromSnapshot, resolveBuildMode } =
-    require('../../runner/generate') as typeof import('../../runner/generate');
+    require('../../../runner/generate') as typeof import('../../../runner/generate');
   const { formatReport } =
-    require('../../runner/detect/report') as typeof import('../../runner/detect/report');
+    require('../../../runner/detect/report') as typeof import('../../../runner/detect/report');
 
   const { config, source } = await loadConfig(projectDir);
   const snapshot = await readProjectSnapshot(projectDir);

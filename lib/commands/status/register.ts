@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
+import { addRemoteOptions, type RemoteFlags } from '../remote-options';
 
 export interface StatusFlags extends RemoteFlags {
   json?: boolean;
@@ -16,7 +16,7 @@ export function registerStatusCommand(program: Command): void {
     .option('--json', 'print the status as one JSON document')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(status).action(async (id: string | undefined, flags: StatusFlags) => {
-    const { runStatusCommand } = require('../aws/build-queries') as typeof import('../aws/build-queries');
+    const { runStatusCommand } = require('../query-context') as typeof import('../query-context');
     process.exitCode = await runStatusCommand(id, flags);
   });
 }

@@ -1,13 +1,13 @@
 // `kiln build [dir]` and the commands that watch remote builds. Flags are parsed here; the work
 // (and the AWS SDK) loads only when a command runs.
 import { type Command, InvalidArgumentError } from 'commander';
-import type { Architecture, KilnConfigInput } from '../../contract/config-schema';
-import { EXIT_CODES, KilnError } from '../../contract/errors';
-import { addRemoteOptions, type RemoteFlags } from '../aws/remote-options';
-import { registerBuildsCommand } from './builds';
-import { registerLogsCommand } from './logs';
-import { registerStatusCommand } from './status';
-import { registerStopCommand } from './stop';
+import type { Architecture, KilnConfigInput } from '../../../contract/config-schema';
+import { EXIT_CODES, KilnError } from '../../../contract/errors';
+import { registerBuildsCommand } from '../builds/register';
+import { registerLogsCommand } from '../logs/register';
+import { addRemoteOptions, type RemoteFlags } from '../remote-options';
+import { registerStatusCommand } from '../status/register';
+import { registerStopCommand } from '../stop/register';
 
 export interface BuildFlags extends RemoteFlags {
   /** Checked against the schema's architectures when the command runs (the schema loads zod). */
@@ -51,7 +51,7 @@ export function registerBuildCommands(program: Command): void {
     .option('--registry <host[:port]/repo>', 'with --local: push the image to this registry')
     .option('--no-push', 'with --local: build and tag only');
   addRemoteOptions(build).action(async (dir: string, flags: BuildFlags) => {
-    const { runBuildCommand } = require('../aws/build-command') as typeof import('../aws/build-command');
+    const { runBuildCommand } = require('./run') as typeof import('./run');
     process.exitCode = await runBuildCommand(dir, flags);
   });
   registerLogsCommand(program);
