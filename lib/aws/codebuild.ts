@@ -13,7 +13,7 @@ import {
 import { ARCHITECTURES } from '../../contract/config-schema';
 import { BUILD_ARG_NAMES_VARIABLE } from '../../contract/description';
 import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
-import { errorName } from './errors';
+import { errorName } from './error-name';
 import type { Infrastructure } from './infrastructure';
 
 /** Set on every build kiln starts, so `kiln builds/logs/status/stop` find this project's builds. */

@@ -11,7 +11,8 @@ import {
   sourceBucketName,
 } from '../../contract/infra-names';
 import type { AwsClients } from './clients';
-import { errorName, infrastructureNotFound, toKilnError } from './errors';
+import { errorName } from './error-name';
+import { infrastructureNotFound, toKilnError } from './errors';
 
 export interface Infrastructure {
   account: string;

@@ -3,7 +3,6 @@
 import { BatchGetBuildsCommand, type Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
-import type { RemoteFlags } from '../commands/remote-options';
 import { describeProject } from '../pack/describe-project';
 import { candidateProjects, findProjectBuilds } from './codebuild';
 import { infrastructureNotFound } from './errors';
@@ -14,7 +13,13 @@ export interface ProjectContext {
   session: RemoteSession;
 }
 
-export async function openProjectContext(dir: string, flags: RemoteFlags): Promise<ProjectContext> {
+/** The AWS profile and region the user asked for (flags); unset means config, environment, then defaults. */
+export interface AwsTarget {
+  profile?: string;
+  region?: string;
+}
+
+export async function openProjectContext(dir: string, flags: AwsTarget): Promise<ProjectContext> {
   const description = await describeProject(dir);
   const session = await openSession({
     remote: description.config.remote,

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { KilnError } from '../../contract/errors';
 import { SOURCE_PREFIX, sourceArchiveKey } from '../../contract/infra-names';
-import { errorName } from '../aws/errors';
+import { errorName } from '../aws/error-name';
 import type { PackedArchive } from '../pack/pack-project';
 
 export interface UploadProgress {

@@ -1,13 +1,8 @@
-// `kiln build [dir]` and the commands that watch remote builds. Flags are parsed here; the work
-// (and the AWS SDK) loads only when a command runs.
-import { type Command, InvalidArgumentError } from 'commander';
+// `kiln build` flags: their values, how they are parsed, and the combinations refused before anything runs.
+import { InvalidArgumentError } from 'commander';
 import type { Architecture, KilnConfigInput } from '../../../contract/config-schema';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
-import { registerBuildsCommand } from '../builds/register';
-import { registerLogsCommand } from '../logs/register';
-import { addRemoteOptions, type RemoteFlags } from '../remote-options';
-import { registerStatusCommand } from '../status/register';
-import { registerStopCommand } from '../stop/register';
+import type { RemoteFlags } from '../remote-options';
 
 export interface BuildFlags extends RemoteFlags {
   /** Checked against the schema's architectures when the command runs (the schema loads zod). */
@@ -25,46 +20,11 @@ export interface BuildFlags extends RemoteFlags {
   push: boolean;
 }
 
-/** Registers `build`, `logs`, `status`, `builds` and `stop`. */
-export function registerBuildCommands(program: Command): void {
-  const build = program
-    .command('build')
-    .description(
-      'Build the project’s image remotely on AWS CodeBuild (or locally with --local) and follow it',
-    )
-    .argument('[dir]', 'project directory', '.')
-    .option('--arch <arch>', 'CPU architecture of the image: x86_64 or arm64')
-    .option('--compute <type>', 'CodeBuild compute type, e.g. BUILD_GENERAL1_LARGE')
-    .option('--timeout <minutes>', 'build timeout in minutes (5-2160)', parseTimeout)
-    .option('--image <image>', 'retag and push this prebuilt image instead of building')
-    .option('--dockerfile [path]', 'use the project’s own Dockerfile (default ./Dockerfile)')
-    .option('--tag <format>', 'image tag format, e.g. ":FRIENDLY_TAG-:GIT_SHA"')
-    .option(
-      '--env <KEY=VALUE>',
-      'build arg for the image build (repeatable; values are never packed or printed)',
-      collect,
-      [],
-    )
-    .option('--async', 'start the build, print its id and return without following it')
-    .option('--json', 'print one JSON document on stdout at the end (human output stays on stderr)')
-    .option('--local', 'build with the local docker daemon instead of CodeBuild')
-    .option('--registry <host[:port]/repo>', 'with --local: push the image to this registry')
-    .option('--no-push', 'with --local: build and tag only');
-  addRemoteOptions(build).action(async (dir: string, flags: BuildFlags) => {
-    const { runBuildCommand } = require('./run') as typeof import('./run');
-    process.exitCode = await runBuildCommand(dir, flags);
-  });
-  registerLogsCommand(program);
-  registerStatusCommand(program);
-  registerBuildsCommand(program);
-  registerStopCommand(program);
-}
-
-function collect(value: string, previous: string[]): string[] {
+export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function parseTimeout(value: string): number {
+export function parseTimeout(value: string): number {
   const minutes = Number(value);
   if (!Number.isInteger(minutes) || minutes < 5 || minutes > 2160) {
     throw new InvalidArgumentError('expected whole minutes between 5 and 2160.');

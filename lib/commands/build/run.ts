@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { ARCHITECTURES } from '../../../contract/config-schema';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { messageOf } from '../../aws/errors';
-import { type BuildDocument, type BuildResult, runRemoteBuild } from '../../aws/remote-build';
+import { type BuildResult, runRemoteBuild } from '../../aws/remote-build';
 import { openSession } from '../../aws/session';
 import { processInterrupts } from '../../follow/interrupts';
 import { BuildReporter } from '../../output/build-reporter';
@@ -15,6 +15,7 @@ import { packProject } from '../../pack/pack-project';
 import { createUploadProgress } from '../../upload/progress';
 import { uploadArchive } from '../../upload/upload-archive';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
+import { runLocal } from './run-local';
 
 export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<number> {
   const terminal = createTerminal();
@@ -87,52 +88,6 @@ function runRemote(
     interrupts: processInterrupts,
     logger,
   });
-}
-
-async function runLocal(
-  dir: string,
-  flags: BuildFlags,
-  description: Awaited<ReturnType<typeof describeProject>>,
-  buildArgs: Record<string, string>,
-  terminal: Terminal,
-): Promise<BuildResult> {
-  const { runLocalBuild } =
-    require('../../local/run-local-build') as typeof import('../../local/run-local-build');
-  const started = Date.now();
-  const interrupted = new AbortController();
-  const unsubscribe = processInterrupts(() => interrupted.abort());
-  try {
-    const result = await runLocalBuild({
-      projectDir: dir,
-      description,
-      ...(flags.registry !== undefined ? { registry: flags.registry } : {}),
-      push: flags.push,
-      buildArgs,
-      json: Boolean(flags.json),
-      signal: interrupted.signal,
-    });
-    const document: BuildDocument = {
-      buildId: null,
-      status: 'SUCCEEDED',
-      imageUri: result.imageUri,
-      digest: result.digest ?? null,
-      tags: result.tags,
-      failedPhase: null,
-      timings: { pack: null, upload: null, queued: null, build: null, total: (Date.now() - started) / 1000 },
-      logsUrl: null,
-      consoleUrl: null,
-    };
-    terminal.line(
-      terminal.colors.green(`✔ SUCCEEDED ${[result.imageUri, result.digest].filter(Boolean).join(' ')}`),
-    );
-    return { document, exitCode: EXIT_CODES.success };
-  } catch (error) {
-    if (interrupted.signal.aborted)
-      throw new KilnError('interrupted: local build stopped', undefined, EXIT_CODES.interrupted);
-    throw error;
-  } finally {
-    unsubscribe();
-  }
 }
 
 function writeJson(document: unknown): void {

@@ -1,11 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../remote-options';
-
-export interface BuildsFlags extends RemoteFlags {
-  limit: number;
-  json?: boolean;
-  dir: string;
-}
+import { addRemoteOptions } from '../remote-options';
+import type { BuildsFlags } from './run';
 
 export function registerBuildsCommand(program: Command): void {
   const builds = program
@@ -15,7 +10,7 @@ export function registerBuildsCommand(program: Command): void {
     .option('--json', 'print the list as one JSON document')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(builds).action(async (flags: BuildsFlags) => {
-    const { runBuildsCommand } = require('../query-context') as typeof import('../query-context');
+    const { runBuildsCommand } = require('./run') as typeof import('./run');
     process.exitCode = await runBuildsCommand(flags);
   });
 }

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../remote-options';
-
-export interface LogsFlags extends RemoteFlags {
-  follow?: boolean;
-  dir: string;
-}
+import { addRemoteOptions } from '../remote-options';
+import type { LogsFlags } from './run';
 
 export function registerLogsCommand(program: Command): void {
   const logs = program
@@ -14,7 +10,7 @@ export function registerLogsCommand(program: Command): void {
     .option('-f, --follow', 'keep printing new lines until the build ends (Ctrl-C detaches)')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(logs).action(async (id: string | undefined, flags: LogsFlags) => {
-    const { runLogsCommand } = require('../query-context') as typeof import('../query-context');
+    const { runLogsCommand } = require('./run') as typeof import('./run');
     process.exitCode = await runLogsCommand(id, flags);
   });
 }

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../remote-options';
-
-export interface StatusFlags extends RemoteFlags {
-  json?: boolean;
-  dir: string;
-}
+import { addRemoteOptions } from '../remote-options';
+import type { StatusFlags } from './run';
 
 export function registerStatusCommand(program: Command): void {
   const status = program
@@ -16,7 +12,7 @@ export function registerStatusCommand(program: Command): void {
     .option('--json', 'print the status as one JSON document')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(status).action(async (id: string | undefined, flags: StatusFlags) => {
-    const { runStatusCommand } = require('../query-context') as typeof import('../query-context');
+    const { runStatusCommand } = require('./run') as typeof import('./run');
     process.exitCode = await runStatusCommand(id, flags);
   });
 }

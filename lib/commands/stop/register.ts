@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../remote-options';
-
-export interface StopFlags extends RemoteFlags {
-  dir: string;
-}
+import { addRemoteOptions } from '../remote-options';
+import type { StopFlags } from './run';
 
 export function registerStopCommand(program: Command): void {
   const stop = program
@@ -12,7 +9,7 @@ export function registerStopCommand(program: Command): void {
     .argument('[id]', 'build id (`kiln:<uuid>`, or just the uuid)')
     .option('--dir <dir>', 'project directory', '.');
   addRemoteOptions(stop).action(async (id: string | undefined, flags: StopFlags) => {
-    const { runStopCommand } = require('../query-context') as typeof import('../query-context');
+    const { runStopCommand } = require('./run') as typeof import('./run');
     process.exitCode = await runStopCommand(id, flags);
   });
 }
