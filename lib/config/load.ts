@@ -10,7 +10,7 @@ import { defaultConfig } from './defaults';
 
 const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
 
-const SCHEMA_MODULE = join(__dirname, '..', '..', 'runner', 'config', 'schema');
+const SCHEMA_MODULE = join(__dirname, '..', '..', 'contract', 'config-schema');
 
 async function evaluateModule(path: string, file: string): Promise<unknown> {
   const { createJiti } = await import('jiti');
