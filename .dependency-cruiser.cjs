@@ -12,7 +12,8 @@ module.exports = {
     },
     {
       name: 'nothing-imports-commands',
-      comment: 'Commands are the top layer: only the CLI (lib/cli.ts) registers them; a command may share its own folder and lib/commands/*.ts.',
+      comment:
+        'Commands are the top layer: only the CLI (lib/cli.ts) registers them; a command may share its own folder and lib/commands/*.ts.',
       severity: 'error',
       from: { pathNot: '^lib/(cli\\.ts$|commands/)' },
       to: { path: '^lib/commands/' },
@@ -26,21 +27,24 @@ module.exports = {
     },
     {
       name: 'lib-enters-runner-through-its-index',
-      comment: 'lib/ uses the build side only through runner/index.ts, so runner internals can change freely.',
+      comment:
+        'lib/ uses the build side only through runner/index.ts, so runner internals can change freely.',
       severity: 'error',
       from: { path: '^lib/' },
       to: { path: '^runner/', pathNot: '^runner/index\\.ts$' },
     },
     {
       name: 'runner-is-self-contained',
-      comment: 'The runner is bundled alone into the source archive: it imports only the contract and packages.',
+      comment:
+        'The runner is bundled alone into the source archive: it imports only the contract and packages.',
       severity: 'error',
       from: { path: '^runner/' },
       to: { path: '^(lib|cdk)/' },
     },
     {
       name: 'cdk-imports-only-the-contract',
-      comment: 'The stack shares names and settings with the CLI through contract/, never through lib/ or runner/.',
+      comment:
+        'The stack shares names and settings with the CLI through contract/, never through lib/ or runner/.',
       severity: 'error',
       from: { path: '^cdk/' },
       to: { path: '^(lib|runner)/' },
@@ -54,7 +58,8 @@ module.exports = {
     },
     {
       name: 'aws-is-only-aws-service-code',
-      comment: 'lib/aws/ talks to AWS services; output formatting and terminal colours belong to commands and lib/output.',
+      comment:
+        'lib/aws/ talks to AWS services; output formatting and terminal colours belong to commands and lib/output.',
       severity: 'error',
       from: { path: '^lib/aws/' },
       to: { path: '^(lib/output/|node_modules/(commander|picocolors|nanospinner|cli-progress)/)' },

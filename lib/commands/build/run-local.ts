@@ -1,10 +1,10 @@
 // `kiln build --local`: the same runner on the local docker daemon, no AWS involved. Ctrl-C stops it.
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
-import type { BuildDocument, BuildResult } from '../../aws/remote-build';
 import { processInterrupts } from '../../follow/interrupts';
 import type { Terminal } from '../../output/terminal';
 import type { describeProject } from '../../pack/describe-project';
 import type { BuildFlags } from './flags';
+import type { BuildDocument, BuildResult } from './remote-build';
 
 export async function runLocal(
   dir: string,

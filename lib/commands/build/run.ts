@@ -4,7 +4,6 @@ import { rm } from 'node:fs/promises';
 import { ARCHITECTURES } from '../../../contract/config-schema';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { messageOf } from '../../aws/errors';
-import { type BuildResult, runRemoteBuild } from '../../aws/remote-build';
 import { openSession } from '../../aws/session';
 import { processInterrupts } from '../../follow/interrupts';
 import { BuildReporter } from '../../output/build-reporter';
@@ -15,6 +14,7 @@ import { packProject } from '../../pack/pack-project';
 import { createUploadProgress } from '../../upload/progress';
 import { uploadArchive } from '../../upload/upload-archive';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
+import { type BuildResult, runRemoteBuild } from './remote-build';
 import { runLocal } from './run-local';
 
 export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<number> {

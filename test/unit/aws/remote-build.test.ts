@@ -12,8 +12,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { kilnConfigSchema } from '../../../contract/config-schema';
 import type { BuildDescription } from '../../../contract/description';
 import { KilnError } from '../../../contract/errors';
-import { type ArchiveInfo, type RemoteBuildOptions, runRemoteBuild } from '../../../lib/aws/remote-build';
 import type { RemoteSession } from '../../../lib/aws/session';
+import {
+  type ArchiveInfo,
+  type RemoteBuildOptions,
+  runRemoteBuild,
+} from '../../../lib/commands/build/remote-build';
 import { BuildReporter } from '../../../lib/output/build-reporter';
 import { createLogger } from '../../../lib/output/logger';
 import { createTerminal } from '../../../lib/output/terminal';

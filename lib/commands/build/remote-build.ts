@@ -1,19 +1,19 @@
 // `kiln build` (remote): pack → upload → StartBuild → follow, with Ctrl-C meaning "abort the upload"
 // before a build exists, "stop the build" once it runs, and "detach" the second time.
 import type { Build } from '@aws-sdk/client-codebuild';
-import type { BuildDescription } from '../../contract/description';
-import { EXIT_CODES, KilnError } from '../../contract/errors';
-import { type Clock, realClock } from '../follow/clock';
-import { followBuild } from '../follow/follow-build';
-import type { InterruptSource } from '../follow/interrupts';
-import { type BuildOutcome, remoteTimings, summarizeBuild } from '../follow/outcome';
-import type { BuildReporter } from '../output/build-reporter';
-import { formatBytes, formatDuration } from '../output/format';
-import type { Logger } from '../output/logger';
-import { consoleUrl, startBuild, stopBuild } from './codebuild';
-import { messageOf } from './errors';
-import type { RemoteSession } from './session';
-import { sessionError } from './session';
+import type { BuildDescription } from '../../../contract/description';
+import { EXIT_CODES, KilnError } from '../../../contract/errors';
+import { consoleUrl, startBuild, stopBuild } from '../../aws/codebuild';
+import { messageOf } from '../../aws/errors';
+import type { RemoteSession } from '../../aws/session';
+import { sessionError } from '../../aws/session';
+import { type Clock, realClock } from '../../follow/clock';
+import { followBuild } from '../../follow/follow-build';
+import type { InterruptSource } from '../../follow/interrupts';
+import { type BuildOutcome, remoteTimings, summarizeBuild } from '../../follow/outcome';
+import type { BuildReporter } from '../../output/build-reporter';
+import { formatBytes, formatDuration } from '../../output/format';
+import type { Logger } from '../../output/logger';
 
 /** What `kiln build` needs of the packed archive. */
 export interface ArchiveInfo {
