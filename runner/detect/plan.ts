@@ -1,7 +1,7 @@
 // The build plan: everything detection decided about an app, independent of Dockerfile syntax.
 // The recipes in runner/dockerfile/recipes turn a plan into stage contents.
 import type { Framework } from '../../contract/config-schema';
-import type { Ecosystem } from './auto-packages';
+import type { Ecosystem } from '../dockerfile/auto-packages';
 
 export interface DependencyList {
   ecosystem: Ecosystem | null;

@@ -4,9 +4,9 @@
 
 import type { KilnConfig } from '../../contract/config-schema';
 import { projectPath } from '../config/project-path';
-import { autoPackagesFor } from '../detect/auto-packages';
 import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
 import type { PackageReason } from '../detect/report';
+import { autoPackagesFor } from './auto-packages';
 import { type BaseImage, LAMBDA_WEB_ADAPTER_IMAGE, overrideBaseImage } from './base-images';
 import type { HookName, StageHooks } from './hooks';
 import { HOOK_DIR } from './hooks';

@@ -1,7 +1,7 @@
 import { kilnConfigSchema } from '../../../contract/config-schema';
-import { AUTO_PACKAGES, autoPackagesFor } from '../../../runner/detect/auto-packages';
 import type { DependencyList } from '../../../runner/detect/plan';
 import { snapshotFromFiles } from '../../../runner/detect/snapshot';
+import { AUTO_PACKAGES, autoPackagesFor } from '../../../runner/dockerfile/auto-packages';
 import { generateFromSnapshot } from '../../../runner/generate';
 
 const deps = (ecosystem: DependencyList['ecosystem'], ...names: string[]): DependencyList => ({

@@ -1,9 +1,10 @@
 // autoPackages: dependencies that need system libraries, one table per ecosystem. Each entry has a
 // build half (headers and toolchain, build stage only) and a runtime half (shared libraries, the
 // deployment stage). Amazon Linux names are listed where Lambda images can use the dependency.
-import type { PackageManager } from '../dockerfile/base-images';
-import type { DependencyList } from './plan';
-import type { PackageReason, SystemPackages } from './report';
+
+import type { DependencyList } from '../detect/plan';
+import type { PackageReason, SystemPackages } from '../detect/report';
+import type { PackageManager } from './base-images';
 
 export type Ecosystem = 'node' | 'python' | 'ruby';
 
