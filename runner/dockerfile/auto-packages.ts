@@ -1,12 +1,9 @@
 // autoPackages: dependencies that need system libraries, one table per ecosystem. Each entry has a
 // build half (headers and toolchain, build stage only) and a runtime half (shared libraries, the
 // deployment stage). Amazon Linux names are listed where Lambda images can use the dependency.
-
-import type { DependencyList } from '../detect/plan';
+import type { DependencyEcosystem, DependencyList } from '../detect/plan';
 import type { PackageReason, SystemPackages } from '../detect/report';
 import type { PackageManager } from './base-images';
-
-export type Ecosystem = 'node' | 'python' | 'ruby';
 
 interface AutoPackage {
   apt: SystemPackages;
@@ -48,7 +45,7 @@ const CANVAS: AutoPackage = {
 };
 const NODE_GYP: AutoPackage = { apt: { build: ['build-essential', 'python3'], runtime: [] } };
 
-export const AUTO_PACKAGES: Record<Ecosystem, Record<string, AutoPackage>> = {
+export const AUTO_PACKAGES: Record<DependencyEcosystem, Record<string, AutoPackage>> = {
   node: {
     'pg-native': LIBPQ,
     sqlite3: { apt: { build: [...NODE_GYP.apt.build, 'libsqlite3-dev'], runtime: ['libsqlite3-0'] } },
