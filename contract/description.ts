@@ -2,6 +2,7 @@
 // RESERVED_DIR/build.json so the build side never has to guess (and never re-reads user config files).
 import { z } from 'zod';
 import { kilnConfigSchema } from './config-schema';
+import type { KilnVariableName } from './environment';
 
 /** kiln's own folder inside every source archive; user files at this path are refused by `pack`. */
 export const RESERVED_DIR = '.kiln-build';
@@ -11,14 +12,18 @@ export const RUNNER_FILE = `${RESERVED_DIR}/runner.js`;
 export const OUTPUTS_FILE = `${RESERVED_DIR}/outputs.env`;
 
 /** CodeBuild exported variables (buildspec `env.exported-variables`), read back by the laptop side. */
-export const EXPORTED_VARIABLES = ['KILN_IMAGE_URI', 'KILN_IMAGE_DIGEST', 'KILN_IMAGE_TAGS'] as const;
+export const EXPORTED_VARIABLES = [
+  'KILN_IMAGE_URI',
+  'KILN_IMAGE_DIGEST',
+  'KILN_IMAGE_TAGS',
+] as const satisfies readonly KilnVariableName[];
 
 /**
  * Environment variable that lists the names of user build args (`kiln build --env KEY=VALUE`).
  * Each value travels as its own environment variable (a StartBuild environment override), and the
  * runner passes `--build-arg KEY` without a value, so values never appear in an archive or argv.
  */
-export const BUILD_ARG_NAMES_VARIABLE = 'KILN_BUILD_ARG_NAMES';
+export const BUILD_ARG_NAMES_VARIABLE = 'KILN_BUILD_ARG_NAMES' satisfies KilnVariableName;
 
 export const buildDescriptionSchema = z.object({
   kilnVersion: z.string(),

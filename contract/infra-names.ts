@@ -1,6 +1,7 @@
 // The deploy-infra naming convention, shared by the CDK stack and the CLI, so that the CLI finds
 // everything from the caller's account and region alone. Config `remote.*` / CDK context override it.
 import type { Architecture } from './config-schema';
+import type { KilnVariableName } from './environment';
 
 export const STACK_NAME = 'kiln';
 export const DEFAULT_REPOSITORY = 'kiln';
@@ -29,4 +30,4 @@ export const PROJECT_ENVIRONMENT = {
   repositoryUri: 'KILN_REPOSITORY_URI',
   /** Region of the stack (and of the repository). */
   region: 'KILN_REGION',
-} as const;
+} as const satisfies Record<string, KilnVariableName>;

@@ -2,9 +2,10 @@
 // project's own Dockerfile, or the managed (generated) Dockerfile.
 
 import type { KilnConfig } from '../../contract/config-schema';
+import type { KilnVariableName } from '../../contract/environment';
 import { KilnError } from '../../contract/errors';
 
-export const DOCKER_IMAGE_VARIABLE = 'KILN_DOCKER_IMAGE';
+export const DOCKER_IMAGE_VARIABLE = 'KILN_DOCKER_IMAGE' satisfies KilnVariableName;
 
 export type BuildMode =
   | { mode: 'image'; image: string; reason: string }
