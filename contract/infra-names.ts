@@ -24,6 +24,12 @@ export function sourceArchiveKey(sha256: string): string {
   return `${SOURCE_PREFIX}${sha256}.zip`;
 }
 
+/** `<account>.dkr.ecr.<region>.<domain>/<repository>`; China regions use the `amazonaws.com.cn` domain. */
+export function ecrRepositoryUri(account: string, region: string, repository: string): string {
+  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${account}.dkr.ecr.${region}.${domain}/${repository}`;
+}
+
 /** Environment variables every kiln CodeBuild project sets for the build side (runner). */
 export const PROJECT_ENVIRONMENT = {
   /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>` of the stack's ECR repository. */

@@ -3,6 +3,7 @@
 import type { Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
+import { ecrRepositoryUri } from '../../../contract/infra-names';
 import { consoleUrl, startBuild, stopBuild } from '../../aws/codebuild';
 import { messageOf } from '../../aws/errors';
 import type { RemoteSession } from '../../aws/session';
@@ -210,7 +211,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       projectName: options.description.name,
       buildArgs: options.buildArgs,
       ...(options.description.config.remote.repository
-        ? { repositoryUri: `${infra.account}.dkr.ecr.${infra.region}.amazonaws.com/${infra.repository}` }
+        ? { repositoryUri: ecrRepositoryUri(infra.account, infra.region, infra.repository) }
         : {}),
       ...(options.computeType ? { computeType: options.computeType } : {}),
       ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
