@@ -61,9 +61,9 @@ export const KILN_VARIABLES = {
     meaning: 'every tag pushed, comma-separated',
   },
   KILN_DEBUG: {
-    setBy: 'the user',
-    readBy: 'lib/cli.ts',
-    meaning: 'print the stack trace of an unexpected error',
+    setBy: 'the user; kiln build --verbose (StartBuild override)',
+    readBy: 'lib/cli.ts; runner (runner/main.ts)',
+    meaning: 'print the stack trace of an unexpected error (the runner maps it through its source map)',
   },
   KILN_S3_FORCE_PATH_STYLE: {
     setBy: 'the user or tests (S3-compatible endpoints)',
