@@ -13,13 +13,13 @@ import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
 import { formatTags, sanitizeTag } from '../tags/format-tags';
 import { buildImage, chooseBuilder } from './build-image';
-import { buildModeFor, describeBuildMode } from './build-mode';
 import { type ImageOutputs, renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
 import { pushImage } from './push-image';
 import { readBuildDescription } from './read-description';
 import { runStep } from './run-step';
 import type { RunnerEnvironment } from './runner-environment';
+import { buildModeFor, describeBuildMode } from './source-build-mode';
 
 export interface RunnerDeps {
   docker: DockerClient;
