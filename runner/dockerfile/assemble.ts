@@ -12,6 +12,7 @@ import type { HookName, StageHooks } from './hooks';
 import { HOOK_DIR } from './hooks';
 import {
   arg,
+  blank,
   comment,
   copy,
   type DockerfileModel,
@@ -50,7 +51,7 @@ function args(map: Record<string, string | null>): Line[] {
 }
 
 function section(title: string, lines: Line[]): Line[] {
-  return lines.length === 0 ? [] : [comment(''), comment(title), ...lines];
+  return lines.length === 0 ? [] : [blank(), comment(title), ...lines];
 }
 
 function hookLines(hooks: StageHooks, name: HookName): Line[] {
@@ -212,7 +213,7 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
           : []),
       ]),
       ...hookLines(hooks, 'after_deployment'),
-      comment(''),
+      blank(),
       ...(isLambdaHandler ? [] : [env({ PORT: String(plan.port) })]),
       ...(deployUser ? [instruction('USER', `${DEPLOY_USER}:${DEPLOY_USER}`)] : []),
       ...(isLambdaHandler ? [] : [instruction('EXPOSE', String(plan.port))]),
