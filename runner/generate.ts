@@ -1,7 +1,6 @@
 // Managed Dockerfile generation for a project directory: read the files detection needs once,
 // then run the pure core (detect → assemble → render). Used by the build side in CodeBuild and
 // by `kiln dockerfile` on the laptop; imports nothing from lib/.
-
 import type { KilnConfig } from '../contract/config-schema';
 import { resolveBuildMode } from './config/build-mode';
 import { detectApp } from './detect';

@@ -1,6 +1,5 @@
 // Which of the three build modes is in force, and why: a prebuilt image (retag and push), the
 // project's own Dockerfile, or the managed (generated) Dockerfile.
-
 import type { KilnConfig } from '../../contract/config-schema';
 import type { KilnVariableName } from '../../contract/environment';
 import { KilnError } from '../../contract/errors';

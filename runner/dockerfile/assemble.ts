@@ -1,7 +1,6 @@
 // Assembles the stage model from a plan: the recipe's steps, plus everything every Dockerfile gets
 // at fixed places — system packages, build args, AWS credential args (build stage only), stage
 // hooks, copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last.
-
 import type { KilnConfig } from '../../contract/config-schema';
 import { projectPath } from '../config/project-path';
 import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';

@@ -1,5 +1,4 @@
 // `kiln build --local` hands the project to the local build with the flags it understands.
-
 import { kilnConfigSchema } from '../../../../../contract/config-schema';
 import type { BuildFlags } from '../../../../../lib/commands/build/flags';
 import { runBuildCommand } from '../../../../../lib/commands/build/run';
