@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { BUILD_ARG_NAMES_VARIABLE, type BuildDescription } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
-import { sanitizeTag } from '../../runner';
+import { sanitizeTag } from '../../runner/index';
 
 /** `HOST[:PORT]/REPO` (a repository, without tag or digest). */
 const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/;

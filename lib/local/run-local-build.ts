@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type BuildDescription, OUTPUTS_FILE } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
-import { parseOutputsEnv, RunnerLog } from '../../runner';
+import { parseOutputsEnv, RunnerLog } from '../../runner/index';
 import { packProject } from '../pack/pack-project';
 import { readBuildspec } from './buildspec';
 import { extractArchive } from './extract-archive';

@@ -3,7 +3,12 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KilnError } from '../../../contract/errors';
-import { formatReport, generateFromSnapshot, readProjectSnapshot, resolveBuildMode } from '../../../runner';
+import {
+  formatReport,
+  generateFromSnapshot,
+  readProjectSnapshot,
+  resolveBuildMode,
+} from '../../../runner/index';
 import { loadConfig } from '../../config/load';
 
 export interface DockerfileOptions {
