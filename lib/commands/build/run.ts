@@ -8,6 +8,7 @@ import { openSession } from '../../aws/session';
 import { processInterrupts } from '../../follow/interrupts';
 import { BuildReporter } from '../../output/build-reporter';
 import { createLogger, type Logger } from '../../output/logger';
+import { writeStepOutputs } from '../../output/step-outputs';
 import { createTerminal, type Terminal } from '../../output/terminal';
 import { describeProject } from '../../pack/describe-project';
 import { packProject } from '../../pack/pack-project';
@@ -32,6 +33,7 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
       ? await runLocal(dir, flags, description, buildArgs, terminal)
       : await runRemote(dir, flags, description, buildArgs, terminal, logger);
     if (flags.json) writeJson(document);
+    await writeStepOutputs(process.env.GITHUB_OUTPUT, document);
     return exitCode;
   } catch (error) {
     if (flags.json) writeJson(errorDocument(error));
