@@ -20,7 +20,7 @@ beforeAll(async () => {
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
     cwd: REPO_ROOT,
   });
-  const [{ filename }] = JSON.parse(stdout) as { filename: string }[];
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
   const prefix = join(work, 'prefix');
   await run(
     'npm',
@@ -32,7 +32,7 @@ beforeAll(async () => {
       '--prefer-offline',
       '--no-audit',
       '--no-fund',
-      join(work, filename!),
+      join(work, filename),
     ],
     {
       cwd: work,
@@ -62,8 +62,8 @@ test('the package carries the runner bundle and its map, buildspec.yml and the J
   const { stdout } = await run('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], {
     cwd: REPO_ROOT,
   });
-  const [{ files }] = JSON.parse(stdout) as { files: { path: string }[] }[];
-  const paths = files!.map((file) => file.path);
+  const [{ files }] = JSON.parse(stdout) as [{ files: { path: string }[] }];
+  const paths = files.map((file) => file.path);
   for (const expected of [
     'bin/kiln.js',
     'dist/lib/cli.js',
