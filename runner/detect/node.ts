@@ -2,6 +2,7 @@
 // version files, framework from dependencies, start command from scripts.
 import type { Framework, KilnConfig } from '../config/schema';
 import { readJson, resolveBuildCommand, resolvePort, resolveStart } from './common';
+import { nodeBuildKind } from './node-frameworks';
 import type {
   DependencyList,
   NodeAssets,
@@ -35,27 +36,8 @@ const LOCKFILES: [string, NodePackageManager][] = [
 ];
 /** Files the package managers read during install, copied with the lockfile. */
 const INSTALL_FILES = ['.npmrc', '.yarnrc.yml', '.yarnrc', 'pnpm-workspace.yaml', '.pnpmfile.cjs'];
-/** Single-page app build tools and where each writes its output. */
-const SPA_TOOLS: [string, string][] = [
-  ['vite', 'dist'],
-  ['react-scripts', 'build'],
-  ['@angular/cli', 'dist'],
-  ['parcel', 'dist'],
-  ['astro', 'dist'],
-];
 /** Conventional entry files: one makes package.json a runnable app, and is what `node` starts. */
 const ENTRY_FILES = ['server.js', 'index.js', 'app.js'];
-const SERVER_DEPENDENCIES = [
-  'express',
-  'fastify',
-  'koa',
-  '@hapi/hapi',
-  'next',
-  '@nestjs/core',
-  'hono',
-  'nuxt',
-  '@remix-run/serve',
-];
 
 export function readPackageJson(snapshot: ProjectSnapshot): PackageJson | undefined {
   return readJson(snapshot, 'package.json') as PackageJson | undefined;
@@ -78,6 +60,40 @@ function isYarnBerry(snapshot: ProjectSnapshot): boolean {
 }
 
 export const BUN_VERSION = '1';
+
+/** Yarn berry release for each yarn.lock `__metadata.version`. */
+const YARN_FOR_LOCKFILE: Record<string, string> = { '4': '2', '5': '3', '6': '3', '7': '3', '8': '4' };
+
+/**
+ * The yarn to install with npm (no corepack: Node.js 25 drops it, and its signature check fails
+ * against registry mirrors). Classic is the `yarn` package; berry is published as
+ * `@yarnpkg/cli-dist`. Version: the packageManager field, the release a `yarnPath` names, the
+ * release that writes this lockfile, or the newest major.
+ */
+function yarnSpec(
+  snapshot: ProjectSnapshot,
+  manager: 'yarn' | 'yarn-berry',
+  field: string | undefined,
+  log: DecisionLog,
+): string {
+  const version = (spec: string) => spec.replace(/^yarn@/, '').replace(/\+.*$/, '');
+  const named = (release: string) =>
+    manager === 'yarn' ? `yarn@${release}` : `@yarnpkg/cli-dist@${release}`;
+  if (field !== undefined)
+    return log.decide('yarn version', named(version(field)), 'package.json (packageManager)');
+  if (manager === 'yarn') return log.decide('yarn version', named('1'), DEFAULT_SOURCE);
+  const yarnPath = /^yarnPath:\s*["']?\S*?yarn-(\d+\.\d+\.\d+)\.c?js/m.exec(
+    snapshot.contents.get('.yarnrc.yml') ?? '',
+  )?.[1];
+  if (yarnPath) return log.decide('yarn version', named(yarnPath), '.yarnrc.yml (yarnPath)');
+  const metadata = /^__metadata:\s*\n\s+version:\s*(\d+)/m.exec(
+    snapshot.contents.get('yarn.lock') ?? '',
+  )?.[1];
+  const release = YARN_FOR_LOCKFILE[metadata ?? ''];
+  return release
+    ? log.decide('yarn version', named(release), 'yarn.lock (__metadata.version)')
+    : log.decide('yarn version', named('4'), DEFAULT_SOURCE);
+}
 
 /** pnpm release for each pnpm-lock.yaml lockfileVersion major. */
 const PNPM_FOR_LOCKFILE: Record<string, string> = { '5': '7', '6': '8', '9': '10' };
@@ -138,8 +154,8 @@ export function detectNodeInstall(
     packageManagerSpec:
       manager === 'pnpm'
         ? pnpmSpec(snapshot, field?.spec, log)
-        : manager.startsWith('yarn')
-          ? (field?.spec ?? null)
+        : manager === 'yarn' || manager === 'yarn-berry'
+          ? yarnSpec(snapshot, manager, field?.spec, log)
           : null,
     lockfile,
     installFiles: INSTALL_FILES.filter((file) => hasPath(snapshot, file)),
@@ -222,20 +238,14 @@ export function nodeFramework(
   const deps = allDependencies(pkg);
   if ('next' in deps) return { framework: 'nextjs', source: 'package.json (next)' };
   if ('@nestjs/core' in deps) return { framework: 'nestjs', source: 'package.json (@nestjs/core)' };
-  const spa = spaTool(pkg);
-  if (spa && pkg.scripts?.build && !SERVER_DEPENDENCIES.some((name) => name in deps)) {
-    return { framework: 'node-static', source: `package.json (${spa[0]})` };
-  }
+  const build = nodeBuildKind(pkg, snapshot);
+  if (build?.kind === 'site') return { framework: 'node-static', source: build.source };
+  if (build?.kind === 'server') return { framework: 'node', source: build.source };
   if ('express' in deps) return { framework: 'express', source: 'package.json (express)' };
   if (pkg.scripts?.start || pkg.main || firstExisting(snapshot, ENTRY_FILES)) {
     return { framework: 'node', source: 'package.json' };
   }
   return undefined;
-}
-
-export function spaTool(pkg: PackageJson): [string, string] | undefined {
-  const deps = allDependencies(pkg);
-  return SPA_TOOLS.find(([name]) => name in deps);
 }
 
 /** `node server.js --flag` runs directly (no npm wrapper between the container and the app's signals). */
@@ -280,8 +290,15 @@ export function detectNode(
     /output\s*:\s*['"]standalone['"]/.test(snapshot.contents.get(nextConfigFile) ?? '');
   if (nextStandalone) log.decide('next.js output', 'standalone', nextConfigFile!);
 
+  const build = framework === 'node' ? nodeBuildKind(pkg, snapshot) : undefined;
+  const server = build?.kind === 'server' ? build : undefined;
+  if (server) log.decide('server framework', server.name, server.source);
+
   let detectedStart: { start: StartCommand; source: string };
-  if (nextStandalone) detectedStart = { start: { argv: ['node', 'server.js'] }, source: nextConfigFile! };
+  if (server && !pkg.scripts?.start && server.start) {
+    detectedStart = { start: { argv: server.start }, source: `${server.name} convention` };
+  } else if (nextStandalone)
+    detectedStart = { start: { argv: ['node', 'server.js'] }, source: nextConfigFile! };
   else if (framework === 'nestjs' && !pkg.scripts?.['start:prod']) {
     detectedStart = { start: { argv: ['node', 'dist/main'] }, source: 'NestJS convention' };
   } else if (framework === 'nestjs') {
@@ -312,5 +329,6 @@ export function detectNode(
     assets: null,
     nextStandalone,
     hasPublicDir: hasPath(snapshot, 'public'),
+    env: server?.env ?? {},
   };
 }

@@ -37,8 +37,9 @@ interface PlanBase {
 export interface NodeInstall {
   packageManager: NodePackageManager;
   /**
-   * The package manager to install when the image lacks it (`pnpm@9.15.9`): the `packageManager`
-   * field without its hash, or a release matching the lockfile. Null for npm and bun.
+   * The npm package of the package manager to install (`pnpm@9.15.9`, `@yarnpkg/cli-dist@4.5.0`):
+   * the `packageManager` field without its hash, or a release matching the lockfile. Null for npm
+   * and bun.
    */
   packageManagerSpec: string | null;
   /** Lockfile name, or null when the project has none (non-frozen install). */
@@ -62,6 +63,8 @@ export interface NodePlan extends PlanBase, NodeInstall {
   nextStandalone: boolean;
   /** The app has a public/ directory (copied next to a standalone Next.js server). */
   hasPublicDir: boolean;
+  /** Run-time environment the framework's server needs (HOST for servers that bind to localhost). */
+  env: Record<string, string>;
 }
 
 export interface PythonPlan extends PlanBase {
