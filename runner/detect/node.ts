@@ -215,6 +215,7 @@ export function detectNodeBuild(
   log: DecisionLog,
   outputDir: { dir: string; source: string },
   into: NodeAssets['into'],
+  scripts: string[] = ['build'],
 ): NodeAssets {
   const install = detectNodeInstall(snapshot, pkg, log);
   return {
@@ -222,8 +223,8 @@ export function detectNodeBuild(
     nodeVersion: detectRuntimeVersion(snapshot, pkg, install, log),
     buildCommand: log.decide(
       'assets build',
-      runScript(install.packageManager, 'build'),
-      'package.json (scripts.build)',
+      scripts.map((script) => runScript(install.packageManager, script)).join(' && '),
+      `package.json (${scripts.map((script) => `scripts.${script}`).join(', ')})`,
     ),
     outputDir: log.decide('assets output', outputDir.dir, outputDir.source),
     into,

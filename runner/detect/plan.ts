@@ -76,6 +76,10 @@ export interface PythonPlan extends PlanBase {
   collectStatic: boolean;
   /** Lambda handler (`app.handler`) for python-lambda. */
   lambdaHandler: string | null;
+  /** Folder whose contents are the Lambda task root (a SAM CodeUri), or null for the project root. */
+  lambdaCodeDir: string | null;
+  /** A C compiler in the build stage (pinned packages on an unpinned Python may need to compile). */
+  compiler: boolean;
 }
 
 export interface RubyPlan extends PlanBase {

@@ -21,7 +21,8 @@ export function rubyRecipe(plan: RubyPlan): Recipe {
     BUNDLE_PATH,
     BUNDLE_WITHOUT: 'development:test',
     ...(frozen ? { BUNDLE_DEPLOYMENT: '1' } : {}),
-    ...(plan.rails ? { RAILS_ENV: 'production' } : {}),
+    // Rack servers and Sinatra read RACK_ENV (Rails reads RAILS_ENV).
+    ...(plan.rails ? { RAILS_ENV: 'production' } : { RACK_ENV: 'production' }),
   };
   const baseLines = [env(baseEnv)];
   if (plan.rails) {
