@@ -3,7 +3,7 @@
 import type { Framework, KilnConfig } from '../config/schema';
 import { KilnError } from '../errors';
 import { detectGo } from './go';
-import { detectNode, detectNodeBuild, nodeFramework, readPackageJson } from './node';
+import { detectNode, detectNodeBuild, nodeApp, nodeFramework, readPackageJson } from './node';
 import type { AppPlan, NodeAssets } from './plan';
 import { detectPython, isPython, PYTHON_MARKERS, pythonFramework } from './python';
 import { CONFIG_SOURCE, DecisionLog, type DetectionReport } from './report';
@@ -63,8 +63,9 @@ function detectFramework(
   const jekyll = isJekyll(snapshot);
   if (jekyll) return { framework: 'jekyll', source: jekyll };
   const pkg = readPackageJson(snapshot);
-  const node = pkg && nodeFramework(snapshot, pkg);
-  if (node) return node;
+  const app = pkg && nodeApp(snapshot, pkg, config);
+  const node = app && nodeFramework(app.snapshot, app.pkg);
+  if (node) return app.dir === null ? node : { ...node, source: `${app.dir}/${node.source}` };
   const root = plainSiteRoot(snapshot);
   if (root) return { framework: 'static', source: root === '.' ? 'index.html' : `${root}/index.html` };
   throw new KilnError(

@@ -1,6 +1,7 @@
 // Node.js: package manager from the lockfile (or the packageManager field), version from the
 // version files, framework from dependencies, start command from scripts.
 import type { Framework, KilnConfig } from '../config/schema';
+import { KilnError } from '../errors';
 import { readJson, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import { nodeBuildKind } from './node-frameworks';
 import type {
@@ -14,6 +15,7 @@ import type {
 import { DEFAULT_SOURCE, type DecisionLog } from './report';
 import { firstExisting, hasPath, type ProjectSnapshot } from './snapshot';
 import { DEFAULT_VERSIONS, nodeMajor, pickVersion, toolVersion, versionFile } from './versions';
+import { workspaceApp, workspaceMembers } from './workspaces';
 
 export interface PackageJson {
   name?: string;
@@ -149,6 +151,15 @@ export function detectNodeInstall(
       `no lockfile for ${manager}: dependencies are installed without a frozen lockfile, so builds may differ`,
     );
   }
+  const usesWorkspaceProtocol = Object.values(allDependencies(pkg)).some((spec) =>
+    spec.startsWith('workspace:'),
+  );
+  if (lockfile === null && usesWorkspaceProtocol && workspaceMembers(snapshot, pkg).length === 0) {
+    throw new KilnError(
+      'this app is a member of a workspace (package.json has workspace: dependencies), and its lockfile and the packages it links are in the workspace root',
+      'Run kiln from the workspace root (the folder with the lockfile); if the root has several apps, set "workspace" in kiln.config.json to this app\'s folder.',
+    );
+  }
   return {
     packageManager: manager,
     packageManagerSpec:
@@ -158,7 +169,10 @@ export function detectNodeInstall(
           ? yarnSpec(snapshot, manager, field?.spec, log)
           : null,
     lockfile,
-    installFiles: INSTALL_FILES.filter((file) => hasPath(snapshot, file)),
+    installFiles: [
+      ...INSTALL_FILES.filter((file) => hasPath(snapshot, file)),
+      ...workspaceMembers(snapshot, pkg).map((dir) => `${dir}/package.json`),
+    ],
   };
 }
 
@@ -270,15 +284,54 @@ function startFromScripts(
   return { start: { argv: ['node', entry] }, source: entry };
 }
 
-export function detectNode(
+/** The package that runs: the root's, or a workspace member's when the root runs nothing itself. */
+export interface NodeApp {
+  pkg: PackageJson;
+  snapshot: ProjectSnapshot;
+  /** The member's folder, or null for the root. */
+  dir: string | null;
+}
+
+/** A workspace member that is an app: recognised by a framework dependency, or with a start script. */
+function isApp(snapshot: ProjectSnapshot, pkg: PackageJson): boolean {
+  const found = nodeFramework(snapshot, pkg);
+  return found !== undefined && (found.source !== 'package.json' || pkg.scripts?.start !== undefined);
+}
+
+export function nodeApp(
   snapshot: ProjectSnapshot,
+  root: PackageJson,
+  config: KilnConfig,
+  log?: DecisionLog,
+): NodeApp {
+  if (config.workspace === undefined && nodeFramework(snapshot, root))
+    return { pkg: root, snapshot, dir: null };
+  const member = workspaceApp(snapshot, root, config, isApp, log);
+  return member
+    ? { pkg: member.pkg, snapshot: member.snapshot, dir: member.dir }
+    : { pkg: root, snapshot, dir: null };
+}
+
+/** A command of a workspace member runs in its folder; `exec` keeps the app the container's PID 1. */
+export function inAppDir(dir: string | null, command: string): string {
+  return dir === null ? command : `cd ${dir} && ${command}`;
+}
+
+function startInAppDir(dir: string | null, start: StartCommand): StartCommand {
+  if (dir === null) return start;
+  return { shell: inAppDir(dir, `exec ${'argv' in start ? start.argv.join(' ') : start.shell}`) };
+}
+
+export function detectNode(
+  rootSnapshot: ProjectSnapshot,
   config: KilnConfig,
   log: DecisionLog,
   framework: Framework,
 ): NodePlan {
-  const pkg = readPackageJson(snapshot) ?? {};
-  const install = detectNodeInstall(snapshot, pkg, log);
-  const version = detectRuntimeVersion(snapshot, pkg, install, log);
+  const root = readPackageJson(rootSnapshot) ?? {};
+  const { pkg, snapshot, dir } = nodeApp(rootSnapshot, root, config, log);
+  const install = detectNodeInstall(rootSnapshot, root, log);
+  const version = detectRuntimeVersion(rootSnapshot, dir === null ? root : { ...pkg, ...root }, install, log);
   const nextConfigFile = firstExisting(snapshot, [
     'next.config.js',
     'next.config.mjs',
@@ -286,6 +339,7 @@ export function detectNode(
     'next.config.ts',
   ]);
   const nextStandalone =
+    dir === null &&
     framework === 'nextjs' &&
     nextConfigFile !== undefined &&
     /output\s*:\s*['"]standalone['"]/.test(snapshot.contents.get(nextConfigFile) ?? '');
@@ -310,6 +364,7 @@ export function detectNode(
   } else if (framework === 'nextjs' && !pkg.scripts?.start) {
     detectedStart = { start: { argv: ['node_modules/.bin/next', 'start'] }, source: 'Next.js convention' };
   } else detectedStart = startFromScripts(snapshot, pkg, install.packageManager);
+  detectedStart = { ...detectedStart, start: startInAppDir(dir, detectedStart.start) };
 
   return {
     ecosystem: 'node',
@@ -317,16 +372,19 @@ export function detectNode(
     version,
     ...install,
     port: resolvePort(log, config, 3000, 'Node.js convention'),
-    start: resolveStart(log, config, snapshot, detectedStart),
+    start: resolveStart(log, config, rootSnapshot, detectedStart),
     buildCommand: resolveBuildCommand(
       log,
       config,
       pkg.scripts?.build
-        ? { command: runScript(install.packageManager, 'build'), source: 'package.json (scripts.build)' }
+        ? {
+            command: inAppDir(dir, runScript(install.packageManager, 'build')),
+            source: `${dir === null ? '' : `${dir}/`}package.json (scripts.build)`,
+          }
         : null,
     ),
     dependencies: nodeDependencies(pkg),
-    writableDirs: framework === 'nextjs' ? ['.next/cache'] : [],
+    writableDirs: framework === 'nextjs' ? [dir === null ? '.next/cache' : `${dir}/.next/cache`] : [],
     assets: null,
     nextStandalone,
     hasPublicDir: hasPath(snapshot, 'public'),

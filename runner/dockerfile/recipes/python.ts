@@ -33,7 +33,7 @@ function pipInstall(target: string | null, what: string): string {
 
 function installSteps(plan: PythonPlan, target: string | null): string[] {
   if (plan.lockfile === null) return [];
-  if (plan.installer === 'pip') return [pipInstall(target, '-r requirements.txt')];
+  if (plan.installer === 'pip') return [pipInstall(target, `-r ${plan.lockfile}`)];
   const { tools, command } = EXPORT[plan.installer];
   return [
     `python3 -m venv ${TOOLS}`,
