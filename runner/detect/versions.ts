@@ -97,7 +97,7 @@ const PYTHON_MINORS = ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9', '3.8', '3.
 
 /** Whether `version` (major.minor) satisfies one comparator of a PEP 440 specifier (`<3.13`, `!=3.9.*`). */
 function satisfies(version: string, comparator: string): boolean {
-  const match = /^(>=|<=|==|!=|~=|>|<|\^)?\s*(\d+)(?:\.(\d+))?/.exec(comparator.trim());
+  const match = /^(>=|<=|==|!=|~=|>|<|\^|~)?\s*(\d+)(?:\.(\d+))?/.exec(comparator.trim());
   if (!match) return true;
   const difference = compare(version.split('.').map(Number), [Number(match[2]), Number(match[3] ?? 0)]);
   switch (match[1]) {
