@@ -187,6 +187,17 @@ function detectStart(
   const server = (name: string) => deps.has(name);
   if (framework === 'django') {
     const project = djangoProject(snapshot);
+    // Django Channels (websockets) needs an ASGI server: daphne, else uvicorn.
+    if (project && server('channels') && server('daphne'))
+      return {
+        start: { shell: `daphne -b 0.0.0.0 -p $PORT ${project.module}.asgi:application` },
+        source: 'channels',
+      };
+    if (project && server('channels') && server('uvicorn'))
+      return {
+        start: { shell: `uvicorn ${project.module}.asgi:application --host 0.0.0.0 --port $PORT` },
+        source: 'channels',
+      };
     if (project && server('gunicorn'))
       return { start: { argv: ['gunicorn', `${project.module}.wsgi`] }, source: project.source };
     if (project)

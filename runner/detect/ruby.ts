@@ -95,7 +95,10 @@ export function detectRuby(
         : null,
     ),
     dependencies,
-    writableDirs: rails ? ['db', 'log', 'storage', 'tmp'] : [],
+    // Rack apps write where Rails apps do, when the folders are there.
+    writableDirs: rails
+      ? ['db', 'log', 'storage', 'tmp']
+      : ['log', 'tmp'].filter((dir) => hasPath(snapshot, dir)),
     assets: null,
     rails,
     bootsnap: rails && gems.has('bootsnap'),
