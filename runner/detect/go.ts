@@ -42,6 +42,7 @@ export function detectGo(snapshot: ProjectSnapshot, config: KilnConfig, log: Dec
     version,
     hasGoSum: hasPath(snapshot, 'go.sum'),
     mainPackage,
+    runtimeDirs: runtimeDirs(snapshot, log),
     port: resolvePort(log, config, 8080, 'Go convention'),
     start: builtBinary(
       snapshot,
@@ -75,4 +76,23 @@ function builtBinary(snapshot: ProjectSnapshot, start: StartCommand, log: Decisi
     `Procfile (${first} is the binary go build writes to ${GO_BINARY})`,
   );
   return { argv };
+}
+
+/** Conventional folders of files a Go web app opens at run time. */
+const RUNTIME_DIRS = ['templates', 'static', 'public', 'assets', 'views', 'web'];
+
+/**
+ * Folders the binary may read from its working directory: a conventional name, unless the Go
+ * source embeds them (`//go:embed templates/*` puts them in the binary).
+ */
+function runtimeDirs(snapshot: ProjectSnapshot, log: DecisionLog): string[] {
+  const source = [...snapshot.contents]
+    .filter(([path]) => path.endsWith('.go'))
+    .map(([, text]) => text)
+    .join('\n');
+  const dirs = RUNTIME_DIRS.filter(
+    (dir) => hasPath(snapshot, `${dir}/`) && !new RegExp(`//go:embed[^\\n]*\\b${dir}\\b`).test(source),
+  );
+  if (dirs.length > 0) log.decide('run-time folders', dirs.join(' '), 'copied next to the binary');
+  return dirs;
 }

@@ -96,6 +96,8 @@ export interface GoPlan extends PlanBase {
   hasGoSum: boolean;
   /** Package to build (`.` or `./cmd/server`). */
   mainPackage: string;
+  /** Folders the app reads at run time by path (not embedded), copied next to the binary. */
+  runtimeDirs: string[];
 }
 
 export interface StaticPlan extends PlanBase {

@@ -35,13 +35,13 @@ const SKIPPED_DIRS = new Set([
 ]);
 /** Files whose contents detection reads; stage hooks are read wherever they are. */
 const READ_CONTENTS =
-  /^(package\.json|yarn\.lock|pnpm-lock\.yaml|\.node-version|\.nvmrc|\.tool-versions|\.python-version|runtime\.txt|requirements\.txt|pyproject\.toml|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock|[\w-]+\.py|Gemfile|Gemfile\.lock|\.ruby-version|go\.mod|Procfile|next\.config\.(js|mjs|cjs|ts)|svelte\.config\.(js|mjs|ts)|astro\.config\.(mjs|js|ts)|\.yarnrc\.yml|template\.ya?ml|\.dockerignore)$/;
+  /^(package\.json|yarn\.lock|pnpm-lock\.yaml|\.node-version|\.nvmrc|\.tool-versions|\.python-version|runtime\.txt|requirements\.txt|pyproject\.toml|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock|[\w-]+\.py|Gemfile|Gemfile\.lock|\.ruby-version|go\.mod|[\w-]+\.go|Procfile|next\.config\.(js|mjs|cjs|ts)|svelte\.config\.(js|mjs|ts)|astro\.config\.(mjs|js|ts)|\.yarnrc\.yml|template\.ya?ml|\.dockerignore)$/;
 
 function wantsContents(path: string): boolean {
   if (path.startsWith('.kiln/stage/')) return true;
   const name = path.slice(path.lastIndexOf('/') + 1);
-  // Python sources are read only near the top, where app modules and Lambda handlers live.
-  return READ_CONTENTS.test(name) && !(name.endsWith('.py') && path.split('/').length > 2);
+  // Python and Go sources are read only near the top, where app modules, handlers and mains live.
+  return READ_CONTENTS.test(name) && !(/\.(py|go)$/.test(name) && path.split('/').length > 2);
 }
 
 function sizeLimit(path: string): number {
