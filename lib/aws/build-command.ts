@@ -52,6 +52,7 @@ function runRemote(
     description,
     buildArgs,
     async: Boolean(flags.async),
+    debug: Boolean(flags.verbose),
     ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
     ...(description.config.remote.timeoutMinutes
       ? { timeoutMinutes: description.config.remote.timeoutMinutes }

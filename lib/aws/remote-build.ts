@@ -38,6 +38,8 @@ export interface RemoteBuildOptions<A extends ArchiveInfo> {
   description: BuildDescription;
   buildArgs: Record<string, string>;
   async: boolean;
+  /** `--verbose`: the runner in CodeBuild prints stack traces too. */
+  debug?: boolean;
   computeType?: string;
   timeoutMinutes?: number;
   openSession: () => Promise<RemoteSession>;
@@ -209,6 +211,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       sourceKey,
       projectName: options.description.name,
       buildArgs: options.buildArgs,
+      debug: Boolean(options.debug),
       ...(options.description.config.remote.repository
         ? { repositoryUri: `${infra.account}.dkr.ecr.${infra.region}.amazonaws.com/${infra.repository}` }
         : {}),
