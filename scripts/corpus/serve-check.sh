@@ -17,10 +17,14 @@ for dir in "$@"; do
   image=$(node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(j.imageUri)' "$log.json")
   port=$(node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')
   container=$(docker run -d --network host -e "PORT=$port" "$image")
+  # Apps that ignore $PORT listen on the port the image EXPOSEs.
+  exposed=$(docker inspect --format '{{range $p, $_ := .Config.ExposedPorts}}{{$p}}{{end}}' "$image" | cut -d/ -f1)
   answer=no-answer
   for _ in $(seq 1 60); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true)
-    if [ "$code" != "000" ] && [ -n "$code" ]; then answer="answered-$code"; break; fi
+    for p in "$port" $exposed; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/" || true)
+      if [ "$code" != "000" ] && [ -n "$code" ]; then answer="answered-$code-on-$([ "$p" = "$port" ] && echo PORT || echo "$p")"; break 2; fi
+    done
     sleep 1
   done
   user=$(docker exec "$container" id -un 2>/dev/null || echo '?')
