@@ -365,6 +365,18 @@ export function detectNode(
     detectedStart = { start: { argv: ['node_modules/.bin/next', 'start'] }, source: 'Next.js convention' };
   } else detectedStart = startFromScripts(snapshot, pkg, install.packageManager);
   detectedStart = { ...detectedStart, start: startInAppDir(dir, detectedStart.start) };
+  const buildScript = pkg.scripts?.build ?? '';
+  if (
+    /\bprisma\s+(migrate|db\s+push)|\bdb:migrate\b|\bknex\s+migrate|\bdrizzle-kit\s+(push|migrate)/.test(
+      buildScript,
+    )
+  ) {
+    log.warn(
+      `scripts.build ("${buildScript}") changes a database, so it needs DATABASE_URL at build time, which kiln cannot know: ` +
+        'declare it with "dockerfile.buildArgs.buildStage": { "DATABASE_URL": null } and pass it to the build, ' +
+        'or run migrations when the app is released instead of in the image build',
+    );
+  }
 
   return {
     ecosystem: 'node',

@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const kilnIndex = args.indexOf('--kiln');
   const kiln = kilnIndex === -1 ? join(__dirname, '..', '..', 'bin', 'kiln.js') : args[kilnIndex + 1]!;
-  const corpus = args.find((arg, index) => !arg.startsWith('--') && (kilnIndex === -1 || index !== kilnIndex + 1));
+  const corpus = args.find(
+    (arg, index) => !arg.startsWith('--') && (kilnIndex === -1 || index !== kilnIndex + 1),
+  );
   if (!corpus) throw new Error('usage: verdict.ts <corpus dir> [--kiln bin/kiln.js]');
   const apps = readApps(join(__dirname, 'apps.tsv'));
   let correct = 0;

@@ -221,3 +221,38 @@ describe('8. Procfile processes other than web', () => {
     expect(warnings.join('\n')).toMatch(/Procfile release: "node migrate.js" is not run by the image/);
   });
 });
+
+describe('what kiln cannot know', () => {
+  it('a build that migrates a database names the config key that passes DATABASE_URL', () => {
+    const { warnings } = detect({
+      'package.json': pkg({
+        scripts: { build: 'prisma migrate deploy && next build' },
+        dependencies: { next: '15' },
+      }),
+    });
+    expect(warnings.join('\n')).toContain('"dockerfile.buildArgs.buildStage": { "DATABASE_URL": null }');
+  });
+
+  it('a Go Procfile naming the module binary starts the built binary; templates are copied next to it', () => {
+    const files = {
+      'go.mod': 'module example.com/getting-started\n\ngo 1.22\n',
+      'main.go': 'package main\n',
+      'templates/index.tmpl.html': '',
+      Procfile: 'web: getting-started\n',
+    };
+    const { plan } = detect(files);
+    expect(plan.start).toEqual({ argv: ['/app/server'] });
+    expect(plan).toMatchObject({ runtimeDirs: ['templates'] });
+    expect(detect({ ...files, 'main.go': '//go:embed templates/*\nvar t embed.FS\n' }).plan).toMatchObject({
+      runtimeDirs: [],
+    });
+  });
+
+  it('Django Channels starts an ASGI server', () => {
+    const { plan } = detect({
+      'manage.py': "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chat.settings')\n",
+      'requirements.txt': 'django\nchannels\ndaphne\n',
+    });
+    expect(plan.start).toEqual({ shell: 'daphne -b 0.0.0.0 -p $PORT chat.asgi:application' });
+  });
+});
