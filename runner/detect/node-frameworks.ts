@@ -2,7 +2,7 @@
 // SvelteKit with adapter-node, Nuxt, SolidStart, Astro with @astrojs/node) or a site to serve
 // (Astro, SvelteKit with adapter-static, Gatsby, Docusaurus, Eleventy, and the single-page app
 // tools). Many of these build with Vite, so a `vite` dependency alone says nothing about the output.
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 import type { PackageJson } from './node';
 import type { ProjectSnapshot } from './snapshot';
 import { firstExisting } from './snapshot';

@@ -2,8 +2,8 @@
 // the root (one lockfile, `workspace:*` links), so every member's package.json is copied before it;
 // the app is the member that runs (or the one the config's `workspace` names).
 import { parse } from 'yaml';
-import type { KilnConfig } from '../config/schema';
-import { KilnError } from '../errors';
+import type { KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import { readJson } from './common';
 import type { PackageJson } from './node';
 import { CONFIG_SOURCE, type DecisionLog } from './report';

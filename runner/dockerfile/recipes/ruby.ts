@@ -2,7 +2,7 @@
 // precompilation, assets:precompile (a dummy secret, never the real one) and jemalloc.
 import type { RubyPlan } from '../../detect/plan';
 import { officialImage } from '../base-images';
-import { copy, env, run } from '../model';
+import { copy, env, type Line, run } from '../model';
 import type { Recipe, RecipeContext } from './recipe';
 
 const BUNDLE_PATH = '/usr/local/bundle';
@@ -27,7 +27,7 @@ export function rubyRecipe(plan: RubyPlan, options: RecipeContext['ruby']): Reci
     // Rack servers and Sinatra read RACK_ENV (Rails reads RAILS_ENV).
     ...(plan.rails ? { RAILS_ENV: 'production' } : { RACK_ENV: 'production' }),
   };
-  const baseLines = [env(baseEnv)];
+  const baseLines: Line[] = [env(baseEnv)];
   if (plan.rails) {
     // jemalloc: lower memory use for long-running Ruby processes; the path depends on the architecture.
     baseLines.push(
