@@ -3,7 +3,7 @@
 // (Astro, SvelteKit with adapter-static, Gatsby, Docusaurus, Eleventy, and the single-page app
 // tools). Many of these build with Vite, so a `vite` dependency alone says nothing about the output.
 import { KilnError } from '../../contract/errors';
-import type { PackageJson } from './node';
+import type { PackageJson } from './package-json';
 import type { ProjectSnapshot } from './snapshot';
 import { firstExisting } from './snapshot';
 

@@ -4,6 +4,7 @@ import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { KilnError } from '../../contract/errors';
 import { readJson, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import { nodeBuildKind } from './node-frameworks';
+import type { PackageJson } from './package-json';
 import type {
   DependencyList,
   NodeAssets,
@@ -17,15 +18,7 @@ import { firstExisting, hasPath, type ProjectSnapshot } from './snapshot';
 import { DEFAULT_VERSIONS, nodeMajor, pickVersion, toolVersion, versionFile } from './versions';
 import { workspaceApp, workspaceMembers } from './workspaces';
 
-export interface PackageJson {
-  name?: string;
-  main?: string;
-  scripts?: Record<string, string>;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  engines?: { node?: string };
-  packageManager?: string;
-}
+export type { PackageJson } from './package-json';
 
 /** Lockfiles in precedence order. */
 const LOCKFILES: [string, NodePackageManager][] = [

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { KilnConfig } from '../../contract/config-schema';
 import { KilnError } from '../../contract/errors';
 import { readJson } from './common';
-import type { PackageJson } from './node';
+import type { PackageJson } from './package-json';
 import { CONFIG_SOURCE, type DecisionLog } from './report';
 import type { ProjectSnapshot } from './snapshot';
 
@@ -20,7 +20,7 @@ export interface WorkspaceApp {
 
 /** The workspace globs of the root package.json (`workspaces`) or of pnpm-workspace.yaml. */
 function workspacePatterns(snapshot: ProjectSnapshot, root: PackageJson): string[] {
-  const field = (root as { workspaces?: string[] | { packages?: string[] } }).workspaces;
+  const field = root.workspaces;
   if (Array.isArray(field)) return field;
   if (field?.packages) return field.packages;
   const pnpm = snapshot.contents.get('pnpm-workspace.yaml');
