@@ -79,6 +79,13 @@ export const kilnConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('App build command, run in the build stage after the source is copied.'),
+  workspace: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Monorepo root: the folder of the workspace app to build (e.g. apps/web). Default: the only app.',
+    ),
 
   docker: z
     .strictObject({
@@ -165,6 +172,22 @@ export const kilnConfigSchema = z.strictObject({
           'Inline stage hooks (Dockerfile instructions); files in .kiln/stage/ are inserted after these.',
         ),
       lambda: z.boolean().default(false).describe('Build a Lambda-compatible image.'),
+      awsCli: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Install the AWS CLI v2 in the build stage (never the deployment stage), for hooks and build steps that call `aws`.',
+        ),
+      forceRubyPlatform: z
+        .boolean()
+        .default(false)
+        .describe('Bundler compiles every gem from source instead of using precompiled platform gems.'),
+      bootsnapCommand: z
+        .union([z.string().min(1), z.literal(false)])
+        .optional()
+        .describe(
+          'Rails: the bootsnap precompile command run after the source is copied (default `bundle exec bootsnap precompile app/ lib/`); false skips bootsnap precompilation.',
+        ),
     })
     .prefault({}),
 

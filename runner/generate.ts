@@ -26,7 +26,7 @@ export function generateFromSnapshot(snapshot: ProjectSnapshot, config: KilnConf
   const hooks = collectHooks(snapshot, config);
   const detection = detectApp(snapshot, config);
   const assembled = assemble(detection.plan, config, hooks);
-  const warnings = [...detection.warnings, ...assembled.warnings];
+  const warnings = [...snapshot.warnings, ...detection.warnings, ...assembled.warnings];
   if (snapshot.paths.has('Dockerfile') && resolveBuildMode(config, {}, snapshot.paths).mode === 'managed') {
     warnings.push(
       'the project has a Dockerfile, which kiln ignores; set "dockerfile": { "custom": true } to build with it',

@@ -15,6 +15,8 @@ const DEFAULTS: KilnConfig = {
     copyForInstall: [],
     hooks: {},
     lambda: false,
+    awsCli: false,
+    forceRubyPlatform: false,
   },
   remote: { arch: 'x86_64', warnArchiveMiB: 100, maxArchiveMiB: 500 },
 };

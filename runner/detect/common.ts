@@ -22,15 +22,33 @@ export function readJson(snapshot: ProjectSnapshot, file: string): Record<string
   throw new KilnError(`${file} must contain a JSON object`, `Fix ${file} and run again.`);
 }
 
+/** The processes of a Procfile (`name: command`), in order. */
+function procfileProcesses(snapshot: ProjectSnapshot): { name: string; command: string }[] {
+  const text = snapshot.contents.get('Procfile') ?? '';
+  return text
+    .split('\n')
+    .map((line) => /^([\w-]+):\s*(.+)$/.exec(line.trim()))
+    .filter((match) => match !== null)
+    .map((match) => ({ name: match[1]!, command: match[2]!.trim() }));
+}
+
 /** The `web:` process of a Procfile, which wins over the detected start command. */
 export function procfileWeb(snapshot: ProjectSnapshot): string | undefined {
-  const text = snapshot.contents.get('Procfile');
-  if (text === undefined) return undefined;
-  for (const line of text.split('\n')) {
-    const match = /^web:\s*(.+)$/.exec(line.trim());
-    if (match) return match[1]!.trim();
+  return procfileProcesses(snapshot).find((process) => process.name === 'web')?.command;
+}
+
+/** An image runs one process: the Procfile's others need a hint, not silence. */
+function warnOtherProcesses(log: DecisionLog, snapshot: ProjectSnapshot): void {
+  for (const { name, command } of procfileProcesses(snapshot)) {
+    if (name === 'web') continue;
+    log.warn(
+      name === 'release'
+        ? `Procfile release: "${command}" is not run by the image; run it once per deploy before the new version starts ` +
+            `(for example as a one-off container of this image with that command)`
+        : `Procfile ${name}: "${command}" is not started by the image, which runs one process; run it as its own ` +
+            `container of this image with that command (or set "startCommand" to make it this image's command)`,
+    );
   }
-  return undefined;
 }
 
 /** Start command: config `startCommand`, then the Procfile `web:` line, then the detected one. */
@@ -41,6 +59,7 @@ export function resolveStart(
   detected: { start: StartCommand; source: string },
 ): StartCommand {
   const procfile = procfileWeb(snapshot);
+  warnOtherProcesses(log, snapshot);
   const chosen: { start: StartCommand; source: string } =
     config.startCommand !== undefined
       ? { start: { shell: config.startCommand }, source: CONFIG_SOURCE('startCommand') }

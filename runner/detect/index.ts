@@ -3,12 +3,12 @@
 import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { KilnError } from '../../contract/errors';
 import { detectGo } from './go';
-import { detectNode, detectNodeBuild, nodeFramework, readPackageJson } from './node';
+import { detectNode, detectNodeBuild, nodeApp, nodeFramework, readPackageJson } from './node';
 import type { AppPlan, NodeAssets } from './plan';
-import { detectPython, PYTHON_MARKERS, pythonFramework } from './python';
+import { detectPython, isPython, PYTHON_MARKERS, pythonFramework } from './python';
 import { CONFIG_SOURCE, DecisionLog, type DetectionReport } from './report';
 import { detectRuby, rubyFramework } from './ruby';
-import { firstExisting, hasPath, type ProjectSnapshot } from './snapshot';
+import { hasPath, type ProjectSnapshot } from './snapshot';
 import { detectStatic, isHugo, isJekyll, plainSiteRoot } from './static';
 
 export interface Detection {
@@ -42,7 +42,7 @@ const ECOSYSTEM_OF: Record<Framework, Ecosystem> = {
 /** What detection looks for, in order; listed in the error for an unrecognised project. */
 export const LOOKED_FOR = [
   'Gemfile (Ruby: Rails, Rack, Jekyll)',
-  `${PYTHON_MARKERS.join(', ')} (Python: Django, FastAPI, Flask, Lambda handlers)`,
+  `${PYTHON_MARKERS.join(', ')} or a SAM template.yaml (Python: Django, FastAPI, Flask, Lambda handlers)`,
   'go.mod (Go)',
   'hugo.toml/hugo.yaml (Hugo), _config.yml with _posts or _layouts (Jekyll)',
   'package.json with a start script, main, server.js or index.js (Node.js: Express, Next.js, NestJS, Vite and other single-page apps)',
@@ -56,15 +56,16 @@ function detectFramework(
   if (config.framework !== undefined)
     return { framework: config.framework, source: CONFIG_SOURCE('framework') };
   if (hasPath(snapshot, 'Gemfile')) return rubyFramework(snapshot);
-  if (firstExisting(snapshot, PYTHON_MARKERS)) return pythonFramework(snapshot, config);
+  if (isPython(snapshot)) return pythonFramework(snapshot, config);
   if (hasPath(snapshot, 'go.mod')) return { framework: 'go', source: 'go.mod' };
   const hugo = isHugo(snapshot);
   if (hugo) return { framework: 'hugo', source: hugo };
   const jekyll = isJekyll(snapshot);
   if (jekyll) return { framework: 'jekyll', source: jekyll };
   const pkg = readPackageJson(snapshot);
-  const node = pkg && nodeFramework(snapshot, pkg);
-  if (node) return node;
+  const app = pkg && nodeApp(snapshot, pkg, config);
+  const node = app && nodeFramework(app.snapshot, app.pkg);
+  if (node) return app.dir === null ? node : { ...node, source: `${app.dir}/${node.source}` };
   const root = plainSiteRoot(snapshot);
   if (root) return { framework: 'static', source: root === '.' ? 'index.html' : `${root}/index.html` };
   throw new KilnError(
@@ -78,8 +79,10 @@ function detectFramework(
 function detectAssets(snapshot: ProjectSnapshot, plan: AppPlan, log: DecisionLog): NodeAssets | null {
   if (plan.ecosystem !== 'ruby' && plan.ecosystem !== 'python') return null;
   const pkg = readPackageJson(snapshot);
-  const script = pkg?.scripts?.build;
-  if (!pkg || !script) return null;
+  // jsbundling-rails builds with scripts.build, cssbundling-rails with scripts["build:css"].
+  const scripts = ['build', 'build:css'].filter((name) => pkg?.scripts?.[name]);
+  if (!pkg || scripts.length === 0) return null;
+  const script = scripts.map((name) => pkg.scripts![name]).join(' ');
   const explicit = /(?:--outdir|--out-dir|--output-path)[= ](\S+)/i.exec(script)?.[1];
   const outputDir = explicit
     ? { dir: explicit.replace(/^\.\//, ''), source: 'package.json (scripts.build)' }
@@ -87,7 +90,14 @@ function detectAssets(snapshot: ProjectSnapshot, plan: AppPlan, log: DecisionLog
       ? { dir: 'app/assets/builds', source: 'Rails convention' }
       : { dir: 'dist', source: 'default' };
   // Rails precompiles the built assets in the build stage; other apps serve them as they are.
-  return detectNodeBuild(snapshot, pkg, log, outputDir, plan.framework === 'rails' ? 'build' : 'deployment');
+  return detectNodeBuild(
+    snapshot,
+    pkg,
+    log,
+    outputDir,
+    plan.framework === 'rails' ? 'build' : 'deployment',
+    scripts,
+  );
 }
 
 export function detectApp(snapshot: ProjectSnapshot, config: KilnConfig): Detection {

@@ -1,7 +1,10 @@
 // Node.js: package manager from the lockfile (or the packageManager field), version from the
 // version files, framework from dependencies, start command from scripts.
 import type { Framework, KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import { readJson, resolveBuildCommand, resolvePort, resolveStart } from './common';
+import { nodeBuildKind } from './node-frameworks';
+import type { PackageJson } from './package-json';
 import type {
   DependencyList,
   NodeAssets,
@@ -13,16 +16,9 @@ import type {
 import { DEFAULT_SOURCE, type DecisionLog } from './report';
 import { firstExisting, hasPath, type ProjectSnapshot } from './snapshot';
 import { DEFAULT_VERSIONS, nodeMajor, pickVersion, toolVersion, versionFile } from './versions';
+import { workspaceApp, workspaceMembers } from './workspaces';
 
-export interface PackageJson {
-  name?: string;
-  main?: string;
-  scripts?: Record<string, string>;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  engines?: { node?: string };
-  packageManager?: string;
-}
+export type { PackageJson } from './package-json';
 
 /** Lockfiles in precedence order. */
 const LOCKFILES: [string, NodePackageManager][] = [
@@ -35,27 +31,8 @@ const LOCKFILES: [string, NodePackageManager][] = [
 ];
 /** Files the package managers read during install, copied with the lockfile. */
 const INSTALL_FILES = ['.npmrc', '.yarnrc.yml', '.yarnrc', 'pnpm-workspace.yaml', '.pnpmfile.cjs'];
-/** Single-page app build tools and where each writes its output. */
-const SPA_TOOLS: [string, string][] = [
-  ['vite', 'dist'],
-  ['react-scripts', 'build'],
-  ['@angular/cli', 'dist'],
-  ['parcel', 'dist'],
-  ['astro', 'dist'],
-];
 /** Conventional entry files: one makes package.json a runnable app, and is what `node` starts. */
 const ENTRY_FILES = ['server.js', 'index.js', 'app.js'];
-const SERVER_DEPENDENCIES = [
-  'express',
-  'fastify',
-  'koa',
-  '@hapi/hapi',
-  'next',
-  '@nestjs/core',
-  'hono',
-  'nuxt',
-  '@remix-run/serve',
-];
 
 export function readPackageJson(snapshot: ProjectSnapshot): PackageJson | undefined {
   return readJson(snapshot, 'package.json') as PackageJson | undefined;
@@ -78,6 +55,40 @@ function isYarnBerry(snapshot: ProjectSnapshot): boolean {
 }
 
 export const BUN_VERSION = '1';
+
+/** Yarn berry release for each yarn.lock `__metadata.version`. */
+const YARN_FOR_LOCKFILE: Record<string, string> = { '4': '2', '5': '3', '6': '3', '7': '3', '8': '4' };
+
+/**
+ * The yarn to install with npm (no corepack: Node.js 25 drops it, and its signature check fails
+ * against registry mirrors). Classic is the `yarn` package; berry is published as
+ * `@yarnpkg/cli-dist`. Version: the packageManager field, the release a `yarnPath` names, the
+ * release that writes this lockfile, or the newest major.
+ */
+function yarnSpec(
+  snapshot: ProjectSnapshot,
+  manager: 'yarn' | 'yarn-berry',
+  field: string | undefined,
+  log: DecisionLog,
+): string {
+  const version = (spec: string) => spec.replace(/^yarn@/, '').replace(/\+.*$/, '');
+  const named = (release: string) =>
+    manager === 'yarn' ? `yarn@${release}` : `@yarnpkg/cli-dist@${release}`;
+  if (field !== undefined)
+    return log.decide('yarn version', named(version(field)), 'package.json (packageManager)');
+  if (manager === 'yarn') return log.decide('yarn version', named('1'), DEFAULT_SOURCE);
+  const yarnPath = /^yarnPath:\s*["']?\S*?yarn-(\d+\.\d+\.\d+)\.c?js/m.exec(
+    snapshot.contents.get('.yarnrc.yml') ?? '',
+  )?.[1];
+  if (yarnPath) return log.decide('yarn version', named(yarnPath), '.yarnrc.yml (yarnPath)');
+  const metadata = /^__metadata:\s*\n\s+version:\s*(\d+)/m.exec(
+    snapshot.contents.get('yarn.lock') ?? '',
+  )?.[1];
+  const release = YARN_FOR_LOCKFILE[metadata ?? ''];
+  return release
+    ? log.decide('yarn version', named(release), 'yarn.lock (__metadata.version)')
+    : log.decide('yarn version', named('4'), DEFAULT_SOURCE);
+}
 
 /** pnpm release for each pnpm-lock.yaml lockfileVersion major. */
 const PNPM_FOR_LOCKFILE: Record<string, string> = { '5': '7', '6': '8', '9': '10' };
@@ -133,16 +144,28 @@ export function detectNodeInstall(
       `no lockfile for ${manager}: dependencies are installed without a frozen lockfile, so builds may differ`,
     );
   }
+  const usesWorkspaceProtocol = Object.values(allDependencies(pkg)).some((spec) =>
+    spec.startsWith('workspace:'),
+  );
+  if (lockfile === null && usesWorkspaceProtocol && workspaceMembers(snapshot, pkg).length === 0) {
+    throw new KilnError(
+      'this app is a member of a workspace (package.json has workspace: dependencies), and its lockfile and the packages it links are in the workspace root',
+      'Run kiln from the workspace root (the folder with the lockfile); if the root has several apps, set "workspace" in kiln.config.json to this app\'s folder.',
+    );
+  }
   return {
     packageManager: manager,
     packageManagerSpec:
       manager === 'pnpm'
         ? pnpmSpec(snapshot, field?.spec, log)
-        : manager.startsWith('yarn')
-          ? (field?.spec ?? null)
+        : manager === 'yarn' || manager === 'yarn-berry'
+          ? yarnSpec(snapshot, manager, field?.spec, log)
           : null,
     lockfile,
-    installFiles: INSTALL_FILES.filter((file) => hasPath(snapshot, file)),
+    installFiles: [
+      ...INSTALL_FILES.filter((file) => hasPath(snapshot, file)),
+      ...workspaceMembers(snapshot, pkg).map((dir) => `${dir}/package.json`),
+    ],
   };
 }
 
@@ -199,6 +222,7 @@ export function detectNodeBuild(
   log: DecisionLog,
   outputDir: { dir: string; source: string },
   into: NodeAssets['into'],
+  scripts: string[] = ['build'],
 ): NodeAssets {
   const install = detectNodeInstall(snapshot, pkg, log);
   return {
@@ -206,8 +230,8 @@ export function detectNodeBuild(
     nodeVersion: detectRuntimeVersion(snapshot, pkg, install, log),
     buildCommand: log.decide(
       'assets build',
-      runScript(install.packageManager, 'build'),
-      'package.json (scripts.build)',
+      scripts.map((script) => runScript(install.packageManager, script)).join(' && '),
+      `package.json (${scripts.map((script) => `scripts.${script}`).join(', ')})`,
     ),
     outputDir: log.decide('assets output', outputDir.dir, outputDir.source),
     into,
@@ -222,20 +246,14 @@ export function nodeFramework(
   const deps = allDependencies(pkg);
   if ('next' in deps) return { framework: 'nextjs', source: 'package.json (next)' };
   if ('@nestjs/core' in deps) return { framework: 'nestjs', source: 'package.json (@nestjs/core)' };
-  const spa = spaTool(pkg);
-  if (spa && pkg.scripts?.build && !SERVER_DEPENDENCIES.some((name) => name in deps)) {
-    return { framework: 'node-static', source: `package.json (${spa[0]})` };
-  }
+  const build = nodeBuildKind(pkg, snapshot);
+  if (build?.kind === 'site') return { framework: 'node-static', source: build.source };
+  if (build?.kind === 'server') return { framework: 'node', source: build.source };
   if ('express' in deps) return { framework: 'express', source: 'package.json (express)' };
   if (pkg.scripts?.start || pkg.main || firstExisting(snapshot, ENTRY_FILES)) {
     return { framework: 'node', source: 'package.json' };
   }
   return undefined;
-}
-
-export function spaTool(pkg: PackageJson): [string, string] | undefined {
-  const deps = allDependencies(pkg);
-  return SPA_TOOLS.find(([name]) => name in deps);
 }
 
 /** `node server.js --flag` runs directly (no npm wrapper between the container and the app's signals). */
@@ -259,15 +277,54 @@ function startFromScripts(
   return { start: { argv: ['node', entry] }, source: entry };
 }
 
-export function detectNode(
+/** The package that runs: the root's, or a workspace member's when the root runs nothing itself. */
+export interface NodeApp {
+  pkg: PackageJson;
+  snapshot: ProjectSnapshot;
+  /** The member's folder, or null for the root. */
+  dir: string | null;
+}
+
+/** A workspace member that is an app: recognised by a framework dependency, or with a start script. */
+function isApp(snapshot: ProjectSnapshot, pkg: PackageJson): boolean {
+  const found = nodeFramework(snapshot, pkg);
+  return found !== undefined && (found.source !== 'package.json' || pkg.scripts?.start !== undefined);
+}
+
+export function nodeApp(
   snapshot: ProjectSnapshot,
+  root: PackageJson,
+  config: KilnConfig,
+  log?: DecisionLog,
+): NodeApp {
+  if (config.workspace === undefined && nodeFramework(snapshot, root))
+    return { pkg: root, snapshot, dir: null };
+  const member = workspaceApp(snapshot, root, config, isApp, log);
+  return member
+    ? { pkg: member.pkg, snapshot: member.snapshot, dir: member.dir }
+    : { pkg: root, snapshot, dir: null };
+}
+
+/** A command of a workspace member runs in its folder; `exec` keeps the app the container's PID 1. */
+export function inAppDir(dir: string | null, command: string): string {
+  return dir === null ? command : `cd ${dir} && ${command}`;
+}
+
+function startInAppDir(dir: string | null, start: StartCommand): StartCommand {
+  if (dir === null) return start;
+  return { shell: inAppDir(dir, `exec ${'argv' in start ? start.argv.join(' ') : start.shell}`) };
+}
+
+export function detectNode(
+  rootSnapshot: ProjectSnapshot,
   config: KilnConfig,
   log: DecisionLog,
   framework: Framework,
 ): NodePlan {
-  const pkg = readPackageJson(snapshot) ?? {};
-  const install = detectNodeInstall(snapshot, pkg, log);
-  const version = detectRuntimeVersion(snapshot, pkg, install, log);
+  const root = readPackageJson(rootSnapshot) ?? {};
+  const { pkg, snapshot, dir } = nodeApp(rootSnapshot, root, config, log);
+  const install = detectNodeInstall(rootSnapshot, root, log);
+  const version = detectRuntimeVersion(rootSnapshot, dir === null ? root : { ...pkg, ...root }, install, log);
   const nextConfigFile = firstExisting(snapshot, [
     'next.config.js',
     'next.config.mjs',
@@ -275,13 +332,21 @@ export function detectNode(
     'next.config.ts',
   ]);
   const nextStandalone =
+    dir === null &&
     framework === 'nextjs' &&
     nextConfigFile !== undefined &&
     /output\s*:\s*['"]standalone['"]/.test(snapshot.contents.get(nextConfigFile) ?? '');
   if (nextStandalone) log.decide('next.js output', 'standalone', nextConfigFile!);
 
+  const build = framework === 'node' ? nodeBuildKind(pkg, snapshot) : undefined;
+  const server = build?.kind === 'server' ? build : undefined;
+  if (server) log.decide('server framework', server.name, server.source);
+
   let detectedStart: { start: StartCommand; source: string };
-  if (nextStandalone) detectedStart = { start: { argv: ['node', 'server.js'] }, source: nextConfigFile! };
+  if (server && !pkg.scripts?.start && server.start) {
+    detectedStart = { start: { argv: server.start }, source: `${server.name} convention` };
+  } else if (nextStandalone)
+    detectedStart = { start: { argv: ['node', 'server.js'] }, source: nextConfigFile! };
   else if (framework === 'nestjs' && !pkg.scripts?.['start:prod']) {
     detectedStart = { start: { argv: ['node', 'dist/main'] }, source: 'NestJS convention' };
   } else if (framework === 'nestjs') {
@@ -292,6 +357,19 @@ export function detectNode(
   } else if (framework === 'nextjs' && !pkg.scripts?.start) {
     detectedStart = { start: { argv: ['node_modules/.bin/next', 'start'] }, source: 'Next.js convention' };
   } else detectedStart = startFromScripts(snapshot, pkg, install.packageManager);
+  detectedStart = { ...detectedStart, start: startInAppDir(dir, detectedStart.start) };
+  const buildScript = pkg.scripts?.build ?? '';
+  if (
+    /\bprisma\s+(migrate|db\s+push)|\bdb:migrate\b|\bknex\s+migrate|\bdrizzle-kit\s+(push|migrate)/.test(
+      buildScript,
+    )
+  ) {
+    log.warn(
+      `scripts.build ("${buildScript}") changes a database, so it needs DATABASE_URL at build time, which kiln cannot know: ` +
+        'declare it with "dockerfile.buildArgs.buildStage": { "DATABASE_URL": null } and pass it to the build, ' +
+        'or run migrations when the app is released instead of in the image build',
+    );
+  }
 
   return {
     ecosystem: 'node',
@@ -299,18 +377,22 @@ export function detectNode(
     version,
     ...install,
     port: resolvePort(log, config, 3000, 'Node.js convention'),
-    start: resolveStart(log, config, snapshot, detectedStart),
+    start: resolveStart(log, config, rootSnapshot, detectedStart),
     buildCommand: resolveBuildCommand(
       log,
       config,
       pkg.scripts?.build
-        ? { command: runScript(install.packageManager, 'build'), source: 'package.json (scripts.build)' }
+        ? {
+            command: inAppDir(dir, runScript(install.packageManager, 'build')),
+            source: `${dir === null ? '' : `${dir}/`}package.json (scripts.build)`,
+          }
         : null,
     ),
     dependencies: nodeDependencies(pkg),
-    writableDirs: framework === 'nextjs' ? ['.next/cache'] : [],
+    writableDirs: framework === 'nextjs' ? [dir === null ? '.next/cache' : `${dir}/.next/cache`] : [],
     assets: null,
     nextStandalone,
     hasPublicDir: hasPath(snapshot, 'public'),
+    env: server?.env ?? {},
   };
 }

@@ -39,8 +39,9 @@ interface PlanBase {
 export interface NodeInstall {
   packageManager: NodePackageManager;
   /**
-   * The package manager to install when the image lacks it (`pnpm@9.15.9`): the `packageManager`
-   * field without its hash, or a release matching the lockfile. Null for npm and bun.
+   * The npm package of the package manager to install (`pnpm@9.15.9`, `@yarnpkg/cli-dist@4.5.0`):
+   * the `packageManager` field without its hash, or a release matching the lockfile. Null for npm
+   * and bun.
    */
   packageManagerSpec: string | null;
   /** Lockfile name, or null when the project has none (non-frozen install). */
@@ -64,6 +65,8 @@ export interface NodePlan extends PlanBase, NodeInstall {
   nextStandalone: boolean;
   /** The app has a public/ directory (copied next to a standalone Next.js server). */
   hasPublicDir: boolean;
+  /** Run-time environment the framework's server needs (HOST for servers that bind to localhost). */
+  env: Record<string, string>;
 }
 
 export interface PythonPlan extends PlanBase {
@@ -75,6 +78,10 @@ export interface PythonPlan extends PlanBase {
   collectStatic: boolean;
   /** Lambda handler (`app.handler`) for python-lambda. */
   lambdaHandler: string | null;
+  /** Folder whose contents are the Lambda task root (a SAM CodeUri), or null for the project root. */
+  lambdaCodeDir: string | null;
+  /** A C compiler in the build stage (pinned packages on an unpinned Python may need to compile). */
+  compiler: boolean;
 }
 
 export interface RubyPlan extends PlanBase {
@@ -91,6 +98,8 @@ export interface GoPlan extends PlanBase {
   hasGoSum: boolean;
   /** Package to build (`.` or `./cmd/server`). */
   mainPackage: string;
+  /** Folders the app reads at run time by path (not embedded), copied next to the binary. */
+  runtimeDirs: string[];
 }
 
 export interface StaticPlan extends PlanBase {

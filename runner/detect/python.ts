@@ -3,7 +3,8 @@
 import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { readJson, requireStart, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import type { DependencyList, PythonInstaller, PythonPlan, StartCommand } from './plan';
-import type { DecisionLog } from './report';
+import { DEFAULT_SOURCE, type DecisionLog } from './report';
+import { type SamFunction, samPythonFunctions } from './sam-template';
 import { firstExisting, hasPath, type ProjectSnapshot } from './snapshot';
 import { DEFAULT_VERSIONS, pickVersion, pythonMinor, toolVersion, versionFile } from './versions';
 
@@ -93,11 +94,18 @@ export function pythonFramework(
   if (deps.has('django')) return { framework: 'django', source: deps.get('django')! };
   if (deps.has('fastapi')) return { framework: 'fastapi', source: deps.get('fastapi')! };
   if (deps.has('flask')) return { framework: 'flask', source: deps.get('flask')! };
+  const sam = samPythonFunctions(snapshot)[0];
+  if (sam) return { framework: 'python-lambda', source: `${sam.file} (${sam.name})` };
   const handler = findLambdaHandler(snapshot);
   if (handler) return { framework: 'python-lambda', source: handler.file };
   if (config.dockerfile.lambda)
     return { framework: 'python-lambda', source: 'kiln.config (dockerfile.lambda)' };
   return { framework: 'python', source: firstExisting(snapshot, PYTHON_MARKERS)! };
+}
+
+/** A Python project: one of PYTHON_MARKERS at the root, or a SAM template with a Python function. */
+export function isPython(snapshot: ProjectSnapshot): boolean {
+  return firstExisting(snapshot, PYTHON_MARKERS) !== undefined || samPythonFunctions(snapshot).length > 0;
 }
 
 /** The Python module a source file defines (`app/main.py` → `app.main`). */
@@ -107,7 +115,8 @@ function moduleName(file: string): string {
 
 function findLambdaHandler(snapshot: ProjectSnapshot): { file: string; handler: string } | undefined {
   for (const file of HANDLER_MODULES) {
-    const match = /^def\s+(lambda_handler|handler)\s*\(\s*event\s*,\s*context\s*\)/m.exec(
+    // Any parameter names (`event`, `_event`, `evt: dict`): Lambda passes them by position.
+    const match = /^(?:async\s+)?def\s+(lambda_handler|handler)\s*\(\s*\w+\s*(?::[^,)]*)?,\s*\w+/m.exec(
       snapshot.contents.get(file) ?? '',
     );
     if (match) return { file, handler: `${moduleName(file)}.${match[1]}` };
@@ -115,14 +124,30 @@ function findLambdaHandler(snapshot: ProjectSnapshot): { file: string; handler: 
   return undefined;
 }
 
-/** The module and variable that create the app object (`main:app`), for uvicorn/gunicorn. */
-function findAppObject(
-  snapshot: ProjectSnapshot,
-  factory: string,
-): { file: string; target: string } | undefined {
-  for (const file of APP_MODULES) {
-    const match = new RegExp(`^(\\w+)\\s*=\\s*${factory}\\(`, 'm').exec(snapshot.contents.get(file) ?? '');
-    if (match) return { file, target: `${moduleName(file)}:${match[1]}` };
+interface AppObject {
+  file: string;
+  /** `main:app`, or `main:create_app` when `factory` is set. */
+  target: string;
+  /** The target is a function that returns the app (uvicorn --factory, gunicorn 'main:create_app()'). */
+  factory: boolean;
+}
+
+/**
+ * The module and variable that hold the app object, for uvicorn/gunicorn: `app = FastAPI(...)`,
+ * then `app = get_application()` (an app built by a function, in a module of the app), then an
+ * app factory function (`def create_app():`).
+ */
+function findAppObject(snapshot: ProjectSnapshot, appClass: string): AppObject | undefined {
+  const patterns: [RegExp, boolean][] = [
+    [new RegExp(`^(\\w+)\\s*=\\s*${appClass}\\(`, 'm'), false],
+    [/^(app|application|api)\s*=\s*[\w.]+\(/m, false],
+    [/^def\s+(create_app|make_app|get_app|get_application)\s*\(\s*\)/m, true],
+  ];
+  for (const [pattern, factory] of patterns) {
+    for (const file of APP_MODULES) {
+      const match = pattern.exec(snapshot.contents.get(file) ?? '');
+      if (match) return { file, target: `${moduleName(file)}:${match[1]}`, factory };
+    }
   }
   return undefined;
 }
@@ -156,11 +181,23 @@ function detectStart(
   snapshot: ProjectSnapshot,
   framework: Framework,
   deps: Set<string>,
+  sam: SamFunction | undefined,
   log: DecisionLog,
 ): { start: StartCommand; source: string } {
   const server = (name: string) => deps.has(name);
   if (framework === 'django') {
     const project = djangoProject(snapshot);
+    // Django Channels (websockets) needs an ASGI server: daphne, else uvicorn.
+    if (project && server('channels') && server('daphne'))
+      return {
+        start: { shell: `daphne -b 0.0.0.0 -p $PORT ${project.module}.asgi:application` },
+        source: 'channels',
+      };
+    if (project && server('channels') && server('uvicorn'))
+      return {
+        start: { shell: `uvicorn ${project.module}.asgi:application --host 0.0.0.0 --port $PORT` },
+        source: 'channels',
+      };
     if (project && server('gunicorn'))
       return { start: { argv: ['gunicorn', `${project.module}.wsgi`] }, source: project.source };
     if (project)
@@ -170,20 +207,29 @@ function detectStart(
   if (framework === 'fastapi') {
     const app = findAppObject(snapshot, 'FastAPI');
     if (app)
-      return { start: { shell: `uvicorn ${app.target} --host 0.0.0.0 --port $PORT` }, source: app.file };
+      return {
+        start: {
+          shell: `uvicorn ${app.target}${app.factory ? ' --factory' : ''} --host 0.0.0.0 --port $PORT`,
+        },
+        source: app.file,
+      };
   }
   if (framework === 'flask') {
     const app = findAppObject(snapshot, 'Flask');
-    if (app && server('gunicorn')) return { start: { argv: ['gunicorn', app.target] }, source: app.file };
+    const target = app && (app.factory ? `${app.target}()` : app.target);
+    if (app && server('gunicorn')) return { start: { argv: ['gunicorn', target!] }, source: app.file };
     if (app)
       return {
-        start: { shell: `flask --app ${app.target} run --host 0.0.0.0 --port $PORT` },
+        start: { shell: `flask --app '${target}' run --host 0.0.0.0 --port $PORT` },
         source: app.file,
       };
   }
   if (framework === 'python-lambda') {
+    if (sam) return { start: { argv: [sam.handler] }, source: `${sam.file} (${sam.name} Handler)` };
     const handler = findLambdaHandler(snapshot);
     if (handler) return { start: { argv: [handler.handler] }, source: handler.file };
+    // A Lambda image without a handler would start `python app.py`, which Lambda cannot invoke.
+    return { start: { argv: [] }, source: 'nothing' };
   }
   const script = firstExisting(snapshot, ['app.py', 'main.py', 'server.py']);
   if (script) return { start: { argv: ['python', script] }, source: script };
@@ -196,6 +242,14 @@ export function detectPython(
   log: DecisionLog,
   framework: Framework,
 ): PythonPlan {
+  const sam = framework === 'python-lambda' ? samPythonFunctions(snapshot, log) : [];
+  if (sam.length > 1) {
+    log.warn(
+      `${sam[0]!.file} defines ${sam.length} Python functions (${sam.map((fn) => fn.name).join(', ')}); ` +
+        `kiln builds ${sam[0]!.name}. One image runs one handler: build each function from its own folder.`,
+    );
+  }
+  const fn = sam[0];
   const version = pickVersion(
     log,
     'python version',
@@ -203,19 +257,31 @@ export function detectPython(
       versionFile(snapshot, '.python-version'),
       versionFile(snapshot, 'runtime.txt'),
       requiresPython(snapshot),
+      poetryPython(snapshot),
       pipfilePython(snapshot),
       toolVersion(snapshot, ['python']),
+      fn?.pythonVersion ? { file: `${fn.file} (Runtime)`, raw: fn.pythonVersion } : undefined,
     ],
     pythonMinor,
     DEFAULT_VERSIONS.python,
   );
-  const { installer, lockfile } = detectInstaller(snapshot, log);
+  const codeDir =
+    fn && fn.codeDir !== '.' ? log.decide('lambda code folder', fn.codeDir, `${fn.file} (CodeUri)`) : null;
+  const samRequirements = codeDir && `${codeDir}/requirements.txt`;
+  const { installer, lockfile } =
+    samRequirements && hasPath(snapshot, samRequirements)
+      ? { installer: log.decide('installer', 'pip' as const, samRequirements), lockfile: samRequirements }
+      : detectInstaller(snapshot, log);
   const dependencies = pythonDependencies(snapshot);
   const deps = new Set(dependencies.names.map(({ name }) => name));
-  const start = requireStart(
-    resolveStart(log, config, snapshot, detectStart(snapshot, framework, deps, log)),
-    'cannot tell how to start this Python app (no Django, FastAPI or Flask app, and no app.py, main.py or server.py)',
+  let start = requireStart(
+    resolveStart(log, config, snapshot, detectStart(snapshot, framework, deps, fn, log)),
+    framework === 'python-lambda'
+      ? `no Lambda handler found: looked for a SAM template.yaml and for def handler(event, context) or def lambda_handler(event, context) in ${HANDLER_MODULES.join(', ')}`
+      : 'cannot tell how to start this Python app (no Django, FastAPI or Flask app, and no app.py, main.py or server.py)',
   );
+  // For a Lambda image the start command is the handler (`module.function`), not a shell command.
+  if (framework === 'python-lambda' && 'shell' in start) start = { argv: [start.shell.trim()] };
   const project = djangoProject(snapshot);
   const settings = project && snapshot.contents.get(`${project.module.replace(/\./g, '/')}/settings.py`);
   const collectStatic = framework === 'django' && settings !== undefined && /STATIC_ROOT/.test(settings);
@@ -226,13 +292,28 @@ export function detectPython(
       project ? `${project.module}/settings.py` : 'manage.py',
     );
   }
+  // Pinned packages on an unpinned (newest) Python may have no wheels for it yet: keep a compiler.
+  const versionUnpinned =
+    log.decisions.find((d) => d.subject === 'python version')?.source === DEFAULT_SOURCE;
+  const compiler = versionUnpinned && lockfile !== null && framework !== 'python-lambda';
+  if (compiler) {
+    log.warn(
+      `no Python version pinned: building with ${version}, with a C compiler in the build stage in case a pinned package has no wheel for it. ` +
+        'Pin the version you test with in .python-version (or requires-python) for a smaller, faster build.',
+    );
+  }
   return {
     ecosystem: 'python',
     framework,
     version,
     installer,
     lockfile,
-    installFiles: lockfile === null ? [] : INSTALL_FILES[installer].filter((file) => hasPath(snapshot, file)),
+    installFiles:
+      lockfile === null
+        ? []
+        : codeDir !== null && lockfile === samRequirements
+          ? [lockfile]
+          : INSTALL_FILES[installer].filter((file) => hasPath(snapshot, file)),
     // Lambda handlers take events, not connections: no port.
     port: framework === 'python-lambda' ? 8080 : resolvePort(log, config, 8000, `${framework} convention`),
     start,
@@ -242,6 +323,8 @@ export function detectPython(
     assets: null,
     collectStatic,
     lambdaHandler: framework === 'python-lambda' && 'argv' in start ? (start.argv[0] ?? null) : null,
+    lambdaCodeDir: codeDir,
+    compiler,
   };
 }
 
@@ -250,6 +333,15 @@ function pipfilePython(snapshot: ProjectSnapshot): { file: string; raw: string }
     snapshot.contents.get('Pipfile') ?? '',
   );
   return match ? { file: 'Pipfile (python_version)', raw: match[1]! } : undefined;
+}
+
+/** `python = "^3.11"` under `[tool.poetry.dependencies]`. */
+function poetryPython(snapshot: ProjectSnapshot): { file: string; raw: string } | undefined {
+  const section = /^\[tool\.poetry\.dependencies\]\s*\n([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(
+    snapshot.contents.get('pyproject.toml') ?? '',
+  )?.[1];
+  const match = /^python\s*=\s*["']([^"']+)["']/m.exec(section ?? '');
+  return match ? { file: 'pyproject.toml (tool.poetry.dependencies.python)', raw: match[1]! } : undefined;
 }
 
 function requiresPython(snapshot: ProjectSnapshot): { file: string; raw: string } | undefined {

@@ -27,9 +27,9 @@ export function rubyDependencies(snapshot: ProjectSnapshot): DependencyList {
 export function rubyFramework(snapshot: ProjectSnapshot): { framework: Framework; source: string } {
   const deps = new Map(rubyDependencies(snapshot).names.map(({ name, source }) => [name, source]));
   if (deps.has('jekyll')) return { framework: 'jekyll', source: deps.get('jekyll')! };
-  if (hasPath(snapshot, 'config/application.rb'))
-    return { framework: 'rails', source: 'config/application.rb' };
-  if (deps.has('rails')) return { framework: 'rails', source: deps.get('rails')! };
+  // config/application.rb alone is no proof: Sinatra and Hanami apps have one too.
+  const railsGem = ['rails', 'railties'].find((gem) => deps.has(gem));
+  if (railsGem) return { framework: 'rails', source: `${deps.get(railsGem)!} (${railsGem})` };
   if (hasPath(snapshot, 'config.ru')) return { framework: 'rack', source: 'config.ru' };
   return { framework: 'ruby', source: 'Gemfile' };
 }
@@ -95,7 +95,10 @@ export function detectRuby(
         : null,
     ),
     dependencies,
-    writableDirs: rails ? ['db', 'log', 'storage', 'tmp'] : [],
+    // Rack apps write where Rails apps do, when the folders are there.
+    writableDirs: rails
+      ? ['db', 'log', 'storage', 'tmp']
+      : ['log', 'tmp'].filter((dir) => hasPath(snapshot, dir)),
     assets: null,
     rails,
     bootsnap: rails && gems.has('bootsnap'),

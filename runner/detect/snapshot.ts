@@ -1,6 +1,6 @@
 // The project as detection sees it: the list of paths and the contents of the few files that
 // decide anything. Read once up front (readProjectSnapshot), so every rule is a pure function.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ProjectSnapshot {
@@ -8,10 +8,17 @@ export interface ProjectSnapshot {
   paths: ReadonlySet<string>;
   /** Contents of the files whose names detection reads (see READ_CONTENTS). */
   contents: ReadonlyMap<string, string>;
+  /** Files detection wanted but read only in part, or not at all: each is a warning for the user. */
+  warnings: readonly string[];
 }
 
 const MAX_DEPTH = 3;
+/** Manifests and sources are small; lockfiles of big apps reach several MiB. */
 const MAX_FILE_BYTES = 512 * 1024;
+const MAX_LOCKFILE_BYTES = 16 * 1024 * 1024;
+/** What is read of a file over its limit: every rule that reads a big file looks at its head. */
+const HEAD_BYTES = 64 * 1024;
+const LOCKFILE = /^(yarn\.lock|pnpm-lock\.yaml|Pipfile\.lock|poetry\.lock|uv\.lock|Gemfile\.lock)$/;
 /** Directories that never decide anything and can be huge. */
 const SKIPPED_DIRS = new Set([
   '.git',
@@ -28,22 +35,62 @@ const SKIPPED_DIRS = new Set([
 ]);
 /** Files whose contents detection reads; stage hooks are read wherever they are. */
 const READ_CONTENTS =
-  /^(package\.json|yarn\.lock|pnpm-lock\.yaml|\.node-version|\.nvmrc|\.tool-versions|\.python-version|runtime\.txt|requirements\.txt|pyproject\.toml|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock|[\w-]+\.py|Gemfile|Gemfile\.lock|\.ruby-version|go\.mod|Procfile|next\.config\.(js|mjs|cjs|ts)|\.dockerignore)$/;
+  /^(package\.json|yarn\.lock|pnpm-lock\.yaml|\.node-version|\.nvmrc|\.tool-versions|\.python-version|runtime\.txt|requirements\.txt|pyproject\.toml|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock|[\w-]+\.py|Gemfile|Gemfile\.lock|\.ruby-version|go\.mod|[\w-]+\.go|Procfile|next\.config\.(js|mjs|cjs|ts)|svelte\.config\.(js|mjs|ts)|astro\.config\.(mjs|js|ts)|\.yarnrc\.yml|template\.ya?ml|\.dockerignore)$/;
 
 function wantsContents(path: string): boolean {
   if (path.startsWith('.kiln/stage/')) return true;
   const name = path.slice(path.lastIndexOf('/') + 1);
-  // Python sources are read only near the top, where app modules and Lambda handlers live.
-  return READ_CONTENTS.test(name) && !(name.endsWith('.py') && path.split('/').length > 2);
+  // Python and Go sources are read only near the top, where app modules, handlers and mains live.
+  return READ_CONTENTS.test(name) && !(/\.(py|go)$/.test(name) && path.split('/').length > 2);
+}
+
+function sizeLimit(path: string): number {
+  return LOCKFILE.test(path.slice(path.lastIndexOf('/') + 1)) ? MAX_LOCKFILE_BYTES : MAX_FILE_BYTES;
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The file's text, or its head when it is over the limit (with a warning); undefined when unreadable. */
+async function readText(
+  file: string,
+  path: string,
+  size: number,
+  warnings: string[],
+): Promise<string | undefined> {
+  const limit = sizeLimit(path);
+  const length = Math.min(size, size > limit ? HEAD_BYTES : size);
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, 0);
+      if (size > limit) {
+        warnings.push(
+          `${path} is ${mib(size)}, over kiln's ${mib(limit)} limit for it: detection read only its first ${HEAD_BYTES / 1024} KiB`,
+        );
+      }
+      return buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    warnings.push(
+      `${path} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): detection treats it as absent`,
+    );
+    return undefined;
+  }
 }
 
 export async function readProjectSnapshot(dir: string): Promise<ProjectSnapshot> {
   const paths = new Set<string>();
   const contents = new Map<string, string>();
+  const warnings: string[] = [];
   async function walk(relative: string, depth: number): Promise<void> {
     // The top directory must be readable; an unreadable subdirectory is skipped.
     const entries = await readdir(join(dir, relative), { withFileTypes: true }).catch((error: unknown) => {
       if (relative === '') throw error;
+      warnings.push(
+        `${relative}/ could not be read (${(error as NodeJS.ErrnoException).code}): detection does not look inside it`,
+      );
       return [];
     });
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -58,16 +105,15 @@ export async function readProjectSnapshot(dir: string): Promise<ProjectSnapshot>
         // A broken symlink or an unreadable file counts as absent.
         const info = await stat(join(dir, path)).catch(() => undefined);
         if (info === undefined || !info.isFile()) continue;
+        const text = await readText(join(dir, path), path, info.size, warnings);
+        if (text === undefined) continue;
         paths.add(path);
-        if (wantsContents(path) && info.size <= MAX_FILE_BYTES) {
-          const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
-          if (text !== undefined) contents.set(path, text);
-        }
+        contents.set(path, text);
       }
     }
   }
   await walk('', 1);
-  return { paths, contents };
+  return { paths, contents, warnings };
 }
 
 /** A snapshot from an in-memory file map (tests, and callers that already hold the files). */
@@ -80,7 +126,7 @@ export function snapshotFromFiles(files: Record<string, string>): ProjectSnapsho
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) paths.add(`${parts.slice(0, i).join('/')}/`);
   }
-  return { paths, contents };
+  return { paths, contents, warnings: [] };
 }
 
 export function hasPath(snapshot: ProjectSnapshot, path: string): boolean {

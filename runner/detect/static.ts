@@ -2,7 +2,8 @@
 // all served by lighttpd as a non-root user.
 import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { resolveBuildCommand, resolvePort, resolveStart } from './common';
-import { detectNodeBuild, readPackageJson, spaTool } from './node';
+import { detectNodeBuild, inAppDir, nodeApp, readPackageJson } from './node';
+import { nodeBuildKind } from './node-frameworks';
 import { NO_DEPENDENCIES, type StaticPlan } from './plan';
 import type { DecisionLog } from './report';
 import { detectRubyVersion, rubyDependencies } from './ruby';
@@ -82,22 +83,31 @@ export function detectStatic(
       }),
     };
   }
-  const pkg = readPackageJson(snapshot);
-  const tool = pkg && spaTool(pkg);
-  if (framework === 'node-static' && pkg) {
+  const rootPkg = readPackageJson(snapshot);
+  if (framework === 'node-static' && rootPkg) {
+    const app = nodeApp(snapshot, rootPkg, config, log);
+    const kind = nodeBuildKind(app.pkg, app.snapshot);
+    const site = kind?.kind === 'site' ? kind : undefined;
+    const outputDir = site?.outputDir ?? 'dist';
     const nodeBuild = detectNodeBuild(
       snapshot,
-      pkg,
+      rootPkg,
       log,
-      { dir: tool?.[1] ?? 'dist', source: tool ? `${tool[0]} convention` : 'default' },
+      {
+        dir: app.dir === null ? outputDir : `${app.dir}/${outputDir}`,
+        source: site ? `${site.name} convention` : 'default',
+      },
       'build',
     );
+    nodeBuild.buildCommand = inAppDir(app.dir, nodeBuild.buildCommand);
+    const spa = site?.spa ?? true;
+    log.decide('unknown paths', spa ? '/index.html (single-page app)' : '404', site?.source ?? 'default');
     return {
       ...base,
       generator: 'node',
       nodeBuild,
       siteDir: nodeBuild.outputDir,
-      spaFallback: true,
+      spaFallback: spa,
       buildCommand: resolveBuildCommand(log, config, {
         command: nodeBuild.buildCommand,
         source: 'package.json (scripts.build)',

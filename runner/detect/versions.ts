@@ -39,9 +39,13 @@ export function toolVersion(snapshot: ProjectSnapshot, tools: readonly string[])
   return undefined;
 }
 
-/** The first line of a one-line version file, if present and not blank. */
+/** The version line of a version file: the first that is neither blank nor a `#` comment (as pyenv and nvm read it). */
 export function versionFile(snapshot: ProjectSnapshot, file: string): VersionSource | undefined {
-  const raw = snapshot.contents.get(file)?.split('\n')[0]?.trim();
+  const raw = snapshot.contents
+    .get(file)
+    ?.split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '' && !line.startsWith('#'));
   return raw ? { file, raw } : undefined;
 }
 
@@ -88,13 +92,46 @@ export function nodeMajor(source: VersionSource): string {
   return version;
 }
 
-/** Python `3.12`, `3.12.1`, `python-3.12.1` (runtime.txt), or a `requires-python` constraint. */
+/** Python minors with images, newest first: a constraint picks the default or the newest it allows. */
+const PYTHON_MINORS = ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9', '3.8', '3.7', '3.6'];
+
+/** Whether `version` (major.minor) satisfies one comparator of a PEP 440 specifier (`<3.13`, `!=3.9.*`). */
+function satisfies(version: string, comparator: string): boolean {
+  const match = /^(>=|<=|==|!=|~=|>|<|\^|~)?\s*(\d+)(?:\.(\d+))?/.exec(comparator.trim());
+  if (!match) return true;
+  const difference = compare(version.split('.').map(Number), [Number(match[2]), Number(match[3] ?? 0)]);
+  switch (match[1]) {
+    case '>=':
+    case '~=':
+    case '^':
+      return difference >= 0;
+    case '>':
+      return difference > 0;
+    case '<=':
+      return difference <= 0;
+    case '<':
+      return difference < 0;
+    case '!=':
+      return difference !== 0;
+    default:
+      return difference === 0;
+  }
+}
+
+/** Python `3.12`, `3.12.1`, `python-3.12.1` (runtime.txt), or a constraint (`>=3.10,<3.13`, poetry's `^3.11`). */
 export function pythonMinor(source: VersionSource): string {
   const raw = source.raw.replace(/^python-/, '').trim();
-  const version = /^[\d.<>=~^!*, ]+$/.test(raw)
-    ? fromConstraint(raw.split(',')[0]!, DEFAULT_VERSIONS.python, 2)
-    : undefined;
-  if (version === undefined || !/^3\.\d+$/.test(version)) throw invalid('Python', source, '3.13 or 3.12.7');
+  if (!/^[\d.<>=~^!*, ]+$/.test(raw)) throw invalid('Python', source, '3.13 or 3.12.7');
+  const comparators = raw.split(',').filter((part) => part.trim() !== '');
+  if (comparators.length === 1 && !/^[<>!~^]/.test(raw)) {
+    const version = /^=*\s*(3\.\d+)/.exec(raw)?.[1];
+    if (version === undefined) throw invalid('Python', source, '3.13 or 3.12.7');
+    return version;
+  }
+  const allowed = PYTHON_MINORS.filter((minor) => comparators.every((part) => satisfies(minor, part)));
+  // Poetry's `^3.11` and PEP 440's `~=3.11` mean "3.11 or later": the default when it fits.
+  const version = allowed.includes(DEFAULT_VERSIONS.python) ? DEFAULT_VERSIONS.python : allowed[0];
+  if (version === undefined) throw invalid('Python', source, '3.13 or >=3.10,<3.14');
   return version;
 }
 

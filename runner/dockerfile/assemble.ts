@@ -37,6 +37,19 @@ export const AWS_CREDENTIAL_ARGS = [
 
 export const DEPLOY_USER = 'deploy';
 
+/** What the AWS CLI v2 installer needs, on Debian and Amazon Linux alike. */
+const AWS_CLI_PACKAGES = ['curl', 'unzip'];
+
+/** AWS CLI v2 from its official installer, for the build machine's architecture; nothing else stays. */
+function awsCliInstall(): Line {
+  return run(
+    'curl -fsSL "https://awscli.amazonaws.com/awscli-exe-linux-$(uname -m).zip" -o /tmp/awscliv2.zip',
+    'unzip -q /tmp/awscliv2.zip -d /tmp',
+    '/tmp/aws/install',
+    'rm -rf /tmp/aws /tmp/awscliv2.zip',
+  );
+}
+
 export interface Assembled {
   model: DockerfileModel;
   packages: PackageReason[];
@@ -64,6 +77,16 @@ export function cmdLine(start: StartCommand): Line {
   return instruction('CMD', json(['/bin/sh', '-c', simple ? `exec ${start.shell}` : start.shell]));
 }
 
+/** Top-level install files in one COPY; a file in a folder (a workspace's package.json) keeps its folder. */
+function copyInstallFiles(files: string[]): Line[] {
+  const top = files.filter((file) => !file.includes('/'));
+  const nested = files.filter((file) => file.includes('/'));
+  return [
+    ...(top.length > 0 ? [copy(top, './')] : []),
+    ...nested.map((file) => copy([file], `./${file.slice(0, file.lastIndexOf('/') + 1)}`)),
+  ];
+}
+
 function assetsStage(assets: NodeAssets): Stage {
   const install = nodeInstall(assets);
   return {
@@ -72,7 +95,7 @@ function assetsStage(assets: NodeAssets): Stage {
     purpose: 'Assets: the JavaScript/CSS build, on a Node.js image, merged into the app with COPY --from',
     lines: [
       instruction('WORKDIR', '/app'),
-      copy(install.files, './'),
+      ...copyInstallFiles(install.files),
       ...install.steps,
       copy(['.'], '.'),
       run(assets.buildCommand),
@@ -84,6 +107,7 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
   const options = config.dockerfile;
   const recipe = recipeFor(plan, {
     buildStageHooks: hooks.before_build.length > 0 || hooks.after_build.length > 0,
+    ruby: { forceRubyPlatform: options.forceRubyPlatform, bootsnapCommand: options.bootsnapCommand },
   });
   const warnings: string[] = [];
   const base = overrideBaseImage(recipe.base, options.baseImage);
@@ -146,7 +170,14 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
         : []),
       ...section(
         'Build tools and system packages',
-        installPackages(buildImage.packageManager, buildPackages),
+        installPackages(buildImage.packageManager, [
+          ...buildPackages,
+          ...(options.awsCli ? AWS_CLI_PACKAGES : []),
+        ]),
+      ),
+      ...section(
+        'AWS CLI, for build steps and hooks that call AWS (dockerfile.awsCli)',
+        options.awsCli ? [awsCliInstall()] : [],
       ),
       ...section('Build arguments', [
         ...args(options.buildArgs.buildStage),
@@ -154,7 +185,7 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
       ]),
       ...hookLines(hooks, 'before_build'),
       ...section('Dependencies first, so this layer is cached until the lockfile changes', [
-        ...(recipe.install.files.length > 0 ? [copy(recipe.install.files, './')] : []),
+        ...copyInstallFiles(recipe.install.files),
         ...options.copyForInstall
           .map((dir, index) => projectPath(`dockerfile.copyForInstall[${index}]`, dir))
           .map((dir) => copy([dir], `./${dir}`)),

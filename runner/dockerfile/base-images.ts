@@ -26,10 +26,16 @@ function lambdaPackageManager(version: string): PackageManager {
   return (minor ?? 0) >= 12 ? 'microdnf' : 'yum';
 }
 
+/** Python 3.6 and 3.7 reached their end of life before Debian bookworm: their last images are bullseye. */
+function pythonTag(version: string): string {
+  const [, minor] = version.split('.').map(Number);
+  return `${version}-slim-${(minor ?? 0) < 8 ? 'bullseye' : 'bookworm'}`;
+}
+
 const FAMILIES: Record<Runtime, ImageFamily> = {
   node: { name: 'node', tag: (v) => `${v}-bookworm-slim`, packageManager: () => 'apt' },
   bun: { name: 'oven/bun', tag: (v) => `${v}-slim`, packageManager: () => 'apt' },
-  python: { name: 'python', tag: (v) => `${v}-slim-bookworm`, packageManager: () => 'apt' },
+  python: { name: 'python', tag: pythonTag, packageManager: () => 'apt' },
   ruby: { name: 'ruby', tag: (v) => `${v}-slim-bookworm`, packageManager: () => 'apt' },
   go: { name: 'golang', tag: (v) => `${v}-bookworm`, packageManager: () => 'apt' },
   debian: { name: 'debian', tag: () => 'bookworm-slim', packageManager: () => 'apt' },

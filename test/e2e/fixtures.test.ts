@@ -17,6 +17,9 @@ const FIXTURES: { name: string; body: string | RegExp }[] = [
   // "type": "module": the runner bundle and the config must not care (issue 9).
   { name: 'node-esm', body: 'hello from node-esm\n' },
   { name: 'node-pnpm', body: 'hello from node-pnpm (1m)\n' },
+  // yarn classic from the npm registry (no corepack), and an npm workspace root whose app links a sibling.
+  { name: 'node-yarn-classic', body: 'hello from node-yarn-classic (1m)\n' },
+  { name: 'node-workspace', body: 'hello from node-workspace\n' },
   { name: 'static-site', body: /hello from static-site/ },
   { name: 'python-stdlib', body: 'hello from python-stdlib\n' },
   { name: 'ruby-rack-stdlib', body: 'hello from ruby-rack-stdlib\n' },

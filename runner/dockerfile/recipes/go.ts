@@ -16,7 +16,11 @@ export function goRecipe(plan: GoPlan): Recipe {
     buildPackages: [],
     install: { files: ['go.mod', ...(plan.hasGoSum ? ['go.sum'] : [])], steps: [run('go mod download')] },
     compile: plan.buildCommand ? [run(plan.buildCommand)] : [],
-    deployCopies: [copy([GO_BINARY], GO_BINARY, { from: 'build' })],
+    deployCopies: [
+      copy([GO_BINARY], GO_BINARY, { from: 'build' }),
+      // Folders the binary reads from its working directory at run time (templates, static files).
+      ...plan.runtimeDirs.map((dir) => copy([`/src/${dir}`], `/app/${dir}`, { from: 'build' })),
+    ],
     deployUser: true,
   };
 }

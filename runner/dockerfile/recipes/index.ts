@@ -13,7 +13,7 @@ export function recipeFor(plan: AppPlan, context: RecipeContext): Recipe {
     case 'python':
       return pythonRecipe(plan);
     case 'ruby':
-      return rubyRecipe(plan);
+      return rubyRecipe(plan, context.ruby);
     case 'go':
       return goRecipe(plan);
     case 'static':

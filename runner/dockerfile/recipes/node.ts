@@ -11,9 +11,11 @@ const WORKDIR = '/app';
  * Install, frozen when a lockfile exists. With a build step, dev dependencies are installed
  * (NODE_ENV=production would skip them) and pruned after the build; without one, only production
  * dependencies are installed, so no prune runs after the source copy and a source change reuses the
- * whole dependency layer. pnpm is installed with npm (its integrity check works with any registry
- * mirror, and corepack leaves Node.js after 24); --force replaces a corepack shim the image may carry.
- * yarn goes through corepack, which also serves yarn berry (which has no production-only install).
+ * whole dependency layer. pnpm and yarn are installed with npm, never corepack (npm's integrity
+ * check works with any registry mirror, corepack's signature check does not, and corepack leaves
+ * Node.js after 24); --force replaces the yarn or corepack shim the image may carry. Yarn berry
+ * has no production-only install, and YARN_IGNORE_PATH keeps it from switching to a `yarnPath`
+ * release that is not copied before the install.
  */
 const INSTALL: Record<NodePackageManager, (frozen: boolean, dev: boolean, spec: string | null) => string[]> =
   {
@@ -22,11 +24,14 @@ const INSTALL: Record<NodePackageManager, (frozen: boolean, dev: boolean, spec: 
       `npm install -g --force ${spec ?? 'pnpm'}`,
       `pnpm install${frozen ? ' --frozen-lockfile' : ''} --prod=${dev ? 'false' : 'true'}`,
     ],
-    yarn: (frozen, dev) => [
-      'corepack enable yarn',
+    yarn: (frozen, dev, spec) => [
+      `npm install -g --force ${spec ?? 'yarn@1'}`,
       `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=${dev ? 'false' : 'true'}`,
     ],
-    'yarn-berry': (frozen) => ['corepack enable yarn', `yarn install${frozen ? ' --immutable' : ''}`],
+    'yarn-berry': (frozen, _dev, spec) => [
+      `npm install -g --force ${spec ?? '@yarnpkg/cli-dist@4'}`,
+      `yarn install${frozen ? ' --immutable' : ''}`,
+    ],
     bun: (frozen, dev) => [`bun install${frozen ? ' --frozen-lockfile' : ''}${dev ? '' : ' --production'}`],
   };
 
@@ -39,14 +44,10 @@ const PRUNE: Record<NodePackageManager, string | null> = {
   bun: 'rm -rf node_modules && bun install --production --frozen-lockfile',
 };
 
-function usesCorepack(manager: NodePackageManager): boolean {
-  return manager === 'yarn' || manager === 'yarn-berry';
-}
-
 /** `includeDev`: the install feeds a build step (always, for asset and static-site builds). */
 export function nodeInstall(install: NodeInstall, includeDev = true): Recipe['install'] {
   const steps: Line[] = [];
-  if (usesCorepack(install.packageManager)) steps.push(env({ COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' }));
+  if (install.packageManager === 'yarn-berry') steps.push(env({ YARN_IGNORE_PATH: '1' }));
   steps.push(
     run(
       ...INSTALL[install.packageManager](install.lockfile !== null, includeDev, install.packageManagerSpec),
@@ -89,7 +90,7 @@ export function nodeRecipe(plan: NodePlan, context: RecipeContext): Recipe {
     base: nodeImage(plan.packageManager, plan.version),
     workdir: WORKDIR,
     basePackages: [],
-    baseLines: [env({ NODE_ENV: 'production' })],
+    baseLines: [env({ NODE_ENV: 'production', ...plan.env })],
     buildPackages: [],
     install: nodeInstall(plan, hasBuild),
     compile: [...(plan.buildCommand ? [run(plan.buildCommand)] : []), ...(prune ? [run(prune)] : [])],

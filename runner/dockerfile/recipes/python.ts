@@ -33,7 +33,7 @@ function pipInstall(target: string | null, what: string): string {
 
 function installSteps(plan: PythonPlan, target: string | null): string[] {
   if (plan.lockfile === null) return [];
-  if (plan.installer === 'pip') return [pipInstall(target, '-r requirements.txt')];
+  if (plan.installer === 'pip') return [pipInstall(target, `-r ${plan.lockfile}`)];
   const { tools, command } = EXPORT[plan.installer];
   return [
     `python3 -m venv ${TOOLS}`,
@@ -68,7 +68,11 @@ export function pythonRecipe(plan: PythonPlan): Recipe {
       compile,
       deployCopies: [
         copy([LAMBDA_ASSET], LAMBDA_TASK_ROOT, { from: 'build' }),
-        copy([LAMBDA_TASK_ROOT], LAMBDA_TASK_ROOT, { from: 'build' }),
+        copy(
+          [plan.lambdaCodeDir ? `${LAMBDA_TASK_ROOT}/${plan.lambdaCodeDir}` : LAMBDA_TASK_ROOT],
+          LAMBDA_TASK_ROOT,
+          { from: 'build' },
+        ),
       ],
       deployUser: false,
     };
@@ -85,7 +89,7 @@ export function pythonRecipe(plan: PythonPlan): Recipe {
         PATH: `${VENV}/bin:$PATH`,
       }),
     ],
-    buildPackages: [],
+    buildPackages: plan.compiler ? ['build-essential'] : [],
     install: { files: plan.installFiles, steps: [run(`python3 -m venv ${VENV}`, ...steps)] },
     compile,
     deployCopies: [copy([VENV], VENV, { from: 'build' }), copy(['/app'], '/app', { from: 'build' })],

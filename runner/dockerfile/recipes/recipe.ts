@@ -30,4 +30,6 @@ export interface Recipe {
 export interface RecipeContext {
   /** Build-stage hooks may change the app directory, so the deployment stage must take it whole. */
   buildStageHooks: boolean;
+  /** dockerfile.forceRubyPlatform and dockerfile.bootsnapCommand. */
+  ruby: { forceRubyPlatform: boolean; bootsnapCommand?: string | false };
 }

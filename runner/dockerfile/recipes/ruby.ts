@@ -3,7 +3,7 @@
 import type { RubyPlan } from '../../detect/plan';
 import { officialImage } from '../base-images';
 import { copy, env, type Line, run } from '../model';
-import type { Recipe } from './recipe';
+import type { Recipe, RecipeContext } from './recipe';
 
 const BUNDLE_PATH = '/usr/local/bundle';
 
@@ -15,13 +15,17 @@ export function bundleInstall(): string[] {
   ];
 }
 
-export function rubyRecipe(plan: RubyPlan): Recipe {
+const BOOTSNAP_APP = 'bundle exec bootsnap precompile app/ lib/';
+
+export function rubyRecipe(plan: RubyPlan, options: RecipeContext['ruby']): Recipe {
   const frozen = plan.lockfile !== null;
   const baseEnv: Record<string, string> = {
     BUNDLE_PATH,
     BUNDLE_WITHOUT: 'development:test',
     ...(frozen ? { BUNDLE_DEPLOYMENT: '1' } : {}),
-    ...(plan.rails ? { RAILS_ENV: 'production' } : {}),
+    ...(options.forceRubyPlatform ? { BUNDLE_FORCE_RUBY_PLATFORM: '1' } : {}),
+    // Rack servers and Sinatra read RACK_ENV (Rails reads RAILS_ENV).
+    ...(plan.rails ? { RAILS_ENV: 'production' } : { RACK_ENV: 'production' }),
   };
   const baseLines: Line[] = [env(baseEnv)];
   if (plan.rails) {
@@ -32,7 +36,8 @@ export function rubyRecipe(plan: RubyPlan): Recipe {
     baseLines.push(env({ LD_PRELOAD: '/usr/local/lib/libjemalloc.so' }));
   }
   const installSteps = bundleInstall();
-  if (plan.bootsnap) installSteps.push('bundle exec bootsnap precompile --gemfile');
+  const bootsnap = plan.bootsnap && options.bootsnapCommand !== false;
+  if (bootsnap) installSteps.push('bundle exec bootsnap precompile --gemfile');
   return {
     base: officialImage('ruby', plan.version),
     workdir: '/app',
@@ -44,7 +49,7 @@ export function rubyRecipe(plan: RubyPlan): Recipe {
       // The assets stage already built app/assets/builds: jsbundling/cssbundling must not rebuild
       // it (the build stage has no Node.js).
       ...(plan.assets ? [env({ SKIP_JS_BUILD: '1', SKIP_CSS_BUILD: '1' })] : []),
-      ...(plan.bootsnap ? [run('bundle exec bootsnap precompile app/ lib/')] : []),
+      ...(bootsnap ? [run(options.bootsnapCommand || BOOTSNAP_APP)] : []),
       ...(plan.buildCommand ? [run(plan.buildCommand)] : []),
     ],
     deployCopies: [

@@ -32,9 +32,15 @@ export function lighttpdConfig(port: number, spaFallback: boolean): string[] {
     `server.document-root = "${SITE_ROOT}"`,
     'index-file.names = ( "index.html" )',
     `mimetype.assign = ( ${MIME_TYPES.map(([ext, type]) => `"${ext}" => "${type}"`).join(', ')} )`,
+    // A single-page app routes paths without a file extension itself; a missing asset stays a 404
+    // (not index.html served as CSS). Other sites answer unknown paths with their own 404.html, and
+    // a directory with its index.html.
     ...(spaFallback
-      ? ['server.modules = ( "mod_rewrite" )', 'url.rewrite-if-not-file = ( "" => "/index.html" )']
-      : []),
+      ? [
+          'server.modules = ( "mod_rewrite" )',
+          'url.rewrite-if-not-file = ( "^[^.?]*([?].*)?$" => "/index.html" )',
+        ]
+      : ['server.error-handler-404 = "/404.html"']),
     // Read when lighttpd starts, so the container honours $PORT.
     `include_shell "echo server.port = \${PORT:-${port}}"`,
   ];

@@ -44,7 +44,7 @@ describe('Node.js detection', () => {
       const result = detect(files);
       expect(result.plan).toMatchObject({
         packageManager: 'yarn-berry',
-        packageManagerSpec: 'yarn@4.5.0',
+        packageManagerSpec: '@yarnpkg/cli-dist@4.5.0',
         lockfile: null,
       });
       expect(decision(files, 'package manager')).toBe('yarn-berry (from package.json (packageManager))');

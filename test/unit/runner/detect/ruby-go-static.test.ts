@@ -45,7 +45,7 @@ describe('Ruby detection', () => {
   });
   it('a Rails app with a package.json build gets an assets stage feeding the build stage', () => {
     const files = {
-      Gemfile: '',
+      Gemfile: "gem 'rails'\n",
       'config/application.rb': '',
       'package.json': JSON.stringify({
         scripts: { build: 'esbuild app.js --bundle --outdir=app/assets/builds' },
