@@ -52,6 +52,7 @@ function runRemote(
     description,
     buildArgs,
     async: Boolean(flags.async),
+    force: Boolean(flags.force),
     ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
     ...(description.config.remote.timeoutMinutes
       ? { timeoutMinutes: description.config.remote.timeoutMinutes }
@@ -120,6 +121,8 @@ async function runLocal(
       timings: { pack: null, upload: null, queued: null, build: null, total: (Date.now() - started) / 1000 },
       logsUrl: null,
       consoleUrl: null,
+      skipped: false,
+      skipReason: null,
     };
     terminal.line(
       terminal.colors.green(`✔ SUCCEEDED ${[result.imageUri, result.digest].filter(Boolean).join(' ')}`),

@@ -1,10 +1,11 @@
 // `kiln dockerfile [dir]`: the managed Dockerfile for a project, offline and without AWS. The
 // implementation (zod, detection, generation) loads only when the command runs.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 interface DockerfileOptions {
   explain?: boolean;
   output?: string;
+  builder: 'buildkit' | 'classic';
 }
 
 async function printDockerfile(dir: string, options: DockerfileOptions): Promise<void> {
@@ -40,10 +41,13 @@ async function printDockerfile(dir: string, options: DockerfileOptions): Promise
     );
     return;
   }
-  const generated = generateFromSnapshot(snapshot, config);
+  const generated = generateFromSnapshot(snapshot, config, {
+    credentials: options.builder === 'classic' ? 'build-args' : 'secret',
+  });
   if (options.explain) {
     process.stderr.write(`config: ${source ?? 'none (defaults)'}\nmode: ${mode.reason}\n`);
     process.stderr.write(formatReport(generated.report, generated.warnings));
+    process.stderr.write(`${generated.credentials}\n`);
   } else {
     for (const warning of generated.warnings) process.stderr.write(`kiln: warning: ${warning}\n`);
   }
@@ -62,5 +66,10 @@ export function registerDockerfileCommand(program: Command): void {
     .argument('[dir]', 'project directory', '.')
     .option('--explain', 'print the detection report (what was decided, and from which file) to stderr')
     .option('-o, --output <file>', 'write the Dockerfile to a file instead of stdout')
+    .addOption(
+      new Option('--builder <builder>', 'the builder the Dockerfile is for (how AWS credentials reach it)')
+        .choices(['buildkit', 'classic'])
+        .default('buildkit'),
+    )
     .action((dir: string, options: DockerfileOptions) => printDockerfile(dir, options));
 }

@@ -1,0 +1,84 @@
+// The rebuild in CodeBuild conditions: before every build the engine is fresh (a dockerd of this
+// test's own, emptied: no image of the app, no builder cache), the AWS credentials are new values,
+// and the registry is the only cache. After a one-line source change the dependency install must be
+// a cache hit on every builder kiln drives here, and no credential may reach the final image.
+import { randomBytes } from 'node:crypto';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { E2E_BUILDERS } from './support/builders';
+import { stepReusedCache } from './support/cache-hits';
+import { ROOT } from './support/environment';
+import { FreshEngine } from './support/fresh-engine';
+import { freePort, waitForBody } from './support/http';
+import { expectBuilt, type KilnRun, kilnBuildLocal } from './support/kiln';
+import { imageLeaks } from './support/leaks';
+import { e2eSuite } from './support/suite';
+
+jest.setTimeout(30 * 60_000);
+
+const { workDir } = e2eSuite('codebuild-conditions');
+let engine: FreshEngine;
+
+beforeAll(async () => {
+  engine = await FreshEngine.start(join(workDir(), 'engine'));
+});
+afterAll(() => engine?.stop());
+
+/** The credentials of one CodeBuild build: new values every time. */
+function rotatedCredentials(): Record<string, string> {
+  const id = randomBytes(8).toString('hex');
+  return {
+    AWS_ACCESS_KEY_ID: `AKIAKILN${id.slice(0, 12).toUpperCase()}`,
+    AWS_SECRET_ACCESS_KEY: `kiln-rotated-secret-${id}`,
+    AWS_SESSION_TOKEN: `kiln-rotated-session-${id}`,
+    AWS_REGION: 'us-east-1',
+  };
+}
+
+
+const FIXTURE = 'test/e2e/fixtures/node-web';
+const SOURCE = 'src/server.ts';
+
+test.each(E2E_BUILDERS)(
+  '$builder: on a fresh engine with rotated credentials a one-line change reuses the dependency install, and no credential reaches the image',
+  async ({ builder, env }) => {
+    const project = join(workDir(), `node-web-${builder}-${Date.now()}`);
+    await cp(join(ROOT, FIXTURE), project, { recursive: true });
+    // A repository of its own: no earlier run's cache, and the registry's cache is all there is.
+    const repo = `kiln-cbc-${builder.toLowerCase()}-${randomBytes(4).toString('hex')}`;
+    const secrets: string[] = [];
+    const build = async (): Promise<KilnRun> => {
+      await engine.reset(['node:22-bookworm-slim']);
+      const credentials = rotatedCredentials();
+      secrets.push(credentials.AWS_SECRET_ACCESS_KEY as string, credentials.AWS_SESSION_TOKEN as string);
+      return kilnBuildLocal(project, [], { ...credentials, ...engine.env, ...env }, repo);
+    };
+
+    const cold = await build();
+    expectBuilt(cold);
+    expect(cold.stderr).toContain(`builder: ${builder}`);
+    expect(stepReusedCache(cold.stderr, 'npm ci')).toBe(false);
+
+    const source = join(project, SOURCE);
+    const text = await readFile(source, 'utf8');
+    await writeFile(source, text.replace("'hello from node-web'", "'hello again from node-web'"));
+    const warm = await build();
+    const ref = expectBuilt(warm).imageUri as string;
+    expect(stepReusedCache(warm.stderr, 'npm ci')).toBe(true);
+    expect(stepReusedCache(warm.stderr, 'npm run build')).toBe(false);
+
+    const port = await freePort();
+    const container = (
+      await engine.docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])
+    ).trim();
+    try {
+      expect(await waitForBody(`http://127.0.0.1:${port}/`)).toBe('hello again from node-web\n');
+    } finally {
+      await engine.docker(['rm', '-f', container]);
+    }
+    expect(secrets.filter((value) => (cold.stderr + warm.stderr).includes(value))).toEqual([]);
+    expect(
+      await imageLeaks(ref, secrets, join(workDir(), `leaks-${builder}`), (args) => engine.docker(args)),
+    ).toEqual([]);
+  },
+);
