@@ -31,7 +31,6 @@ export function inputTag(key: string): string {
   return `kiln-input-${key.slice(0, 40)}`;
 }
 
-
 /** What a lookup found: the image built from this input, nothing, or a reason it could not look. */
 export type BuiltImageLookup =
   | { kind: 'found'; digest: string; manifest: string; mediaType?: string }

@@ -3,6 +3,7 @@
 import type { Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../runner/description';
 import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { formatTags } from '../../runner/tags/format-tags';
 import { type Clock, realClock } from '../follow/clock';
 import { followBuild } from '../follow/follow-build';
 import type { InterruptSource } from '../follow/interrupts';
@@ -10,7 +11,6 @@ import { type BuildOutcome, remoteTimings, summarizeBuild } from '../follow/outc
 import type { BuildReporter } from '../output/build-reporter';
 import { formatBytes, formatDuration } from '../output/format';
 import type { Logger } from '../output/logger';
-import { formatTags } from '../../runner/tags/format-tags';
 import { type BuiltImageLookup, findBuiltImage, inputKey, inputTag, tagBuiltImage } from './built-image';
 import { consoleUrl, startBuild, stopBuild } from './codebuild';
 import { messageOf } from './errors';

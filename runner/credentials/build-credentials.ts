@@ -61,7 +61,9 @@ export async function resolveCredentialBuildArgs(
  * any SDK or CLI in a RUN step that mounts it finds it through AWS_SHARED_CREDENTIALS_FILE. Written
  * outside the build context, readable by this user only; the caller removes `dir`.
  */
-export async function writeCredentialsFile(args: Record<string, string>): Promise<{ dir: string; file: string }> {
+export async function writeCredentialsFile(
+  args: Record<string, string>,
+): Promise<{ dir: string; file: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'kiln-credentials-'));
   const file = join(dir, 'credentials');
   const lines = [

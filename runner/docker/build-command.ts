@@ -110,7 +110,9 @@ export function builtinBuildArgs(
   viaBuildx: boolean,
 ): string[] {
   return [
-    ...(viaBuildx ? ['buildx', 'build', '--builder', 'default', '--load', '--provenance', 'false'] : ['build']),
+    ...(viaBuildx
+      ? ['buildx', 'build', '--builder', 'default', '--load', '--provenance', 'false']
+      : ['build']),
     '--progress',
     'plain',
     ...commonFlags(request, tags),

@@ -6,8 +6,9 @@
 // - classic builder: ARGs declared at the top of the build stage, after the dependency install
 //   (the deps stage). `awsCredsForInstall` moves them before the install, at the cost of a cache miss
 //   of the install on every build whose credentials differ.
-import { parseDockerfile } from './parse';
+
 import { arg, comment, env, type Line, verbatim } from './model';
+import { parseDockerfile } from './parse';
 
 /** How the credentials reach the build: a BuildKit secret or classic build args. */
 export type CredentialDelivery = 'secret' | 'build-args';

@@ -51,7 +51,9 @@ export async function chooseBuilder(
 
 async function startKilnBuilder(docker: DockerClient, log: RunnerLog): Promise<boolean> {
   if ((await docker.run(['buildx', 'inspect', BUILDX_BUILDER], { quiet: true })).exitCode === 0) return true;
-  log.info(`creating the buildx builder "${BUILDX_BUILDER}" (docker-container driver, for the registry cache)`);
+  log.info(
+    `creating the buildx builder "${BUILDX_BUILDER}" (docker-container driver, for the registry cache)`,
+  );
   if ((await docker.run(buildxCreateArgs())).exitCode === 0) return true;
   log.info(`notice: the buildx builder "${BUILDX_BUILDER}" could not start; using the engine's BuildKit`);
   await docker.run(['buildx', 'rm', BUILDX_BUILDER], { quiet: true });
@@ -69,7 +71,8 @@ async function legacyCliWithBuildKit(docker: DockerClient): Promise<boolean> {
     .split(' ')
     .map((text) => text.split('.').map(Number));
   const atLeast = (parts: number[] | undefined, major: number, minor: number) =>
-    parts !== undefined && ((parts[0] ?? 0) > major || ((parts[0] ?? 0) === major && (parts[1] ?? 0) >= minor));
+    parts !== undefined &&
+    ((parts[0] ?? 0) > major || ((parts[0] ?? 0) === major && (parts[1] ?? 0) >= minor));
   return !atLeast(client, 23, 0) && atLeast(server, 18, 9);
 }
 
@@ -123,7 +126,8 @@ export async function buildImage(request: BuildRequest, options: BuildOptions): 
 
 async function pullCacheImages(docker: DockerClient, log: RunnerLog, refs: string[]): Promise<void> {
   const pulled: string[] = [];
-  for (const ref of refs) if ((await docker.run(['pull', ref], { quiet: true })).exitCode === 0) pulled.push(ref);
+  for (const ref of refs)
+    if ((await docker.run(['pull', ref], { quiet: true })).exitCode === 0) pulled.push(ref);
   log.info(`cache: pulled ${pulled.length} of ${refs.length} cache images`);
 }
 

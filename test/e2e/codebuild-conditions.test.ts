@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeBenchResult } from './support/bench';
 import { E2E_BUILDERS } from './support/builders';
 import { stepReusedCache } from './support/cache-hits';
 import { ROOT } from './support/environment';
@@ -13,14 +14,15 @@ import { freePort, waitForBody } from './support/http';
 import { expectBuilt, type KilnRun, kilnBuildLocal } from './support/kiln';
 import { imageLeaks } from './support/leaks';
 import { e2eSuite } from './support/suite';
+import { ratioOf, stepSeconds } from './support/timings';
 
 jest.setTimeout(30 * 60_000);
 
 const { workDir } = e2eSuite('codebuild-conditions');
 let engine: FreshEngine;
 
-beforeAll(async () => {
-  engine = await FreshEngine.start(join(workDir(), 'engine'));
+beforeAll(() => {
+  engine = new FreshEngine(join(workDir(), 'engine'));
 });
 afterAll(() => engine?.stop());
 
@@ -35,8 +37,17 @@ function rotatedCredentials(): Record<string, string> {
   };
 }
 
-
 const FIXTURE = 'test/e2e/fixtures/node-web';
+const figures: Record<string, Record<string, unknown>> = {};
+
+afterAll(() => {
+  if (Object.keys(figures).length === 0) return;
+  writeBenchResult('e2e-codebuild-rebuild', {
+    target: 'warm ≤ 0.3 × cold, per builder',
+    note: 'CodeBuild conditions: before each build a new dockerd data root (only the base image loaded), new AWS credentials, the registry as the only cache. seconds: wall time of `kiln build --local` (pack, build, push); buildStep: the runner step "build image"; one line of src/server.ts changed before each rebuild',
+    fixtures: figures,
+  });
+});
 const SOURCE = 'src/server.ts';
 
 test.each(E2E_BUILDERS)(
@@ -80,5 +91,24 @@ test.each(E2E_BUILDERS)(
     expect(
       await imageLeaks(ref, secrets, join(workDir(), `leaks-${builder}`), (args) => engine.docker(args)),
     ).toEqual([]);
+
+    // A second one-line change, for the spread of the figure (bench/results, not asserted).
+    await writeFile(source, text.replace("'hello from node-web'", "'hello once more from node-web'"));
+    const again = await build();
+    expectBuilt(again);
+    expect(stepReusedCache(again.stderr, 'npm ci')).toBe(true);
+    for (const [index, run] of [warm, again].entries()) {
+      const [coldStep, warmStep] = [
+        stepSeconds(cold.stderr, 'build image'),
+        stepSeconds(run.stderr, 'build image'),
+      ];
+      figures[`${builder} rebuild ${index + 1}`] = {
+        fixture: `${FIXTURE} (${builder}, rebuild ${index + 1})`,
+        coldSeconds: cold.seconds,
+        warmSeconds: run.seconds,
+        ratio: ratioOf(run.seconds, cold.seconds),
+        buildStep: { coldSeconds: coldStep, warmSeconds: warmStep, ratio: ratioOf(warmStep, coldStep) },
+      };
+    }
   },
 );

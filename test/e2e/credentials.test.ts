@@ -22,7 +22,6 @@ const SECRETS = {
 
 const { cleanup, workDir } = e2eSuite('credentials');
 
-
 test.each(E2E_BUILDERS)(
   '$builder: fake credentials and --env values reach the build but no part of the final image',
   async ({ builder, env }) => {

@@ -9,20 +9,11 @@ import { e2eEnvironment, ROOT } from './support/environment';
 import { freePort, waitForBody } from './support/http';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
 import { e2eSuite } from './support/suite';
+import { ratioOf, stepSeconds } from './support/timings';
 
 jest.setTimeout(20 * 60_000);
 
 const { cleanup, workDir } = e2eSuite('rebuild');
-
-/** The duration the runner logged for a step (`[kiln] ✓ <step> done in 1.2s`). */
-function stepSeconds(output: string, step: string): number | null {
-  const match = new RegExp(`✓ ${step} done in ([0-9.]+)s`).exec(output);
-  return match ? Number(match[1]) : null;
-}
-
-function ratioOf(warm: number | null, cold: number | null): number | null {
-  return warm !== null && cold ? Number((warm / cold).toFixed(3)) : null;
-}
 
 /**
  * node-express is the smallest app (one dependency): its ratio shows kiln's fixed cost per build.

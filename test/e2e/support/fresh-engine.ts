@@ -1,6 +1,6 @@
 // A docker engine of the test's own, for "CodeBuild conditions": each CodeBuild build starts on a
-// fresh host, so before every build this engine loses every image and all builder cache (which the
-// shared engine of the other suites must keep), and gets back only the base images, as a host that
+// fresh host, so before every build this engine restarts on an empty data root (the shared engine of
+// the other suites keeps its images and cache) and gets back only the base images, as a host that
 // pulls them would. The registry of the e2e environment is the only cache that survives.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
@@ -8,42 +8,14 @@ import { join } from 'node:path';
 import { docker } from './docker';
 
 export class FreshEngine {
-  private constructor(
-    private readonly dir: string,
-    private readonly daemon: ChildProcess,
-    /** DOCKER_HOST of this engine, for docker and kiln processes. */
-    readonly env: Record<string, string>,
-  ) {}
+  private daemon: ChildProcess | undefined;
+  private savedBase = false;
+  /** DOCKER_HOST of this engine, for docker and kiln processes. */
+  readonly env: Record<string, string>;
 
-  /** Starts dockerd with its own data root, exec root and socket under `dir` (root only). */
-  static async start(dir: string): Promise<FreshEngine> {
-    await mkdir(dir, { recursive: true });
-    const host = `unix://${join(dir, 'docker.sock')}`;
-    const daemon = spawn(
-      'dockerd',
-      [
-        '--bridge=none',
-        '--iptables=false',
-        '--ip6tables=false',
-        '--data-root',
-        join(dir, 'data'),
-        '--exec-root',
-        join(dir, 'exec'),
-        '--pidfile',
-        join(dir, 'dockerd.pid'),
-        '--host',
-        host,
-      ],
-      { stdio: 'ignore' },
-    );
-    const engine = new FreshEngine(dir, daemon, { DOCKER_HOST: host });
-    for (let attempt = 0; attempt < 120; attempt++) {
-      if (await engine.docker(['info', '--format', '{{.ServerVersion}}']).then(Boolean, () => false))
-        return engine;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    await engine.stop();
-    throw new Error(`the fresh dockerd under ${dir} did not answer within 60s`);
+  /** An engine with its data root, exec root and socket under `dir` (root only); see reset(). */
+  constructor(private readonly dir: string) {
+    this.env = { DOCKER_HOST: `unix://${join(dir, 'docker.sock')}` };
   }
 
   docker(args: string[]): Promise<string> {
@@ -51,12 +23,31 @@ export class FreshEngine {
   }
 
   /**
-   * Back to a new host's state: no containers, images or build cache; then the base images, saved
-   * once from the shared engine (where scripts/e2e/up.sh made them), loaded.
+   * A new host: dockerd (re)started on an empty data root (no image, container or build cache), then
+   * the base images, saved once from the shared engine (where scripts/e2e/up.sh made them), loaded.
    */
   async reset(baseImages: string[]): Promise<void> {
-    await this.docker(['system', 'prune', '--all', '--force']);
-    await this.docker(['builder', 'prune', '--all', '--force']);
+    await this.stopDaemon();
+    await rm(join(this.dir, 'data'), { recursive: true, force: true });
+    await mkdir(this.dir, { recursive: true });
+    this.daemon = spawn(
+      'dockerd',
+      [
+        '--bridge=none',
+        '--iptables=false',
+        '--ip6tables=false',
+        '--data-root',
+        join(this.dir, 'data'),
+        '--exec-root',
+        join(this.dir, 'exec'),
+        '--pidfile',
+        join(this.dir, 'dockerd.pid'),
+        '--host',
+        this.env.DOCKER_HOST as string,
+      ],
+      { stdio: 'ignore' },
+    );
+    await this.answering();
     const saved = join(this.dir, 'base-images.tar');
     if (!this.savedBase) {
       await docker(['save', '-o', saved, ...baseImages]);
@@ -65,14 +56,24 @@ export class FreshEngine {
     await this.docker(['load', '-i', saved]);
   }
 
-  private savedBase = false;
+  private async answering(): Promise<void> {
+    for (let attempt = 0; attempt < 120; attempt++) {
+      if (await this.docker(['info', '--format', '{{.ServerVersion}}']).then(Boolean, () => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`the fresh dockerd under ${this.dir} did not answer within 60s`);
+  }
+
+  private async stopDaemon(): Promise<void> {
+    const daemon = this.daemon;
+    if (!daemon || daemon.exitCode !== null) return;
+    const exited = new Promise((resolve) => daemon.once('exit', resolve));
+    daemon.kill('SIGTERM');
+    await exited;
+  }
 
   async stop(): Promise<void> {
-    this.daemon.kill('SIGTERM');
-    await new Promise((resolve) => {
-      if (this.daemon.exitCode !== null) resolve(undefined);
-      else this.daemon.once('exit', resolve);
-    });
+    await this.stopDaemon();
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -37,8 +37,8 @@ export async function imageLeaks(
   ];
   const saved = join(scratch, 'image.tar');
   const unpacked = join(scratch, 'image');
-  await docker(['save', '-o', saved, ref]);
   await mkdir(unpacked, { recursive: true });
+  await docker(['save', '-o', saved, ref]);
   await run('tar', ['-xf', saved, '-C', unpacked]);
   const layerTars = (await readdir(unpacked, { recursive: true })).filter(
     (file) => file.endsWith('layer.tar') || file.startsWith('blobs/'),

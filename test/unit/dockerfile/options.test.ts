@@ -113,7 +113,11 @@ describe('Dockerfile options', () => {
 
     it('none at all when enableAwsCreds is false', () => {
       for (const delivery of ['secret', 'build-args'] as const) {
-        const generated = generate({ dockerfile: { buildArgs: { enableAwsCreds: false } } }, withBuild, delivery);
+        const generated = generate(
+          { dockerfile: { buildArgs: { enableAwsCreds: false } } },
+          withBuild,
+          delivery,
+        );
         expect(generated.dockerfile).not.toContain('AWS_');
         expect(generated.dockerfile).not.toContain('--mount');
         expect(generated.credentials).toMatch(/not passed/);
