@@ -2,10 +2,28 @@
 // fresh host, so before every build this engine restarts on an empty data root (the shared engine of
 // the other suites keeps its images and cache) and gets back only the base images, as a host that
 // pulls them would. The registry of the e2e environment is the only cache that survives.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { docker } from './docker';
+
+const run = promisify(execFile);
+
+/**
+ * dockerd bind-mounts its data root onto itself and leaves it (and its network namespace file)
+ * mounted after it exits; they must be unmounted, deepest first, before the directory can go.
+ */
+async function removeEngineDir(dir: string): Promise<void> {
+  const mounts = (await readFile('/proc/mounts', 'utf8'))
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((mount) => mount === dir || mount.startsWith(`${dir}/`))
+    .sort()
+    .reverse();
+  for (const mount of mounts) await run('umount', [mount]).catch(() => run('umount', ['-l', mount]));
+  await rm(dir, { recursive: true, force: true });
+}
 
 export class FreshEngine {
   private daemon: ChildProcess | undefined;
@@ -28,7 +46,7 @@ export class FreshEngine {
    */
   async reset(baseImages: string[]): Promise<void> {
     await this.stopDaemon();
-    await rm(join(this.dir, 'data'), { recursive: true, force: true });
+    await removeEngineDir(join(this.dir, 'data'));
     await mkdir(this.dir, { recursive: true });
     this.daemon = spawn(
       'dockerd',
@@ -74,6 +92,6 @@ export class FreshEngine {
 
   async stop(): Promise<void> {
     await this.stopDaemon();
-    await rm(this.dir, { recursive: true, force: true });
+    await removeEngineDir(this.dir);
   }
 }
