@@ -41,7 +41,8 @@ export async function chooseBuilder(
 ): Promise<BuilderChoice> {
   const buildxInstalled = (await docker.run(['buildx', 'version'], { quiet: true })).exitCode === 0;
   const choose = (builder: Builder) => ({ builder, buildxInstalled });
-  if (requested) return choose(requested);
+  // kiln's buildx builder only pushes; a build that is not pushed takes the engine's BuildKit instead.
+  if (requested) return choose(requested === 'buildx' && !push ? 'buildkit' : requested);
   if (buildxInstalled) {
     if (push && (await startKilnBuilder(docker, log))) return choose('buildx');
     return choose('buildkit');
@@ -100,7 +101,7 @@ export async function buildImage(request: BuildRequest, options: BuildOptions): 
     await runDocker(docker, args, { env: { ...options.secretEnv, ...env } });
   };
   if (choice.builder === 'buildx') {
-    if (!cache) throw new Error('the buildx builder is for pushing builds');
+    if (!cache) throw new Error('chooseBuilder picks buildx for pushing builds only');
     await build(buildxBuildArgs(request, cache.buildxRef, options.metadataFile), {});
     return metadataDigest(options.metadataFile);
   }

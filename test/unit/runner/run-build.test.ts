@@ -119,6 +119,13 @@ describe('runner, managed mode with the classic builder', () => {
     expect(lines.some((line) => /^\[kiln\] ✓ build image done in \d+\.\ds$/.test(line))).toBe(true);
   });
 
+  it("KILN_BUILDER=buildx for a build that is not pushed takes the engine's BuildKit", async () => {
+    await describeBuild();
+    const { lines, run } = setup({ buildx: true, environment: { builder: 'buildx', push: false } });
+    await run();
+    expect(lines).toContain("[kiln] builder: BuildKit (the engine's built-in, inline cache per stage)");
+  });
+
   it('KILN_BUILDER picks the builder without probing the engine', async () => {
     await describeBuild();
     const { docker, lines, run } = setup({ buildx: true, environment: { builder: 'classic' } });
