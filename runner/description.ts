@@ -6,7 +6,10 @@ import { kilnConfigSchema } from './config/schema';
 /** kiln's own folder inside every source archive; user files at this path are refused by `pack`. */
 export const RESERVED_DIR = '.kiln-build';
 export const DESCRIPTION_FILE = `${RESERVED_DIR}/build.json`;
-export const RUNNER_FILE = `${RESERVED_DIR}/runner.js`;
+/** `.cjs` so the project's own package.json (`"type": "module"`) cannot make Node misread it. */
+export const RUNNER_FILE = `${RESERVED_DIR}/runner.cjs`;
+/** The runner's source map, beside it: stack traces in TypeScript terms under KILN_DEBUG. */
+export const RUNNER_MAP_FILE = `${RUNNER_FILE}.map`;
 /** Written by the runner; buildspec.yml sources it so CodeBuild exports the image variables. */
 export const OUTPUTS_FILE = `${RESERVED_DIR}/outputs.env`;
 

@@ -53,6 +53,7 @@ function runRemote(
     buildArgs,
     async: Boolean(flags.async),
     force: Boolean(flags.force),
+    debug: Boolean(flags.verbose),
     ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
     ...(description.config.remote.timeoutMinutes
       ? { timeoutMinutes: description.config.remote.timeoutMinutes }

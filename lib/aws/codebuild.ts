@@ -33,6 +33,8 @@ export interface StartBuildRequest {
   repositoryUri?: string;
   computeType?: string;
   timeoutMinutes?: number;
+  /** `--verbose`: the runner prints stack traces (KILN_DEBUG). */
+  debug?: boolean;
 }
 
 function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
@@ -42,6 +44,7 @@ function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
     variable(BUILD_ARG_NAMES_VARIABLE, Object.keys(request.buildArgs).join(',')),
     ...(request.repositoryUri ? [variable(PROJECT_ENVIRONMENT.repositoryUri, request.repositoryUri)] : []),
     ...(request.inputTag ? [variable(INPUT_TAG_VARIABLE, request.inputTag)] : []),
+    ...(request.debug ? [variable('KILN_DEBUG', '1')] : []),
     ...Object.entries(request.buildArgs).map(([name, value]) => variable(name, value)),
   ];
 }

@@ -42,6 +42,8 @@ export interface RemoteBuildOptions<A extends ArchiveInfo> {
   async: boolean;
   /** `--force`: build even when ECR holds an image built from the same input. */
   force: boolean;
+  /** `--verbose`: the runner in CodeBuild prints stack traces too. */
+  debug?: boolean;
   computeType?: string;
   timeoutMinutes?: number;
   openSession: () => Promise<RemoteSession>;
@@ -293,6 +295,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       inputTag,
       projectName: options.description.name,
       buildArgs: options.buildArgs,
+      debug: Boolean(options.debug),
       ...(options.description.config.remote.repository
         ? { repositoryUri: `${infra.account}.dkr.ecr.${infra.region}.amazonaws.com/${infra.repository}` }
         : {}),

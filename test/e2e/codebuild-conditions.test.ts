@@ -3,7 +3,8 @@
 // and the registry is the only cache. After a one-line source change the dependency install must be
 // a cache hit on every builder kiln drives here, and no credential may reach the final image.
 import { randomBytes } from 'node:crypto';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchResult } from './support/bench';
 import { E2E_BUILDERS } from './support/builders';
@@ -21,8 +22,9 @@ jest.setTimeout(30 * 60_000);
 const { workDir } = e2eSuite('codebuild-conditions');
 let engine: FreshEngine;
 
-beforeAll(() => {
-  engine = new FreshEngine(join(workDir(), 'engine'));
+beforeAll(async () => {
+  // Not inside workDir(): the suite removes that before this file's afterAll stops the engine.
+  engine = new FreshEngine(await mkdtemp(join(tmpdir(), 'kiln-e2e-fresh-engine-')));
 });
 afterAll(() => engine?.stop());
 

@@ -60,12 +60,12 @@ describe('uploadArchive against s3rver', () => {
   beforeAll(async () => {
     s3rver = await startS3rver([BUCKET]);
     const description = { kilnVersion: '0.0.0', name: 'demo', config: kilnConfigSchema.parse({}), git: null };
-    const runner = await makeProject({ 'runner.js': '// runner\n' });
+    const runner = await makeProject({ 'runner.cjs': '// runner\n', 'runner.cjs.map': '{}' });
     const smallDir = await makeProject({ 'index.js': 'console.log(1);\n' });
     // Random bytes do not compress: the archive spans several parts.
     const largeDir = await makeProject({ 'blob.bin': randomBytes(PART_SIZE * 2 + 1024 * 1024) });
     dirs.push(runner, smallDir, largeDir);
-    const runnerBundlePath = `${runner}/runner.js`;
+    const runnerBundlePath = `${runner}/runner.cjs`;
     small = await packProject({ projectDir: smallDir, description, runnerBundlePath });
     large = await packProject({ projectDir: largeDir, description, runnerBundlePath });
   });

@@ -165,6 +165,19 @@ test('StartBuild gets the archive as S3 source, kiln’s variables and the overr
   expect(output).not.toContain('secret');
 });
 
+test('--verbose asks the runner for stack traces (KILN_DEBUG=1); without it the runner stays terse', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand)
+    .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+  await runRemoteBuild(options({ debug: true }));
+  await runRemoteBuild(options());
+  const [verbose, plain] = codebuildMock
+    .commandCalls(StartBuildCommand)
+    .map((call) => call.args[0].input.environmentVariablesOverride);
+  expect(verbose).toContainEqual({ name: 'KILN_DEBUG', value: '1', type: 'PLAINTEXT' });
+  expect(plain).not.toContainEqual(expect.objectContaining({ name: 'KILN_DEBUG' }));
+});
+
 test('Ctrl-C during the upload aborts it and starts no build (exit 130)', async () => {
   const upload = ({ signal }: { signal: AbortSignal }) =>
     new Promise<{ key: string; skipped: boolean }>((_, reject) => {

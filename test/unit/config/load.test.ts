@@ -61,6 +61,28 @@ describe('loadConfig', () => {
     expect((await loadConfig(dir)).config.framework).toBe('go');
   });
 
+  // jiti evaluates the config whatever module system the project's package.json declares.
+  describe.each([
+    ['no package.json', null],
+    ['"type": "commonjs"', '{"type": "commonjs"}'],
+    ['"type": "module"', '{"type": "module"}'],
+  ])('in a project with %s', (_, packageJson) => {
+    beforeEach(() => {
+      if (packageJson) write('package.json', packageJson);
+    });
+    it.each([
+      ['kiln.config.js', 'export default { port: 4100 };\n'],
+      ['kiln.config.js', 'module.exports = { port: 4100 };\n'],
+      [
+        'kiln.config.ts',
+        "import { defineConfig } from 'kiln/config';\nexport default defineConfig({ port: 4100 });\n",
+      ],
+    ])('reads %s written as: %j', async (file, text) => {
+      write(file, text);
+      expect((await loadConfig(dir)).config.port).toBe(4100);
+    });
+  });
+
   it('refuses more than one config file', async () => {
     write('kiln.config.json', '{}');
     write('kiln.config.ts', 'export default {};');

@@ -7,7 +7,7 @@ describe("kiln's buildspec.yml", () => {
   it('runs the shipped runner, sources its outputs and exports the image variables', async () => {
     const buildspec = parseBuildspec(await readFile(join(__dirname, '../../../buildspec.yml'), 'utf8'));
     expect(buildspec.phases).toEqual([
-      { name: 'build', commands: [`node ${RUNNER_FILE}`, `. ${OUTPUTS_FILE}`] },
+      { name: 'build', commands: [`node --enable-source-maps ${RUNNER_FILE}`, `. ${OUTPUTS_FILE}`] },
     ]);
     expect(buildspec.exportedVariables).toEqual([...EXPORTED_VARIABLES]);
   });

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { describeProject } from '../../../lib/pack/describe-project';
 import { packProject } from '../../../lib/pack/pack-project';
 import { type KilnConfigInput, kilnConfigSchema } from '../../../runner/config/schema';
-import { type BuildDescription, DESCRIPTION_FILE, RUNNER_FILE } from '../../../runner/description';
+import {
+  type BuildDescription,
+  DESCRIPTION_FILE,
+  RUNNER_FILE,
+  RUNNER_MAP_FILE,
+} from '../../../runner/description';
 import { KilnError } from '../../../runner/errors';
 import { type FixtureEntry, makeProject, removeProject } from './project-fixture';
 import { readZip } from './read-zip';
@@ -22,9 +27,12 @@ describe('packProject', () => {
   const cleanup: string[] = [];
   let runnerBundlePath: string;
   beforeAll(async () => {
-    const dir = await makeProject({ 'runner.js': 'console.log("runner");\n' });
+    const dir = await makeProject({
+      'runner.cjs': 'console.log("runner");\n',
+      'runner.cjs.map': '{"version":3}',
+    });
     cleanup.push(dir);
-    runnerBundlePath = join(dir, 'runner.js');
+    runnerBundlePath = join(dir, 'runner.cjs');
   });
   afterAll(async () => {
     await Promise.all(cleanup.map(removeProject));
@@ -52,6 +60,7 @@ describe('packProject', () => {
       '.gitignore',
       DESCRIPTION_FILE,
       RUNNER_FILE,
+      RUNNER_MAP_FILE,
       'src/index.js',
     ]);
     expect(archive.files.map((file) => file.path)).toEqual(['.gitignore', 'src/index.js']);
@@ -67,6 +76,7 @@ describe('packProject', () => {
     const entries = await readZip((await pack(dir)).path);
     const byName = new Map(entries.map((entry) => [entry.name, entry.content.toString()]));
     expect(byName.get(RUNNER_FILE)).toBe('console.log("runner");\n');
+    expect(byName.get(RUNNER_MAP_FILE)).toBe('{"version":3}');
     const json = byName.get(DESCRIPTION_FILE)!;
     expect(JSON.parse(json)).toEqual(description());
     expect(json.indexOf('"config"')).toBeLessThan(json.indexOf('"git"'));
@@ -156,10 +166,13 @@ describe('packProject', () => {
     });
   });
 
-  it('says how to get the runner bundle when it is missing', async () => {
-    const dir = await project({ 'a.txt': 'a' });
-    await expect(pack(dir, { runnerBundlePath: join(dir, 'nope.js') })).rejects.toThrow(
+  it('says how to get the runner bundle when it or its source map is missing', async () => {
+    const dir = await project({ 'a.txt': 'a', 'runner.cjs': 'x' });
+    await expect(pack(dir, { runnerBundlePath: join(dir, 'nope.cjs') })).rejects.toThrow(
       /^runner bundle missing: run `npm run build`/,
+    );
+    await expect(pack(dir, { runnerBundlePath: join(dir, 'runner.cjs') })).rejects.toThrow(
+      /^runner bundle missing: run `npm run build` \(looked for .*runner\.cjs\.map\)/,
     );
   });
 

@@ -45,9 +45,27 @@ describe('reportFailure', () => {
     ]);
   });
 
-  it('exits 1 on unexpected errors too', () => {
+  it("reports an error that is not kiln's own as internal, in one line naming the running step", () => {
     const lines: string[] = [];
-    expect(reportFailure(new RunnerLog(undefined, (line) => lines.push(line)), new Error('boom'))).toBe(1);
-    expect(lines).toEqual(['[kiln] ✗ boom']);
+    const log = new RunnerLog(undefined, (line) => lines.push(line));
+    log.currentStep = 'push image';
+    expect(reportFailure(log, new TypeError('boom\n    at x (runner.cjs:1:99999)'))).toBe(1);
+    expect(lines).toEqual([
+      '[kiln] ✗ internal error in step "push image": boom',
+      '[kiln]   hint: Run again with KILN_DEBUG=1 (`kiln build --verbose`) for the stack trace.',
+    ]);
+  });
+
+  it('prints the stack of the error and its cause with debug, masked like every line', () => {
+    const lines: string[] = [];
+    const masker = new Masker();
+    masker.add('s3cr3t-value');
+    const log = new RunnerLog(masker, (line) => lines.push(line));
+    const cause = new Error('token s3cr3t-value refused');
+    reportFailure(log, new StepFailedError('log in to registry', cause), { debug: true });
+    expect(lines[0]).toBe('[kiln] ✗ step "log in to registry" failed: token **** refused');
+    expect(lines).toContain('[kiln]   StepFailedError: step "log in to registry" failed: token **** refused');
+    expect(lines).toContain('[kiln]   Error: token **** refused');
+    expect(lines.some((line) => /^\[kiln\] {7}at .+log\.test\.ts:\d+:\d+\)$/.test(line))).toBe(true);
   });
 });
