@@ -3,6 +3,7 @@
 // and the registry is the only cache. After a one-line source change the dependency install must be
 // a cache hit on every builder kiln drives here, and no credential may reach the final image.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,12 +45,18 @@ const figures: Record<string, Record<string, unknown>> = {};
 
 afterAll(() => {
   if (Object.keys(figures).length === 0) return;
+  // A run of one builder (-t classic) keeps the other builder's figures, each with its own date.
+  const file = join(ROOT, 'bench/results/e2e-codebuild-rebuild.json');
+  const previous = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { fixtures?: Record<string, unknown> }).fixtures
+    : {};
   writeBenchResult('e2e-codebuild-rebuild', {
     target: 'warm ≤ 0.3 × cold, per builder',
     note: 'CodeBuild conditions: before each build a new dockerd data root (only the base image loaded), new AWS credentials, the registry as the only cache. seconds: wall time of `kiln build --local` (pack, build, push); buildStep: the runner step "build image"; one line of src/server.ts changed before each rebuild',
-    fixtures: figures,
+    fixtures: { ...previous, ...figures },
   });
 });
+
 const SOURCE = 'src/server.ts';
 
 test.each(E2E_BUILDERS)(
@@ -106,6 +113,7 @@ test.each(E2E_BUILDERS)(
       ];
       figures[`${builder} rebuild ${index + 1}`] = {
         fixture: `${FIXTURE} (${builder}, rebuild ${index + 1})`,
+        measuredAt: new Date().toISOString(),
         coldSeconds: cold.seconds,
         warmSeconds: run.seconds,
         ratio: ratioOf(run.seconds, cold.seconds),
