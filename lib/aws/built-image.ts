@@ -4,7 +4,8 @@
 // of building again. Base images move: a skipped build keeps the base the image was built on.
 import { createHash } from 'node:crypto';
 import { BatchGetImageCommand, type ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { errorName, messageOf } from './errors';
+import { errorName } from './error-name';
+import { messageOf } from './errors';
 
 export interface BuildInput {
   /**

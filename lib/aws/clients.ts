@@ -7,7 +7,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
 
 export interface AwsClients {
   region: string;

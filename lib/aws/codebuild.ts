@@ -10,14 +10,15 @@ import {
   StartBuildCommand,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
-import { ARCHITECTURES } from '../../runner/config/schema';
-import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../runner/description';
-import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../infra-names';
-import { errorName } from './errors';
+import { ARCHITECTURES } from '../../contract/config-schema';
+import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
+import type { KilnVariableName } from '../../contract/environment';
+import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
+import { errorName } from './error-name';
 import type { Infrastructure } from './infrastructure';
 
 /** Set on every build kiln starts, so `kiln builds/logs/status/stop` find this project's builds. */
-const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME';
+const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME' satisfies KilnVariableName;
 
 export interface StartBuildRequest {
   infra: Infrastructure;

@@ -10,8 +10,8 @@ import {
   DESCRIPTION_FILE,
   RUNNER_FILE,
   RUNNER_MAP_FILE,
-} from '../../runner/description';
-import { KilnError } from '../../runner/errors';
+} from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 import { formatBytes } from '../output/format';
 import { type ArchiveEntry, writeEntries } from './archive-entries';
 import { listProjectFiles, type PackedFile } from './file-set';

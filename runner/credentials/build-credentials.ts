@@ -4,7 +4,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 
 export interface AwsCredentials {
   accessKeyId: string;

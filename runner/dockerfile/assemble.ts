@@ -3,17 +3,18 @@
 // copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last. The dependency
 // install has a stage of its own (deps), so it can be cached from the registry without the build
 // stage, whose history holds the classic builder's credential args.
+import type { KilnConfig } from '../../contract/config-schema';
 import { projectPath } from '../config/project-path';
-import type { KilnConfig } from '../config/schema';
-import { autoPackagesFor } from '../detect/auto-packages';
 import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
 import type { PackageReason } from '../detect/report';
+import { autoPackagesFor } from './auto-packages';
 import { type BaseImage, LAMBDA_WEB_ADAPTER_IMAGE, overrideBaseImage } from './base-images';
 import { type CredentialDelivery, credentialDeclarations, mountCredentials } from './credentials';
 import type { HookName, StageHooks } from './hooks';
 import { HOOK_DIR } from './hooks';
 import {
   arg,
+  blank,
   comment,
   copy,
   type DockerfileModel,
@@ -43,7 +44,7 @@ function args(map: Record<string, string | null>): Line[] {
 }
 
 function section(title: string, lines: Line[]): Line[] {
-  return lines.length === 0 ? [] : [comment(''), comment(title), ...lines];
+  return lines.length === 0 ? [] : [blank(), comment(title), ...lines];
 }
 
 function hookLines(hooks: StageHooks, name: HookName): Line[] {
@@ -143,7 +144,7 @@ export function assemble(
       : ['build'];
   const credentialed = (stage: 'deps' | 'build', lines: Line[]): Line[] => {
     if (!credentialStages.includes(stage)) return lines;
-    const declared = [comment(''), ...credentialDeclarations(delivery), ...lines];
+    const declared = [blank(), ...credentialDeclarations(delivery), ...lines];
     return delivery === 'secret' ? mountCredentials(declared) : declared;
   };
   const depsStage: Stage = {
@@ -229,7 +230,7 @@ export function assemble(
           : []),
       ]),
       ...hookLines(hooks, 'after_deployment'),
-      comment(''),
+      blank(),
       ...(isLambdaHandler ? [] : [env({ PORT: String(plan.port) })]),
       ...(deployUser ? [instruction('USER', `${DEPLOY_USER}:${DEPLOY_USER}`)] : []),
       ...(isLambdaHandler ? [] : [instruction('EXPOSE', String(plan.port))]),

@@ -28,7 +28,7 @@ export const AWS_REGION_ARGS = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 /** The BuildKit secret id (`docker build --secret id=aws,src=<file>`) and where RUN steps see it. */
 export const AWS_SECRET_ID = 'aws';
 export const AWS_SECRET_TARGET = '/run/secrets/aws-credentials';
-const SECRET_MOUNT = `--mount=type=secret,id=${AWS_SECRET_ID},target=${AWS_SECRET_TARGET}`;
+const SECRET_MOUNT = `type=secret,id=${AWS_SECRET_ID},target=${AWS_SECRET_TARGET}`;
 
 /** Lines at the top of a credentialed stage. */
 export function credentialDeclarations(delivery: CredentialDelivery): Line[] {
@@ -48,9 +48,12 @@ export function credentialDeclarations(delivery: CredentialDelivery): Line[] {
 /** BuildKit: every RUN of the lines (hook text included) mounts the credentials file. */
 export function mountCredentials(lines: Line[]): Line[] {
   return lines.map((line) => {
-    if (line.kind === 'instruction')
-      return line.keyword === 'RUN' ? { ...line, args: withMount(line.args) } : line;
-    if (line.kind === 'comment') return line;
+    if (line.kind === 'run') return { ...line, mounts: [...(line.mounts ?? []), SECRET_MOUNT] };
+    if (line.kind === 'instruction' && line.keyword === 'RUN') {
+      const [first = '', ...rest] = line.args;
+      return { ...line, args: [`--mount=${SECRET_MOUNT} ${first}`, ...rest] };
+    }
+    if (line.kind !== 'verbatim') return line;
     const runLines = new Set(
       parseDockerfile(line.text)
         .instructions.filter((instruction) => instruction.keyword === 'RUN')
@@ -59,16 +62,11 @@ export function mountCredentials(lines: Line[]): Line[] {
     const text = line.text
       .split('\n')
       .map((source, index) =>
-        runLines.has(index + 1) ? source.replace(/^(\s*RUN)(\s+)/i, `$1 ${SECRET_MOUNT}$2`) : source,
+        runLines.has(index + 1) ? source.replace(/^(\s*RUN)(\s+)/i, `$1 --mount=${SECRET_MOUNT}$2`) : source,
       )
       .join('\n');
     return verbatim(text);
   });
-}
-
-function withMount(args: string[]): string[] {
-  const [first, ...rest] = args;
-  return [`${SECRET_MOUNT} ${first ?? ''}`, ...rest];
 }
 
 /** One sentence for `--explain` and the build log: where the credentials are available. */

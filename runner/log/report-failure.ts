@@ -1,6 +1,6 @@
 // How the runner ends on an error: one `[kiln] ✗` line (plus the hint), never a stack trace nor the
 // bundle's own source text; with KILN_DEBUG the stack follows, in TypeScript positions (source map).
-import { EXIT_CODES, KilnError } from '../errors';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import type { RunnerLog } from './logger';
 
 export interface FailureOptions {

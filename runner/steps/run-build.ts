@@ -2,13 +2,13 @@
 // push → outputs. Every dependency with I/O beyond the source folder is injected.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../../contract/description';
 import type { BuildMode } from '../config/build-mode';
 import {
   type CredentialSource,
   resolveCredentialBuildArgs,
   writeCredentialsFile,
 } from '../credentials/build-credentials';
-import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../description';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { cacheRefPrefix, planStageCache } from '../docker/stage-cache';
@@ -18,13 +18,13 @@ import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
 import { formatTags } from '../tags/format-tags';
 import { BUILDER_LABELS, buildImage, chooseBuilder } from './build-image';
-import { buildModeFor, describeBuildMode } from './build-mode';
 import { type ImageOutputs, renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
 import { pushImage } from './push-image';
 import { readBuildDescription } from './read-description';
 import { runStep } from './run-step';
 import type { RunnerEnvironment } from './runner-environment';
+import { buildModeFor, describeBuildMode } from './source-build-mode';
 
 export interface RunnerDeps {
   docker: DockerClient;

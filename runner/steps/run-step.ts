@@ -1,5 +1,5 @@
 // One runner step: logged when it starts and with its duration when done; a failure names the step.
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 import type { RunnerLog } from '../log/logger';
 
 export class StepFailedError extends KilnError {

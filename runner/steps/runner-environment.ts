@@ -1,8 +1,8 @@
 // What the runner reads from its environment (CodeBuild's variables, the CDK stack's KILN_*,
 // and `kiln build --local`'s stand-ins), parsed once.
-import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../description';
+import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 import { BUILDERS, type Builder } from '../docker/build-command';
-import { KilnError } from '../errors';
 
 export interface RunnerEnvironment {
   /** The extracted archive: build context and home of `.kiln-build/`. */

@@ -8,10 +8,10 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import { RUNNER_FILE } from '../../../contract/description';
 import { parseBuildspec } from '../../../lib/local/buildspec';
 import { runPhases } from '../../../lib/local/run-phases';
-import { kilnConfigSchema } from '../../../runner/config/schema';
-import { RUNNER_FILE } from '../../../runner/description';
 
 const SECRET = 'fake-secret-access-key-123';
 const FAKE_DOCKER = `#!/bin/bash

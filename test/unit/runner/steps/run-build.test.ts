@@ -1,0 +1,481 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KilnConfigInput, kilnConfigSchema } from '../../../../contract/config-schema';
+import { RunnerLog } from '../../../../runner/log/logger';
+import { type RunnerDeps, runBuild } from '../../../../runner/steps/run-build';
+import type { RunnerEnvironment } from '../../../../runner/steps/runner-environment';
+import { BUILDX_DIGEST, FakeDocker, PUSH_DIGEST } from '../../../helpers/fakes/fake-docker';
+
+const SECRET_KEY = 'fake-secret-access-key-value';
+const SESSION = 'fake-session-token-value';
+const REPO = 'reg.example/kiln';
+const TAG = 'shop-2026-01-02T03-04-05Z-abcdef1';
+const CACHE = `${REPO}:cache-shop-x86_64`;
+const DOCKERFILE = 'FROM node:22 AS deps\nRUN npm ci\nFROM deps\nRUN npm run build\n';
+
+let baseDir: string;
+let sourceDir: string;
+
+beforeEach(async () => {
+  baseDir = await mkdtemp(join(tmpdir(), 'kiln-runner-test-'));
+  sourceDir = join(baseDir, 'src');
+  await mkdir(join(sourceDir, '.kiln-build'), { recursive: true });
+});
+afterEach(() => rm(baseDir, { recursive: true, force: true }));
+
+async function describeBuild(config: KilnConfigInput = {}): Promise<void> {
+  const description = {
+    kilnVersion: '0.1.0',
+    name: 'shop',
+    config: kilnConfigSchema.parse(config),
+    git: { sha: 'abcdef1234567', branch: 'main', dirty: false },
+  };
+  await writeFile(join(sourceDir, '.kiln-build/build.json'), JSON.stringify(description));
+}
+
+function setup(
+  options: { buildx?: boolean; environment?: Partial<RunnerEnvironment>; deps?: Partial<RunnerDeps> } = {},
+) {
+  const docker = new FakeDocker({ buildx: options.buildx });
+  const lines: string[] = [];
+  const deps: RunnerDeps = {
+    docker,
+    log: new RunnerLog(undefined, (line) => lines.push(line)),
+    credentials: async () => ({
+      accessKeyId: 'AKIAFAKEKEYID',
+      secretAccessKey: SECRET_KEY,
+      sessionToken: SESSION,
+    }),
+    ecrTokens: async () => ({ username: 'AWS', password: 'ecr-password' }),
+    generate: async (_dir, _config, options) => ({
+      dockerfile: DOCKERFILE,
+      credentials: `credentials: ${options.credentials}`,
+      dockerignore: 'node_modules\n',
+      report: {
+        framework: 'express',
+        decisions: [{ subject: 'start', value: 'node server.js', source: 'package.json' }],
+        packages: [],
+      },
+      warnings: ['heads up'],
+    }),
+    now: () => new Date('2026-01-02T03:04:05Z'),
+    env: {},
+    ...options.deps,
+  };
+  const environment: RunnerEnvironment = {
+    sourceDir,
+    repositoryUri: REPO,
+    region: 'us-east-1',
+    push: true,
+    buildArgNames: [],
+    inCodeBuild: false,
+    ...options.environment,
+  };
+  return { docker, lines, run: () => runBuild(environment, deps) };
+}
+
+describe('runner, managed mode with the classic builder', () => {
+  it('generates the Dockerfile, builds each cache stage then the image from the pulled cache images, pushes tags and cache', async () => {
+    await describeBuild({ docker: { tag: ':FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA,latest' } });
+    const { docker, lines, run } = setup();
+    const outputs = await run();
+
+    expect(await readFile(join(sourceDir, 'Dockerfile.kiln'), 'utf8')).toBe(DOCKERFILE);
+    expect(await readFile(join(sourceDir, '.dockerignore'), 'utf8')).toBe(
+      'node_modules\n.kiln-build\nDockerfile.kiln\n',
+    );
+    const dockerfile = join(sourceDir, 'Dockerfile.kiln');
+    const args =
+      '--build-arg AWS_ACCESS_KEY_ID --build-arg AWS_SECRET_ACCESS_KEY --build-arg AWS_SESSION_TOKEN --build-arg AWS_REGION --build-arg AWS_DEFAULT_REGION';
+    const cacheFrom = `--cache-from ${CACHE}-deps --cache-from ${CACHE}-final`;
+    expect(docker.commands()).toEqual([
+      'buildx version',
+      'version --format {{.Client.Version}} {{.Server.Version}}',
+      `pull ${CACHE}-deps`,
+      `pull ${CACHE}-final`,
+      `build --file ${dockerfile} --tag ${CACHE}-deps ${args} --target deps ${cacheFrom} ${sourceDir}`,
+      `build --file ${dockerfile} --tag ${REPO}:${TAG} --tag ${REPO}:latest --tag ${CACHE}-final ${args} ${cacheFrom} ${sourceDir}`,
+      `push ${REPO}:${TAG}`,
+      `push ${REPO}:latest`,
+      `push ${CACHE}-deps`,
+      `push ${CACHE}-final`,
+    ]);
+    expect(outputs).toEqual({
+      KILN_IMAGE_URI: `${REPO}:${TAG}`,
+      KILN_IMAGE_DIGEST: PUSH_DIGEST,
+      KILN_IMAGE_TAGS: `${TAG},latest`,
+    });
+    expect(await readFile(join(sourceDir, '.kiln-build/outputs.env'), 'utf8')).toBe(
+      `export KILN_IMAGE_URI='${REPO}:${TAG}'\nexport KILN_IMAGE_DIGEST='${PUSH_DIGEST}'\nexport KILN_IMAGE_TAGS='${TAG},latest'\n`,
+    );
+    expect(lines).toContain('[kiln] builder: classic docker build (cache images per stage)');
+    expect(lines).toContain('[kiln] credentials: build-args');
+    expect(lines).toContain('[kiln] mode: managed Dockerfile generated by kiln');
+    expect(lines).toContain('[kiln] framework: express');
+    expect(lines).toContain('[kiln]   start      node server.js  (from package.json)');
+    expect(lines).toContain('[kiln] warning: heads up');
+    expect(lines).toContain('[kiln] cache: pulled 2 of 2 cache images');
+    expect(lines.some((line) => /^\[kiln\] ✓ build image done in \d+\.\ds$/.test(line))).toBe(true);
+  });
+
+  it("KILN_BUILDER=buildx for a build that is not pushed takes the engine's BuildKit", async () => {
+    await describeBuild();
+    const { lines, run } = setup({ buildx: true, environment: { builder: 'buildx', push: false } });
+    await run();
+    expect(lines).toContain("[kiln] builder: BuildKit (the engine's built-in, inline cache per stage)");
+  });
+
+  it('KILN_BUILDER picks the builder without probing the engine', async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup({ buildx: true, environment: { builder: 'classic' } });
+    await run();
+    expect(docker.commands().filter((command) => command.startsWith('buildx '))).toEqual(['buildx version']);
+    expect(lines).toContain('[kiln] builder: classic docker build (cache images per stage)');
+  });
+
+  it("keeps the project's .dockerignore and only adds kiln's folder to it", async () => {
+    await describeBuild();
+    await writeFile(join(sourceDir, '.dockerignore'), 'dist');
+    await setup().run();
+    expect(await readFile(join(sourceDir, '.dockerignore'), 'utf8')).toBe(
+      'dist\n.kiln-build\nDockerfile.kiln\n',
+    );
+  });
+
+  it('builds and tags only, with no cache and no push, when push is off', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ environment: { push: false } });
+    const outputs = await run();
+    expect(docker.commands().filter((c) => /^(push|pull|tag)/.test(c))).toEqual([]);
+    expect(docker.commands().filter((command) => command.startsWith('build '))).toHaveLength(1);
+    expect(docker.commands().find((command) => command.startsWith('build '))).not.toContain('--cache-from');
+    expect(outputs.KILN_IMAGE_DIGEST).toBe('');
+  });
+
+  it('passes KILN_DOCKER_NETWORK to the build', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ environment: { network: 'host' } });
+    await run();
+    expect(docker.commands().find((command) => command.startsWith('build '))).toContain('--network host');
+  });
+});
+
+describe('runner credentials', () => {
+  it('passes credentials through the docker environment, names only in argv, masked in every printed line', async () => {
+    await describeBuild({ docker: { showBuildCommand: true } });
+    const { docker, lines, run } = setup({
+      environment: { buildArgNames: ['NPM_TOKEN'] },
+      deps: { env: { NPM_TOKEN: 'npm-token-value' } },
+    });
+    await run();
+    const build = docker.calls.find((call) => call.args[0] === 'build' && !call.args.includes('--target'));
+    expect(build?.options.env).toMatchObject({
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYID',
+      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+      AWS_SESSION_TOKEN: SESSION,
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      DOCKER_BUILDKIT: '0',
+    });
+    const argv = docker.calls.flatMap((call) => call.args).join(' ');
+    for (const secret of [SECRET_KEY, SESSION, 'AKIAFAKEKEYID', 'npm-token-value'])
+      expect(argv).not.toContain(secret);
+    expect(argv).toContain('--build-arg NPM_TOKEN --build-arg AWS_ACCESS_KEY_ID');
+    const printed = lines.find((line) => line.startsWith('[kiln] build command: docker build'));
+    expect(printed).toContain('--build-arg AWS_SECRET_ACCESS_KEY');
+    for (const secret of [SECRET_KEY, SESSION, 'npm-token-value'])
+      expect(lines.join('\n')).not.toContain(secret);
+  });
+
+  it('masks credential and build-arg values in streamed docker output', async () => {
+    await describeBuild();
+    const printed: string[] = [];
+    const log = new RunnerLog(undefined, (line) => printed.push(line));
+    const { docker, run } = setup({
+      environment: { buildArgNames: ['NPM_TOKEN'] },
+      deps: { env: { NPM_TOKEN: 'npm-token-value' }, log },
+    });
+    docker.on((args) => {
+      if (args[0] === 'build') log.output(`RUN echo ${SECRET_KEY} ${SESSION} npm-token-value`);
+      return undefined;
+    });
+    await run();
+    expect(printed).toContain('  │ RUN echo **** **** ****');
+  });
+
+  it('skips the credential build args with a notice when none are found outside CodeBuild', async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup({
+      deps: {
+        credentials: async () => {
+          throw new Error('Could not load credentials from any providers');
+        },
+      },
+    });
+    await run();
+    expect(lines).toContain(
+      '[kiln] notice: no AWS credentials found; the AWS credential build args are skipped',
+    );
+    expect(docker.commands().join('\n')).not.toContain('AWS_');
+  });
+
+  it('fails the credentials step inside CodeBuild', async () => {
+    await describeBuild();
+    const { run } = setup({
+      environment: { inCodeBuild: true },
+      deps: {
+        credentials: async () => {
+          throw new Error('connect ECONNREFUSED');
+        },
+      },
+    });
+    await expect(run()).rejects.toThrow(
+      'step "resolve AWS credentials" failed: could not resolve the build\'s AWS credentials: connect ECONNREFUSED',
+    );
+  });
+
+  it('resolves no credentials when enableAwsCreds is off', async () => {
+    await describeBuild({ dockerfile: { buildArgs: { enableAwsCreds: false } } });
+    const credentials = jest.fn();
+    const { docker, run } = setup({ deps: { credentials } });
+    await run();
+    expect(credentials).not.toHaveBeenCalled();
+    expect(docker.commands().join('\n')).not.toContain('--build-arg');
+  });
+});
+
+describe("runner with the engine's built-in BuildKit", () => {
+  const legacyCli = (docker: FakeDocker) =>
+    docker.on((args) =>
+      args[0] === 'version' ? { exitCode: 0, stdout: '20.10.24+dfsg1 20.10.24+dfsg1\n' } : undefined,
+    );
+
+  it('a docker CLI before 23: DOCKER_BUILDKIT=1, credentials as a secret file that is gone after the build', async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup();
+    legacyCli(docker);
+    let secretFile = '';
+    let secretText = '';
+    docker.on((args) => {
+      const at = args.indexOf('--secret');
+      if (at !== -1 && !secretFile) {
+        secretFile = (args[at + 1] as string).replace(/^id=aws,src=/, '');
+        secretText = require('node:fs').readFileSync(secretFile, 'utf8');
+      }
+      return undefined;
+    });
+    const outputs = await run();
+    const builds = docker.calls.filter((call) => call.args[0] === 'build');
+    expect(builds.map((call) => call.args.join(' '))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^build --progress plain .*--target deps --secret id=aws,src=\\S+ --build-arg BUILDKIT_INLINE_CACHE=1 --cache-from ${CACHE}-deps --cache-from ${CACHE}-final `,
+        ),
+      ),
+      expect.stringMatching(new RegExp(`--tag ${CACHE}-final .*--secret id=aws,src=`)),
+    ]);
+    for (const build of builds) expect(build.options.env?.DOCKER_BUILDKIT).toBe('1');
+    expect(docker.commands().some((command) => command.startsWith('pull'))).toBe(false);
+    expect(secretText).toBe(
+      `[default]\naws_access_key_id = AKIAFAKEKEYID\naws_secret_access_key = ${SECRET_KEY}\naws_session_token = ${SESSION}\n`,
+    );
+    expect(require('node:fs').existsSync(secretFile)).toBe(false);
+    expect(lines).toContain("[kiln] builder: BuildKit (the engine's built-in, inline cache per stage)");
+    expect(lines).toContain('[kiln] credentials: secret');
+    expect(outputs.KILN_IMAGE_DIGEST).toBe(PUSH_DIGEST);
+  });
+
+  it('a docker CLI since 23 without buildx: the classic builder', async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup();
+    docker.on((args) => (args[0] === 'version' ? { exitCode: 0, stdout: '28.2.2 20.10.24\n' } : undefined));
+    await run();
+    expect(lines).toContain('[kiln] builder: classic docker build (cache images per stage)');
+  });
+});
+
+describe('runner with buildx', () => {
+  it('creates the kiln builder once, builds and pushes with the registry cache, digest from metadata', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ buildx: true });
+    docker.failing(['buildx', 'inspect']);
+    const outputs = await run();
+    const commands = docker.commands();
+    expect(commands[0]).toBe('buildx version');
+    expect(commands[1]).toBe('buildx inspect kiln');
+    expect(commands[2]).toMatch(/^buildx create --name kiln --driver docker-container/);
+    expect(commands[3]).toMatch(
+      new RegExp(`^buildx build --builder kiln .*--cache-to type=registry,ref=${CACHE},mode=max`),
+    );
+    expect(commands[3]).toContain('--push');
+    expect(commands).toHaveLength(4);
+    expect(outputs.KILN_IMAGE_DIGEST).toBe(BUILDX_DIGEST);
+  });
+
+  it("falls back to the engine's BuildKit (buildx default builder) when the kiln builder cannot start", async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup({ buildx: true });
+    docker.failing(['buildx', 'inspect']).failing(['buildx', 'create']);
+    const outputs = await run();
+    const commands = docker.commands();
+    expect(commands).toContain('buildx rm kiln');
+    const builds = commands.filter((command) => command.startsWith('buildx build'));
+    expect(builds).toHaveLength(2);
+    for (const build of builds) expect(build).toMatch(/^buildx build --builder default --load /);
+    expect(lines).toContain(
+      '[kiln] notice: the buildx builder "kiln" could not start; using the engine\'s BuildKit',
+    );
+    expect(outputs.KILN_IMAGE_DIGEST).toBe(PUSH_DIGEST);
+  });
+
+  it('uses the default builder with --load, one build, when not pushing', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ buildx: true, environment: { push: false } });
+    await run();
+    expect(docker.commands().slice(1)).toEqual([
+      expect.stringMatching(/^buildx build --builder default --load --provenance false --progress plain /),
+    ]);
+  });
+});
+
+describe('runner registry login', () => {
+  it('logs in to an ECR repository before building, password on stdin', async () => {
+    await describeBuild();
+    const ecr = '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln';
+    const { docker, run } = setup({ environment: { repositoryUri: ecr } });
+    await run();
+    expect(docker.calls[0]).toEqual({
+      args: [
+        'login',
+        '--username',
+        'AWS',
+        '--password-stdin',
+        '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      ],
+      options: { input: 'ecr-password' },
+    });
+    expect(docker.commands().filter((c) => c.startsWith('login'))).toHaveLength(1);
+  });
+});
+
+describe('runner, prebuilt and custom modes', () => {
+  it('pulls, retags and pushes a prebuilt image without building', async () => {
+    await describeBuild({ docker: { image: 'ghcr.io/acme/app:1' } });
+    const { docker, lines, run } = setup();
+    const outputs = await run();
+    expect(docker.commands()).toEqual([
+      'pull ghcr.io/acme/app:1',
+      `tag ghcr.io/acme/app:1 ${REPO}:${TAG}`,
+      `push ${REPO}:${TAG}`,
+    ]);
+    expect(outputs.KILN_IMAGE_DIGEST).toBe(PUSH_DIGEST);
+    expect(lines).toContain(
+      '[kiln] mode: prebuilt image from docker.image: ghcr.io/acme/app:1 (pull, retag, push; no build)',
+    );
+  });
+
+  it('uses an image the engine has when it cannot be pulled (local builds)', async () => {
+    await describeBuild({ docker: { image: 'myapp:dev' } });
+    const { docker, lines, run } = setup({ environment: { push: false } });
+    docker
+      .failing(['pull'])
+      .on((args) => (args[0] === 'image' ? { exitCode: 0, stdout: 'sha256:1' } : undefined));
+    const outputs = await run();
+    expect(docker.commands()).toEqual([
+      'pull myapp:dev',
+      'image inspect --format {{.Id}} myapp:dev',
+      `tag myapp:dev ${REPO}:${TAG}`,
+    ]);
+    expect(lines).toContain('[kiln] notice: could not pull myapp:dev; using the image this engine has');
+    expect(outputs.KILN_IMAGE_URI).toBe(`${REPO}:${TAG}`);
+  });
+
+  it('prefers KILN_DOCKER_IMAGE over docker.image', async () => {
+    await describeBuild({ docker: { image: 'ghcr.io/acme/app:1' } });
+    const { docker, run } = setup({ environment: { prebuiltImage: 'ghcr.io/acme/app:2' } });
+    await run();
+    expect(docker.commands()[0]).toBe('pull ghcr.io/acme/app:2');
+  });
+
+  it('builds the custom Dockerfile', async () => {
+    await describeBuild({ dockerfile: { custom: 'docker/Dockerfile.prod' } });
+    await mkdir(join(sourceDir, 'docker'));
+    await writeFile(join(sourceDir, 'docker/Dockerfile.prod'), 'FROM scratch\n');
+    const generate = jest.fn();
+    const { docker, lines, run } = setup({ deps: { generate } });
+    await run();
+    expect(generate).not.toHaveBeenCalled();
+    expect(docker.commands().find((command) => command.startsWith('build '))).toContain(
+      `--file ${join(sourceDir, 'docker/Dockerfile.prod')}`,
+    );
+    expect(lines).toContain(
+      "[kiln] mode: the project's own Dockerfile (docker/Dockerfile.prod, dockerfile.custom)",
+    );
+  });
+});
+
+describe('runner failures name the step', () => {
+  it('missing build description', async () => {
+    await expect(setup().run()).rejects.toThrow(
+      'step "read build description" failed: .kiln-build/build.json is missing from the source archive',
+    );
+  });
+
+  it('build description that is not JSON', async () => {
+    await writeFile(join(sourceDir, '.kiln-build/build.json'), '{nope');
+    await expect(setup().run()).rejects.toThrow(/step "read build description" failed: .*is not valid JSON/);
+  });
+
+  it('build description that does not match the contract', async () => {
+    await writeFile(
+      join(sourceDir, '.kiln-build/build.json'),
+      JSON.stringify({ name: 'x', config: { bogus: 1 } }),
+    );
+    await expect(setup().run()).rejects.toThrow(
+      /step "read build description" failed: \.kiln-build\/build\.json is invalid: kilnVersion: .*config: /,
+    );
+  });
+
+  it('custom Dockerfile missing', async () => {
+    await describeBuild({ dockerfile: { custom: true } });
+    await expect(setup().run()).rejects.toThrow(
+      'step "read build description" failed: dockerfile.custom points to Dockerfile, which does not exist in the project',
+    );
+  });
+
+  it('custom Dockerfile outside the project', async () => {
+    await describeBuild({ dockerfile: { custom: '../Dockerfile' } });
+    await writeFile(join(baseDir, 'Dockerfile'), 'FROM scratch\n');
+    await expect(setup().run()).rejects.toThrow(/step "prepare Dockerfile" failed: .*is outside the project/);
+  });
+
+  it('docker build failure', async () => {
+    await describeBuild();
+    const { docker, run } = setup();
+    docker.failing(['build'], 2);
+    await expect(run()).rejects.toThrow('step "build image" failed: docker build exited with code 2');
+    expect(docker.commands().some((c) => c.startsWith('push'))).toBe(false);
+  });
+
+  it('buildx build failure', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ buildx: true });
+    docker.failing(['buildx', 'build']);
+    await expect(run()).rejects.toThrow('step "build image" failed: docker buildx build exited with code 1');
+  });
+
+  it('push failure', async () => {
+    await describeBuild();
+    const { docker, run } = setup();
+    docker.failing(['push']);
+    await expect(run()).rejects.toThrow('step "push image" failed: docker push exited with code 1');
+  });
+
+  it('prebuilt image pull failure', async () => {
+    await describeBuild({ docker: { image: 'nope:1' } });
+    const { docker, run } = setup();
+    docker.failing(['pull']);
+    await expect(run()).rejects.toThrow('step "pull prebuilt image" failed: docker pull exited with code 1');
+  });
+});
