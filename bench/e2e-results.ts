@@ -8,6 +8,12 @@ import { type RowResult, summarize } from './result';
 const ROWS = [
   { row: 'rebuild', file: 'e2e-rebuild.json', compared: 'warm rebuild / cold build (time)', targetMax: 0.2 },
   {
+    row: 'rebuild, CodeBuild conditions',
+    file: 'e2e-codebuild-rebuild.json',
+    compared: 'warm rebuild / cold build (time), fresh engine, rotated credentials, registry cache only',
+    targetMax: 0.3,
+  },
+  {
     row: 'image size',
     file: 'e2e-image-size.json',
     compared: 'kiln image / naive image (bytes)',

@@ -12,6 +12,7 @@ import { type Machine, markdownReport, textReport, updateDocs } from './report';
 import { isMet, type RowResult } from './result';
 import { benchReupload } from './reupload';
 import { benchStartup } from './startup';
+import { benchUnchanged } from './unchanged';
 
 const ROOT = join(__dirname, '..');
 // The AWS SDK warns once per process that Node 20 support ends in 2027: noise in bench output.
@@ -26,6 +27,7 @@ const ROWS: Array<{ row: string; run: () => Promise<RowResult[]> | RowResult[] }
   { row: 'pack', run: () => benchPack(ROOT, WORK_DIR) },
   { row: 're-upload', run: () => benchReupload(ensureBenchRepository(WORK_DIR)) },
   { row: 'log latency', run: () => benchLogLatency(ROOT) },
+  { row: 'unchanged re-run', run: () => benchUnchanged(ROOT) },
   { row: 'rebuild / image size', run: () => readE2eResults(RESULTS_DIR) },
 ];
 

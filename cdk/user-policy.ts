@@ -2,6 +2,7 @@
 // and `stop`: exactly the calls the CLI makes, on this stack's resources only.
 import { Aws, Validations } from 'aws-cdk-lib';
 import type { IProject } from 'aws-cdk-lib/aws-codebuild';
+import type { IRepository } from 'aws-cdk-lib/aws-ecr';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -13,9 +14,14 @@ export interface UserPolicyProps {
   bucket: IBucket;
   projects: IProject[];
   logGroup: ILogGroup;
+  repository: IRepository;
 }
 
-export function userPolicy(scope: Construct, id: string, { bucket, projects, logGroup }: UserPolicyProps) {
+export function userPolicy(
+  scope: Construct,
+  id: string,
+  { bucket, projects, logGroup, repository }: UserPolicyProps,
+) {
   const policy = new ManagedPolicy(scope, id, {
     // IAM names are global to the account while the stack is per region.
     managedPolicyName: `kiln-user-${Aws.REGION}`,
@@ -49,6 +55,13 @@ export function userPolicy(scope: Construct, id: string, { bucket, projects, log
         sid: 'ReadBuildLogs',
         actions: ['logs:GetLogEvents', 'logs:FilterLogEvents'],
         resources: [logGroup.logGroupArn],
+      }),
+      // An unchanged build: find the image built from the same input (BatchGetImage) and add the
+      // requested tags to it (PutImage with its manifest) instead of starting a build.
+      new PolicyStatement({
+        sid: 'ReuseUnchangedImages',
+        actions: ['ecr:BatchGetImage', 'ecr:PutImage'],
+        resources: [repository.repositoryArn],
       }),
     ],
   });

@@ -121,7 +121,13 @@ export const kilnConfigSchema = z.strictObject({
             .boolean()
             .default(true)
             .describe(
-              'Declare the AWS credential args in the build stage only (never the deployment stage).',
+              "Give the build stage's RUN steps the CodeBuild role's AWS credentials (never the deployment stage).",
+            ),
+          awsCredsForInstall: z
+            .boolean()
+            .default(false)
+            .describe(
+              'Also give them to the dependency install (private registries). Classic builder: the install then reruns on every build.',
             ),
         })
         .prefault({}),

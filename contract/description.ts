@@ -28,6 +28,9 @@ export const EXPORTED_VARIABLES = [
  */
 export const BUILD_ARG_NAMES_VARIABLE = 'KILN_BUILD_ARG_NAMES' satisfies KilnVariableName;
 
+/** The tag of the build's input key (lib/aws/built-image.ts), pushed beside the requested tags. */
+export const INPUT_TAG_VARIABLE = 'KILN_INPUT_TAG' satisfies KilnVariableName;
+
 export const buildDescriptionSchema = z.object({
   kilnVersion: z.string(),
   /** Friendly project name (config `name`, default the directory name). */

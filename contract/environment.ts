@@ -45,6 +45,19 @@ export const KILN_VARIABLES = {
     readBy: 'runner and kiln dockerfile (runner/config/build-mode.ts)',
     meaning: 'a prebuilt image to retag and push; wins over config docker.image',
   },
+  KILN_BUILDER: {
+    setBy:
+      'the user (CodeBuild project environment, or the environment of kiln build --local); the e2e suite',
+    readBy: 'runner (runner/steps/runner-environment.ts)',
+    meaning:
+      '`buildx`, `buildkit` or `classic`: the builder to use instead of the best one the engine offers',
+  },
+  KILN_INPUT_TAG: {
+    setBy: 'kiln build (StartBuild environment override)',
+    readBy: 'runner (pushes it beside the requested tags)',
+    meaning:
+      'the tag of the build’s input key, which an unchanged re-run finds in ECR (lib/aws/built-image.ts)',
+  },
   KILN_IMAGE_URI: {
     setBy: 'runner (.kiln-build/outputs.env, exported by buildspec.yml)',
     readBy: 'kiln build / status / builds (CodeBuild exported variables); kiln build --local',

@@ -7,6 +7,7 @@ import { detectApp } from './detect';
 import type { DetectionReport } from './detect/report';
 import { type ProjectSnapshot, readProjectSnapshot } from './detect/snapshot';
 import { assemble } from './dockerfile/assemble';
+import { type CredentialDelivery, describeCredentials } from './dockerfile/credentials';
 import { dockerignoreFor } from './dockerfile/dockerignore';
 import { collectHooks } from './dockerfile/hooks';
 import { renderDockerfile } from './dockerfile/model';
@@ -19,13 +20,26 @@ export interface GeneratedBuild {
   /** What detection decided and why; printed so the build log explains the Dockerfile. */
   report: DetectionReport;
   warnings: string[];
+  /** Where the AWS credentials are available in this Dockerfile (for --explain and the build log). */
+  credentials: string;
 }
 
+/** BuildKit (CodeBuild's builder) takes the credentials as a secret, the classic builder as args. */
+export interface GenerateOptions {
+  credentials: CredentialDelivery;
+}
+
+const DEFAULT_OPTIONS: GenerateOptions = { credentials: 'secret' };
+
 /** The pure core: the same snapshot and config always give the same Dockerfile. */
-export function generateFromSnapshot(snapshot: ProjectSnapshot, config: KilnConfig): GeneratedBuild {
+export function generateFromSnapshot(
+  snapshot: ProjectSnapshot,
+  config: KilnConfig,
+  options: GenerateOptions = DEFAULT_OPTIONS,
+): GeneratedBuild {
   const hooks = collectHooks(snapshot, config);
   const detection = detectApp(snapshot, config);
-  const assembled = assemble(detection.plan, config, hooks);
+  const assembled = assemble(detection.plan, config, hooks, options.credentials);
   const warnings = [...snapshot.warnings, ...detection.warnings, ...assembled.warnings];
   if (snapshot.paths.has('Dockerfile') && resolveBuildMode(config, {}, snapshot.paths).mode === 'managed') {
     warnings.push(
@@ -37,10 +51,18 @@ export function generateFromSnapshot(snapshot: ProjectSnapshot, config: KilnConf
     dockerignore: dockerignoreFor(detection.plan, snapshot.contents.get('.dockerignore')),
     report: { ...detection.report, packages: assembled.packages },
     warnings,
+    credentials: describeCredentials(
+      config.dockerfile.buildArgs.enableAwsCreds ? options.credentials : null,
+      config.dockerfile.buildArgs.awsCredsForInstall,
+    ),
   };
 }
 
 /** Managed mode only: check resolveBuildMode first. Throws KilnError for projects it cannot handle. */
-export async function generateForDirectory(dir: string, config: KilnConfig): Promise<GeneratedBuild> {
-  return generateFromSnapshot(await readProjectSnapshot(dir), config);
+export async function generateForDirectory(
+  dir: string,
+  config: KilnConfig,
+  options: GenerateOptions = DEFAULT_OPTIONS,
+): Promise<GeneratedBuild> {
+  return generateFromSnapshot(await readProjectSnapshot(dir), config, options);
 }

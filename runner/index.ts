@@ -9,4 +9,4 @@ export { readProjectSnapshot } from './detect/snapshot';
 export { generateFromSnapshot, resolveBuildMode } from './generate';
 export { RunnerLog } from './log/logger';
 export { parseOutputsEnv } from './steps/outputs-env';
-export { sanitizeTag } from './tags/format-tags';
+export { formatTags, sanitizeTag } from './tags/format-tags';

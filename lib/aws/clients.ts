@@ -3,6 +3,7 @@
 // commands that never talk to AWS never load the SDK.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -14,6 +15,8 @@ export interface AwsClients {
   codebuild: CodeBuildClient;
   logs: CloudWatchLogsClient;
   sts: STSClient;
+  /** The unchanged-build lookup (BatchGetImage) and its tagging (PutImage). */
+  ecr: ECRClient;
 }
 
 export interface AwsClientOptions {
@@ -48,6 +51,7 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
     s3: new S3Client({ ...common, region, forcePathStyle: s3ForcePathStyle(env) }),
     codebuild: new CodeBuildClient({ ...common, region }),
     logs: new CloudWatchLogsClient({ ...common, region }),
+    ecr: new ECRClient({ ...common, region }),
   };
 }
 

@@ -11,7 +11,7 @@ import {
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
 import { ARCHITECTURES } from '../../contract/config-schema';
-import { BUILD_ARG_NAMES_VARIABLE } from '../../contract/description';
+import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
 import type { KilnVariableName } from '../../contract/environment';
 import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
 import { errorName } from './error-name';
@@ -28,6 +28,8 @@ export interface StartBuildRequest {
   projectName: string;
   /** `--env KEY=VALUE`: each value travels as its own environment variable, never in the archive. */
   buildArgs: Record<string, string>;
+  /** The input key's tag (./built-image.ts), pushed beside the requested tags. */
+  inputTag?: string;
   /** Set when config overrides the repository the CodeBuild project was deployed with. */
   repositoryUri?: string;
   computeType?: string;
@@ -42,6 +44,7 @@ function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
     variable(PROJECT_NAME_VARIABLE, request.projectName),
     variable(BUILD_ARG_NAMES_VARIABLE, Object.keys(request.buildArgs).join(',')),
     ...(request.repositoryUri ? [variable(PROJECT_ENVIRONMENT.repositoryUri, request.repositoryUri)] : []),
+    ...(request.inputTag ? [variable(INPUT_TAG_VARIABLE, request.inputTag)] : []),
     ...(request.debug ? [variable('KILN_DEBUG', '1')] : []),
     ...Object.entries(request.buildArgs).map(([name, value]) => variable(name, value)),
   ];

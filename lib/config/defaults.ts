@@ -7,7 +7,13 @@ const DEFAULTS: KilnConfig = {
   docker: { tag: ':FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA', showBuildCommand: false },
   dockerfile: {
     addDeployUser: true,
-    buildArgs: { atTop: {}, buildStage: {}, deploymentStage: {}, enableAwsCreds: true },
+    buildArgs: {
+      atTop: {},
+      buildStage: {},
+      deploymentStage: {},
+      enableAwsCreds: true,
+      awsCredsForInstall: false,
+    },
     custom: false,
     apt: { packages: { allStages: [], buildStage: [], deploymentStage: [] } },
     yum: { packages: { allStages: [], buildStage: [], deploymentStage: [] } },

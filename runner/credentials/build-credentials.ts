@@ -1,6 +1,9 @@
 // AWS credentials for `dockerfile.buildArgs.enableAwsCreds`: the CodeBuild role's credentials
 // (container credentials provider), or the default chain outside CodeBuild. The values travel as
 // environment variables of the docker process; argv carries only the names.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KilnError } from '../../contract/errors';
 
 export interface AwsCredentials {
@@ -51,4 +54,24 @@ export async function resolveCredentialBuildArgs(
     args.AWS_DEFAULT_REGION = region;
   }
   return args;
+}
+
+/**
+ * The credentials as an AWS shared-credentials file (default profile), for BuildKit's `--secret`:
+ * any SDK or CLI in a RUN step that mounts it finds it through AWS_SHARED_CREDENTIALS_FILE. Written
+ * outside the build context, readable by this user only; the caller removes `dir`.
+ */
+export async function writeCredentialsFile(
+  args: Record<string, string>,
+): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-credentials-'));
+  const file = join(dir, 'credentials');
+  const lines = [
+    '[default]',
+    `aws_access_key_id = ${args.AWS_ACCESS_KEY_ID}`,
+    `aws_secret_access_key = ${args.AWS_SECRET_ACCESS_KEY}`,
+    ...(args.AWS_SESSION_TOKEN ? [`aws_session_token = ${args.AWS_SESSION_TOKEN}`] : []),
+  ];
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return { dir, file };
 }

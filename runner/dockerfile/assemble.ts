@@ -1,12 +1,15 @@
 // Assembles the stage model from a plan: the recipe's steps, plus everything every Dockerfile gets
-// at fixed places — system packages, build args, AWS credential args (build stage only), stage
-// hooks, copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last.
+// at fixed places — system packages, build args, AWS credentials (./credentials.ts), stage hooks,
+// copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last. The dependency
+// install has a stage of its own (deps), so it can be cached from the registry without the build
+// stage, whose history holds the classic builder's credential args.
 import type { KilnConfig } from '../../contract/config-schema';
 import { projectPath } from '../config/project-path';
 import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
 import type { PackageReason } from '../detect/report';
 import { autoPackagesFor } from './auto-packages';
 import { type BaseImage, LAMBDA_WEB_ADAPTER_IMAGE, overrideBaseImage } from './base-images';
+import { type CredentialDelivery, credentialDeclarations, mountCredentials } from './credentials';
 import type { HookName, StageHooks } from './hooks';
 import { HOOK_DIR } from './hooks';
 import {
@@ -25,15 +28,6 @@ import {
 import { installPackages } from './packages';
 import { recipeFor } from './recipes';
 import { nodeImage, nodeInstall } from './recipes/node';
-
-/** Declared in the build stage only, so credentials never reach the deployment image's metadata. */
-export const AWS_CREDENTIAL_ARGS = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-] as const;
 
 export const DEPLOY_USER = 'deploy';
 
@@ -103,7 +97,12 @@ function assetsStage(assets: NodeAssets): Stage {
   };
 }
 
-export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): Assembled {
+export function assemble(
+  plan: AppPlan,
+  config: KilnConfig,
+  hooks: StageHooks,
+  delivery: CredentialDelivery,
+): Assembled {
   const options = config.dockerfile;
   const recipe = recipeFor(plan, {
     buildStageHooks: hooks.before_build.length > 0 || hooks.after_build.length > 0,
@@ -160,10 +159,23 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
           }),
         ]
       : [];
-  const buildStage: Stage = {
-    name: 'build',
+  // Credentials reach the build stage (and the deps stage with awsCredsForInstall), never the
+  // deployment stage. ARGs end with their stage, so each credentialed stage declares its own.
+  const credentialStages = !options.buildArgs.enableAwsCreds
+    ? []
+    : options.buildArgs.awsCredsForInstall
+      ? ['deps', 'build']
+      : ['build'];
+  const credentialed = (stage: 'deps' | 'build', lines: Line[]): Line[] => {
+    if (!credentialStages.includes(stage)) return lines;
+    const declared = [blank(), ...credentialDeclarations(delivery), ...lines];
+    return delivery === 'secret' ? mountCredentials(declared) : declared;
+  };
+  const depsStage: Stage = {
+    name: 'deps',
     from: separateBuildImage ? buildImage.ref : 'base',
-    purpose: 'Build: toolchain, dependencies and the app build; only its results reach the deployment stage',
+    purpose:
+      'Dependencies: toolchain, system packages and the dependency install, cached until the lockfile changes',
     lines: [
       ...(separateBuildImage
         ? [instruction('WORKDIR', recipe.buildImage!.workdir), ...recipe.buildImage!.lines]
@@ -179,25 +191,31 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
         'AWS CLI, for build steps and hooks that call AWS (dockerfile.awsCli)',
         options.awsCli ? [awsCliInstall()] : [],
       ),
-      ...section('Build arguments', [
-        ...args(options.buildArgs.buildStage),
-        ...(options.buildArgs.enableAwsCreds ? AWS_CREDENTIAL_ARGS.map((name) => arg(name, null)) : []),
+      ...credentialed('deps', [
+        ...section('Build arguments', args(options.buildArgs.buildStage)),
+        ...hookLines(hooks, 'before_build'),
+        ...section('Dependencies first, so this layer is cached until the lockfile changes', [
+          ...copyInstallFiles(recipe.install.files),
+          ...options.copyForInstall
+            .map((dir, index) => projectPath(`dockerfile.copyForInstall[${index}]`, dir))
+            .map((dir) => copy([dir], `./${dir}`)),
+          ...recipe.install.steps,
+        ]),
       ]),
-      ...hookLines(hooks, 'before_build'),
-      ...section('Dependencies first, so this layer is cached until the lockfile changes', [
-        ...copyInstallFiles(recipe.install.files),
-        ...options.copyForInstall
-          .map((dir, index) => projectPath(`dockerfile.copyForInstall[${index}]`, dir))
-          .map((dir) => copy([dir], `./${dir}`)),
-        ...recipe.install.steps,
-      ]),
+    ],
+  };
+  const buildStage: Stage = {
+    name: 'build',
+    from: 'deps',
+    purpose: 'Build: the application source and its build; only its results reach the deployment stage',
+    lines: credentialed('build', [
       ...section('Application source and build', [
         copy(['.'], '.'),
         ...copyAssets('build'),
         ...recipe.compile,
       ]),
       ...hookLines(hooks, 'after_build'),
-    ],
+    ]),
   };
 
   const lambdaWebApp = options.lambda && plan.framework !== 'python-lambda';
@@ -251,6 +269,12 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
     ],
   };
 
-  const stages = [baseStage, ...(plan.assets ? [assetsStage(plan.assets)] : []), buildStage, deploymentStage];
+  const stages = [
+    baseStage,
+    ...(plan.assets ? [assetsStage(plan.assets)] : []),
+    depsStage,
+    buildStage,
+    deploymentStage,
+  ];
   return { model: { preamble, stages }, packages: auto.reasons, warnings };
 }

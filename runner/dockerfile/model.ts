@@ -11,6 +11,8 @@ export interface Instruction {
 /** RUN with commands chained by `&&` when rendered, one per line. */
 export interface Run {
   kind: 'run';
+  /** `--mount=…` flags (BuildKit), before the first command. */
+  mounts?: string[];
   commands: string[];
 }
 
@@ -123,7 +125,11 @@ function renderLine(line: Line): string {
     case 'run':
       return renderInstruction(
         'RUN',
-        line.commands.map((command, index) => (index === 0 ? command : `&& ${command}`)),
+        line.commands.map((command, index) =>
+          index === 0
+            ? [...(line.mounts ?? []).map((mount) => `--mount=${mount}`), command].join(' ')
+            : `&& ${command}`,
+        ),
       );
     case 'copy': {
       const flags = [

@@ -7,7 +7,7 @@ import { RESERVED_DIR } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
 import type { BuildMode } from '../config/build-mode';
 import { formatReport } from '../detect/report';
-import type { GeneratedBuild } from '../generate';
+import type { GeneratedBuild, GenerateOptions } from '../generate';
 import type { RunnerLog } from '../log/logger';
 
 /**
@@ -17,7 +17,11 @@ import type { RunnerLog } from '../log/logger';
 export const MANAGED_DOCKERFILE = 'Dockerfile.kiln';
 
 /** The Dockerfile generator (runner/generate.ts), injected so the runner is testable without it. */
-export type DockerfileGenerator = (projectDir: string, config: KilnConfig) => Promise<GeneratedBuild>;
+export type DockerfileGenerator = (
+  projectDir: string,
+  config: KilnConfig,
+  options: GenerateOptions,
+) => Promise<GeneratedBuild>;
 
 /** Returns the absolute path of the Dockerfile to build. */
 export async function prepareDockerfile(
@@ -26,10 +30,12 @@ export async function prepareDockerfile(
   mode: Exclude<BuildMode, { mode: 'image' }>,
   generate: DockerfileGenerator,
   log: RunnerLog,
+  options: GenerateOptions,
 ): Promise<string> {
   if (mode.mode === 'custom') return customDockerfile(sourceDir, mode.dockerfile);
-  const generated = await generate(sourceDir, config);
+  const generated = await generate(sourceDir, config, options);
   for (const line of formatReport(generated.report, generated.warnings).trimEnd().split('\n')) log.info(line);
+  log.info(generated.credentials);
   const path = join(sourceDir, MANAGED_DOCKERFILE);
   await writeFile(path, generated.dockerfile);
   log.info(`generated ${MANAGED_DOCKERFILE}`);

@@ -1,18 +1,23 @@
 // The runner's steps in order: description → mode → login → Dockerfile → credentials → build →
 // push → outputs. Every dependency with I/O beyond the source folder is injected.
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../../contract/description';
 import type { BuildMode } from '../config/build-mode';
-import { type CredentialSource, resolveCredentialBuildArgs } from '../credentials/build-credentials';
+import {
+  type CredentialSource,
+  resolveCredentialBuildArgs,
+  writeCredentialsFile,
+} from '../credentials/build-credentials';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
-import { AWS_CREDENTIAL_ARGS } from '../dockerfile/assemble';
+import { cacheRefPrefix, planStageCache } from '../docker/stage-cache';
+import { AWS_CREDENTIAL_ARGS, AWS_SECRET_ID } from '../dockerfile/credentials';
 import { ecrRegion, registryHost } from '../ecr/registry-host';
 import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
-import { formatTags, sanitizeTag } from '../tags/format-tags';
-import { buildImage, chooseBuilder } from './build-image';
+import { formatTags } from '../tags/format-tags';
+import { BUILDER_LABELS, buildImage, chooseBuilder } from './build-image';
 import { type ImageOutputs, renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
 import { pushImage } from './push-image';
@@ -70,14 +75,17 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
 
 async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Promise<BuildPlan> {
   const description = await readBuildDescription(environment.sourceDir);
-  const tags = formatTags(description.config.docker.tag, {
-    friendlyTag: description.name,
-    timestamp: deps.now(),
-    gitSha: description.git?.sha,
-    gitBranch: description.git?.branch,
-    gitDirty: description.git?.dirty,
-    buildNumber: environment.buildNumber,
-  });
+  const tags = [
+    ...formatTags(description.config.docker.tag, {
+      friendlyTag: description.name,
+      timestamp: deps.now(),
+      gitSha: description.git?.sha,
+      gitBranch: description.git?.branch,
+      gitDirty: description.git?.dirty,
+      buildNumber: environment.buildNumber,
+    }),
+    ...(environment.inputTag ? [environment.inputTag] : []),
+  ];
   return {
     description,
     tags,
@@ -125,43 +133,48 @@ async function buildFromDockerfile(
 ): Promise<string | undefined> {
   const { docker, log } = deps;
   const { config, name } = plan.description;
+  const choice = await runStep(log, 'choose builder', () =>
+    chooseBuilder(docker, log, environment.push, environment.builder),
+  );
+  log.info(`builder: ${BUILDER_LABELS[choice.builder]}`);
+  const delivery = choice.builder === 'classic' ? 'build-args' : 'secret';
   const dockerfile = await runStep(log, 'prepare Dockerfile', () =>
-    prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log),
+    prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log, { credentials: delivery }),
   );
   const secretEnv = config.dockerfile.buildArgs.enableAwsCreds ? await credentialEnv(environment, deps) : {};
-  const cacheRef = environment.push ? `${environment.repositoryUri}:cache-${sanitizeTag(name)}` : undefined;
+  // BuildKit: the credentials as a secret file too (managed Dockerfiles mount it; custom ones may).
+  const secretDir =
+    delivery === 'secret' && secretEnv.AWS_ACCESS_KEY_ID ? await writeCredentialsFile(secretEnv) : undefined;
+  const prefix = cacheRefPrefix(environment.repositoryUri, name, config.remote.arch);
   const request: BuildRequest = {
     contextDir: environment.sourceDir,
     dockerfile,
     imageRefs: plan.imageRefs,
     buildArgNames: [
       ...environment.buildArgNames,
+      // Managed Dockerfiles declare only the region args with BuildKit; custom ones may declare all.
       ...AWS_CREDENTIAL_ARGS.filter((arg) => secretEnv[arg] !== undefined),
     ],
-    cacheRef,
-    push: environment.push,
     network: environment.network,
+    secrets: secretDir ? { [AWS_SECRET_ID]: secretDir.file } : undefined,
   };
-  const { builder, digest } = await runStep(log, 'build image', async () => {
-    const builder = await chooseBuilder(docker, log, environment.push);
-    log.info(`builder: ${builder === 'buildkit' ? 'BuildKit (docker buildx)' : 'classic docker build'}`);
-    const digest = await buildImage(request, {
+  const stages = environment.push ? planStageCache(await readFile(dockerfile, 'utf8'), prefix) : undefined;
+  const digest = await runStep(log, 'build image', () =>
+    buildImage(request, {
       docker,
       log,
-      builder,
+      choice,
       secretEnv,
       showBuildCommand: config.docker.showBuildCommand,
       metadataFile: join(environment.sourceDir, RESERVED_DIR, 'buildx-metadata.json'),
-    });
-    return { builder, digest };
-  });
-  // BuildKit pushed already (with its registry cache); the classic builder pushes the tags and
-  // moves the cache tag to this image.
-  if (builder === 'buildkit' || !cacheRef) return digest;
+      cache: stages && { buildxRef: prefix, stages },
+    }),
+  ).finally(() => secretDir && rm(secretDir.dir, { recursive: true, force: true }));
+  // buildx pushed already (with its registry cache); the others push the tags and the cache images.
+  if (choice.builder === 'buildx' || !stages) return digest;
   return runStep(log, 'push image', async () => {
     const pushed = await pushImage(docker, plan.imageRefs);
-    await runDocker(docker, ['tag', plan.imageRefs[0] as string, cacheRef]);
-    await pushImage(docker, [cacheRef]);
+    await pushImage(docker, stages.refs);
     return pushed;
   });
 }

@@ -1,7 +1,8 @@
 // What the runner reads from its environment (CodeBuild's variables, the CDK stack's KILN_*,
 // and `kiln build --local`'s stand-ins), parsed once.
-import { BUILD_ARG_NAMES_VARIABLE } from '../../contract/description';
+import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
+import { BUILDERS, type Builder } from '../docker/build-command';
 
 export interface RunnerEnvironment {
   /** The extracted archive: build context and home of `.kiln-build/`. */
@@ -18,6 +19,10 @@ export interface RunnerEnvironment {
   prebuiltImage?: string;
   /** User build args (names); their values are environment variables of the same name. */
   buildArgNames: string[];
+  /** `KILN_BUILDER`: the builder to use instead of the best one the engine offers. */
+  builder?: Builder;
+  /** `KILN_INPUT_TAG`: the input key's tag, pushed too, so an unchanged re-run finds this image. */
+  inputTag?: string;
   /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
   inCodeBuild: boolean;
 }
@@ -34,7 +39,16 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
+  const builder = env.KILN_BUILDER || undefined;
+  if (builder !== undefined && !BUILDERS.includes(builder as Builder)) {
+    throw new KilnError(
+      `KILN_BUILDER is "${builder}", which is not a builder kiln knows`,
+      `Use one of ${BUILDERS.join(', ')}, or unset it to let kiln pick the best the engine offers.`,
+    );
+  }
   return {
+    builder: builder as Builder | undefined,
+    inputTag: env[INPUT_TAG_VARIABLE] || undefined,
     sourceDir: env.CODEBUILD_SRC_DIR || cwd,
     repositoryUri,
     region: env.KILN_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,

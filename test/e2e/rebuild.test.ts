@@ -3,37 +3,17 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeBenchResult } from './support/bench';
+import { stepReusedCache } from './support/cache-hits';
 import { docker } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { freePort, waitForBody } from './support/http';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
 import { e2eSuite } from './support/suite';
+import { ratioOf, stepSeconds } from './support/timings';
 
 jest.setTimeout(20 * 60_000);
 
 const { cleanup, workDir } = e2eSuite('rebuild');
-
-/**
- * Whether the build output shows the step running `command` taken from the cache: the classic
- * builder prints ` ---> Using cache` after the step, BuildKit prints `CACHED` on the step's line.
- */
-function stepReusedCache(output: string, command: string): boolean {
-  const lines = output.split('\n');
-  const step = lines.findIndex((line) => /Step \d+\/\d+ : RUN /.test(line) && line.includes(command));
-  if (step === -1) return lines.some((line) => line.includes('CACHED') && line.includes(`RUN ${command}`));
-  const next = lines.slice(step + 1).find((line) => line.includes('--->'));
-  return next?.includes('Using cache') ?? false;
-}
-
-/** The duration the runner logged for a step (`[kiln] ✓ <step> done in 1.2s`). */
-function stepSeconds(output: string, step: string): number | null {
-  const match = new RegExp(`✓ ${step} done in ([0-9.]+)s`).exec(output);
-  return match ? Number(match[1]) : null;
-}
-
-function ratioOf(warm: number | null, cold: number | null): number | null {
-  return warm !== null && cold ? Number((warm / cold).toFixed(3)) : null;
-}
 
 /**
  * node-express is the smallest app (one dependency): its ratio shows kiln's fixed cost per build.

@@ -14,6 +14,7 @@ export interface BuildFlags extends RemoteFlags {
   tag?: string;
   env: string[];
   async?: boolean;
+  force?: boolean;
   json?: boolean;
   local?: boolean;
   registry?: string;

@@ -23,6 +23,7 @@ export function registerBuildCommand(program: Command): void {
       [],
     )
     .option('--async', 'start the build, print its id and return without following it')
+    .option('--force', 'build even when ECR already holds an image built from the same input')
     .option('--json', 'print one JSON document on stdout at the end (human output stays on stderr)')
     .option('--local', 'build with the local docker daemon instead of CodeBuild')
     .option('--registry <host[:port]/repo>', 'with --local: push the image to this registry')

@@ -4,6 +4,14 @@ import type { Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { ecrRepositoryUri } from '../../../contract/infra-names';
+import { formatTags } from '../../../runner/index';
+import {
+  type BuiltImageLookup,
+  findBuiltImage,
+  inputKey,
+  inputTag,
+  tagBuiltImage,
+} from '../../aws/built-image';
 import { consoleUrl, startBuild, stopBuild } from '../../aws/codebuild';
 import { messageOf } from '../../aws/errors';
 import type { RemoteSession } from '../../aws/session';
@@ -39,6 +47,8 @@ export interface RemoteBuildOptions<A extends ArchiveInfo> {
   description: BuildDescription;
   buildArgs: Record<string, string>;
   async: boolean;
+  /** `--force`: build even when ECR holds an image built from the same input. */
+  force: boolean;
   /** `--verbose`: the runner in CodeBuild prints stack traces too. */
   debug?: boolean;
   computeType?: string;
@@ -68,6 +78,9 @@ export interface BuildDocument {
   };
   logsUrl: string | null;
   consoleUrl: string | null;
+  /** No build ran: ECR held an image built from the same input, now tagged as requested. */
+  skipped: boolean;
+  skipReason: string | null;
 }
 
 export interface BuildResult {
@@ -103,6 +116,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
     const unsubscribe = this.options.interrupts(() => this.interrupted());
     try {
       const source = await this.prepareSource();
+      if ('reused' in source && source.reused) return this.skipped(source.reused, source.timings);
       const { session } = source;
       this.stage = 'starting';
       const started = await this.start(source).catch((error) => {
@@ -129,6 +143,8 @@ class RemoteBuildRun<A extends ArchiveInfo> {
           },
           logsUrl: build.logs?.deepLink ?? null,
           consoleUrl: url,
+          skipped: false,
+          skipReason: null,
         };
       };
 
@@ -181,6 +197,15 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       options.reporter.note(
         `packed ${archive.files.length} files (${formatBytes(archive.size)}) in ${formatDuration(pack)}`,
       );
+      const tag = inputTag(
+        inputKey({
+          archiveSha256: archive.sha256,
+          arch: options.description.config.remote.arch,
+          buildArgs: options.buildArgs,
+        }),
+      );
+      const reused = options.force ? undefined : await this.builtImage(session, tag);
+      if (reused) return { session, reused, timings: { pack, upload: null } };
       start = this.clock.now();
       const uploaded = await options.steps.upload({
         s3: session.clients.s3,
@@ -191,7 +216,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       const upload = this.secondsSince(start);
       options.logger.debug({ bucket: session.infra.bucket, ...uploaded }, 'source uploaded');
       signal.throwIfAborted();
-      return { session, sourceKey: uploaded.key, timings: { pack, upload } };
+      return { session, sourceKey: uploaded.key, inputTag: tag, timings: { pack, upload } };
     } catch (error) {
       if (signal.aborted) {
         throw new KilnError(
@@ -204,12 +229,76 @@ class RemoteBuildRun<A extends ArchiveInfo> {
     }
   }
 
-  private async start({ session, sourceKey }: { session: RemoteSession; sourceKey: string }): Promise<Build> {
+  /**
+   * The image built from this input, if ECR has it, tagged as this build would tag it. A lookup that
+   * fails (no permission, throttled, no repository) only means a normal build, with a warning.
+   */
+  private async builtImage(session: RemoteSession, tag: string) {
+    const { options } = this;
+    const { repository } = session.infra;
+    const found: BuiltImageLookup = await findBuiltImage(session.clients.ecr, repository, tag);
+    if (found.kind === 'unavailable') {
+      options.reporter.note(`warning: could not look for an unchanged image (${found.reason}); building`);
+      return undefined;
+    }
+    if (found.kind === 'missing') return undefined;
+    const { description } = options;
+    const tags = formatTags(description.config.docker.tag, {
+      friendlyTag: description.name,
+      timestamp: new Date(this.clock.now()),
+      gitSha: description.git?.sha,
+      gitBranch: description.git?.branch,
+      gitDirty: description.git?.dirty,
+    });
+    await tagBuiltImage(session.clients.ecr, repository, found, tags);
+    return {
+      imageUri: `${ecrRepositoryUri(session.infra.account, session.infra.region, repository)}:${tags[0]}`,
+      digest: found.digest,
+      tags,
+      reason: `unchanged: ${repository}:${tag} was built from the same input (archive, architecture, build args); use --force to rebuild`,
+    };
+  }
+
+  private skipped(
+    reused: { imageUri: string; digest: string; tags: string[]; reason: string },
+    timings: { pack: number; upload: null },
+  ): BuildResult {
+    this.options.reporter.note(reused.reason);
+    this.options.reporter.note(`no build started; tagged ${reused.tags.join(', ')}`);
+    this.options.reporter.note(`image ${reused.imageUri} (${reused.digest})`);
+    return {
+      exitCode: EXIT_CODES.success,
+      document: {
+        buildId: null,
+        status: 'SUCCEEDED',
+        imageUri: reused.imageUri,
+        digest: reused.digest,
+        tags: reused.tags,
+        failedPhase: null,
+        timings: { ...timings, queued: null, build: null, total: this.secondsSince(this.begin) },
+        logsUrl: null,
+        consoleUrl: null,
+        skipped: true,
+        skipReason: reused.reason,
+      },
+    };
+  }
+
+  private async start({
+    session,
+    sourceKey,
+    inputTag,
+  }: {
+    session: RemoteSession;
+    sourceKey: string;
+    inputTag: string;
+  }): Promise<Build> {
     const { options } = this;
     const { infra, clients } = session;
     const build = await startBuild(clients.codebuild, {
       infra,
       sourceKey,
+      inputTag,
       projectName: options.description.name,
       buildArgs: options.buildArgs,
       debug: Boolean(options.debug),

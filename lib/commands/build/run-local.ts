@@ -38,6 +38,8 @@ export async function runLocal(
       timings: { pack: null, upload: null, queued: null, build: null, total: (Date.now() - started) / 1000 },
       logsUrl: null,
       consoleUrl: null,
+      skipped: false,
+      skipReason: null,
     };
     terminal.line(
       terminal.colors.green(`✔ SUCCEEDED ${[result.imageUri, result.digest].filter(Boolean).join(' ')}`),

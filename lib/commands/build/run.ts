@@ -55,6 +55,7 @@ function runRemote(
     description,
     buildArgs,
     async: Boolean(flags.async),
+    force: Boolean(flags.force),
     debug: Boolean(flags.verbose),
     ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
     ...(description.config.remote.timeoutMinutes

@@ -14,6 +14,7 @@ import { loadConfig } from '../../config/load';
 export interface DockerfileOptions {
   explain?: boolean;
   output?: string;
+  builder: 'buildkit' | 'classic';
 }
 
 export async function printDockerfile(dir: string, options: DockerfileOptions): Promise<void> {
@@ -37,10 +38,13 @@ export async function printDockerfile(dir: string, options: DockerfileOptions): 
     );
     return;
   }
-  const generated = generateFromSnapshot(snapshot, config);
+  const generated = generateFromSnapshot(snapshot, config, {
+    credentials: options.builder === 'classic' ? 'build-args' : 'secret',
+  });
   if (options.explain) {
     process.stderr.write(`config: ${source ?? 'none (defaults)'}\nmode: ${mode.reason}\n`);
     process.stderr.write(formatReport(generated.report, generated.warnings));
+    process.stderr.write(`${generated.credentials}\n`);
   } else {
     for (const warning of generated.warnings) process.stderr.write(`kiln: warning: ${warning}\n`);
   }

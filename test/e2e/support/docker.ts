@@ -5,9 +5,13 @@ import { e2eEnvironment } from './environment';
 
 const run = promisify(execFile);
 
-export async function docker(args: string[], options: { timeoutMs?: number } = {}): Promise<string> {
+/** `env` overrides the e2e environment, e.g. DOCKER_HOST of a fresh engine (./fresh-engine.ts). */
+export async function docker(
+  args: string[],
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<string> {
   const { stdout } = await run('docker', args, {
-    env: { ...process.env, ...e2eEnvironment().env },
+    env: { ...process.env, ...e2eEnvironment().env, ...options.env },
     maxBuffer: 256 * 1024 * 1024,
     timeout: options.timeoutMs ?? 10 * 60_000,
   });

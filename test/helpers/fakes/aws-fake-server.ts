@@ -1,6 +1,6 @@
-// CodeBuild, CloudWatch Logs and STS on one loopback HTTP server, speaking the real wire protocols
+// CodeBuild, CloudWatch Logs, ECR (images by tag) and STS on one loopback HTTP server, speaking the real wire protocols
 // (AWS JSON 1.1 by X-Amz-Target; STS's query protocol with XML answers), so the CLI runs unmodified
-// with AWS_ENDPOINT_URL_CODEBUILD / _CLOUDWATCH_LOGS / _STS pointing here.
+// with AWS_ENDPOINT_URL_CODEBUILD / _CLOUDWATCH_LOGS / _ECR / _STS pointing here.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GetLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
@@ -14,6 +14,12 @@ export interface AwsFake {
   url: string;
   codebuild: FakeCodeBuild;
   logs: FakeLogStore;
+  /**
+   * ECR images by tag. A build started with KILN_INPUT_TAG adds that tag, as the runner's push would;
+   * `ecrCalls` counts the ECR requests by operation.
+   */
+  ecr: Map<string, { digest: string; manifest: string }>;
+  ecrCalls: Record<string, number>;
   /** When set, STS GetCallerIdentity fails with this error code (ExpiredToken, AccessDenied…). */
   stsError: string | undefined;
   /** Environment for a CLI process that should talk to this fake (plus S3, given separately). */
@@ -24,7 +30,7 @@ export interface AwsFake {
 export async function startAwsFake(): Promise<AwsFake> {
   const logs = new FakeLogStore();
   const codebuild = new FakeCodeBuild(logs);
-  const fake: Partial<AwsFake> = { logs, codebuild, stsError: undefined };
+  const fake: Partial<AwsFake> = { logs, codebuild, stsError: undefined, ecr: new Map(), ecrCalls: {} };
   const server = createServer((request, response) => {
     void readBody(request).then((body) => respond(fake as AwsFake, request, body, response));
   });
@@ -36,6 +42,7 @@ export async function startAwsFake(): Promise<AwsFake> {
       AWS_ENDPOINT_URL_CODEBUILD: url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: url,
       AWS_ENDPOINT_URL_STS: url,
+      AWS_ENDPOINT_URL_ECR: url,
       ...(s3Endpoint ? { AWS_ENDPOINT_URL_S3: s3Endpoint } : {}),
       AWS_REGION: 'us-east-1',
       // s3rver checks signatures made with these; the other fakes accept anything.
@@ -62,7 +69,11 @@ function respond(fake: AwsFake, request: IncomingMessage, body: string, response
   try {
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     let output: unknown;
-    if (service === 'CodeBuild_20161006') output = fake.codebuild.handle(operation, input);
+    if (service === 'CodeBuild_20161006') {
+      output = fake.codebuild.handle(operation, input);
+      if (operation === 'StartBuild') pushInputTag(fake, input);
+    } else if (service === 'AmazonEC2ContainerRegistry_V20150921')
+      output = respondEcr(fake, operation, input);
     else if (service === 'Logs_20140328' && operation === 'GetLogEvents')
       output = fake.logs.getLogEvents(input as unknown as GetLogEventsCommandInput);
     else throw new FakeAwsError('UnknownOperationException', `fake does not implement ${target}`);
@@ -77,6 +88,33 @@ function respond(fake: AwsFake, request: IncomingMessage, body: string, response
     });
     response.end(JSON.stringify({ __type: failure.code, message: failure.message }));
   }
+}
+
+function pushInputTag(fake: AwsFake, input: Record<string, unknown>): void {
+  const variables = (input.environmentVariablesOverride ?? []) as { name: string; value: string }[];
+  const tag = variables.find((variable) => variable.name === 'KILN_INPUT_TAG')?.value;
+  if (tag) fake.ecr.set(tag, { digest: `sha256:${'e'.repeat(64)}`, manifest: '{"schemaVersion":2}' });
+}
+
+function respondEcr(fake: AwsFake, operation: string, input: Record<string, unknown>): unknown {
+  fake.ecrCalls[operation] = (fake.ecrCalls[operation] ?? 0) + 1;
+  if (operation === 'BatchGetImage') {
+    const ids = input.imageIds as { imageTag: string }[];
+    const found = ids.flatMap(({ imageTag }) => {
+      const image = fake.ecr.get(imageTag);
+      return image
+        ? [{ imageId: { imageTag, imageDigest: image.digest }, imageManifest: image.manifest }]
+        : [];
+    });
+    return { images: found, failures: found.length ? [] : [{ failureCode: 'ImageNotFound' }] };
+  }
+  if (operation === 'PutImage') {
+    const image = [...fake.ecr.values()].find((entry) => entry.manifest === input.imageManifest);
+    if (!image) throw new FakeAwsError('ImageNotFoundException', 'no image has this manifest');
+    fake.ecr.set(input.imageTag as string, image);
+    return { image: {} };
+  }
+  throw new FakeAwsError('UnknownOperationException', `fake does not implement ECR ${operation}`);
 }
 
 function respondSts(fake: AwsFake, body: string, response: ServerResponse): void {

@@ -113,6 +113,8 @@ test('--json prints exactly one JSON document on stdout; human output stays on s
     },
     logsUrl: expect.stringContaining('https://'),
     consoleUrl: expect.stringContaining('/projects/kiln-arm64/build/'),
+    skipped: false,
+    skipReason: null,
   });
   expect(stderr).toContain('✔ SUCCEEDED');
 });
@@ -126,6 +128,31 @@ test('with GITHUB_OUTPUT set (GitHub Actions), the image, digest and build id be
   expect(await readFile(outputs, 'utf8')).toBe(
     `earlier=kept\nimage-uri=${IMAGE}\ndigest=${DIGEST}\nbuild-id=${id}\n`,
   );
+});
+
+test('an unchanged re-run starts no build: one ECR lookup, the requested tags added, "skipped": true', async () => {
+  const first = await runCli(['build', project, '--json', '--tag', ':FRIENDLY_TAG'], env);
+  expect(first.code).toBe(0);
+  expect(fake.ecrCalls).toEqual({ BatchGetImage: 1 });
+  const inputTag = startInput().environmentVariablesOverride.find((v) => v.name === 'KILN_INPUT_TAG')?.value;
+  expect(inputTag).toMatch(/^kiln-input-[0-9a-f]{40}$/);
+
+  const again = await runCli(['build', project, '--json', '--tag', ':FRIENDLY_TAG'], env);
+  expect(again.code).toBe(0);
+  expect(fake.codebuild.calls.filter((call) => call.operation === 'StartBuild')).toHaveLength(1);
+  expect(fake.ecrCalls).toEqual({ BatchGetImage: 2, PutImage: 1 });
+  expect(JSON.parse(again.stdout)).toMatchObject({
+    buildId: null,
+    status: 'SUCCEEDED',
+    skipped: true,
+    skipReason: expect.stringContaining(`kiln:${inputTag} was built from the same input`),
+    tags: [expect.stringMatching(/^kiln-demo-/)],
+  });
+  expect(again.stderr).toContain('no build started');
+
+  const forced = await runCli(['build', project, '--json', '--tag', ':FRIENDLY_TAG', '--force'], env);
+  expect(JSON.parse(forced.stdout).skipped).toBe(false);
+  expect(fake.codebuild.calls.filter((call) => call.operation === 'StartBuild')).toHaveLength(2);
 });
 
 test.each([

@@ -267,7 +267,7 @@ describe('kiln stack with default context', () => {
       });
     });
 
-    it('allows uploading archives, running the projects and reading the build logs, nothing more', () => {
+    it('allows uploading archives, running the projects, reading the build logs and reusing unchanged images, nothing more', () => {
       synth.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: [
@@ -288,6 +288,7 @@ describe('kiln stack with default context', () => {
               getAtt(ids.project),
             ),
             allow('ReadBuildLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents'], getAtt(ids.logGroup)),
+            allow('ReuseUnchangedImages', ['ecr:BatchGetImage', 'ecr:PutImage'], getAtt(ids.repository)),
           ],
         },
       });

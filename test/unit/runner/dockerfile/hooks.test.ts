@@ -30,16 +30,17 @@ describe('stage hooks', () => {
     const dir = join(__dirname, '..', '..', '..', 'fixtures', 'hooks');
     const { config } = await loadConfig(dir);
     const { stages } = stagesOf(generateFromSnapshot(await readProjectSnapshot(dir), config).dockerfile);
+    const deps = stages.find((stage) => stage.name === 'deps')!;
     const build = stages.find((stage) => stage.name === 'build')!;
     const deployment = stages.find((stage) => stage.name === 'deployment')!;
 
     // before_build: after the build args and packages, before the lockfiles are copied; config first, then the file.
-    const inline = indexOfMarker(build, 'inline-before-build');
-    const file = indexOfMarker(build, 'before build');
-    const lastArg = build.instructions.map((i) => i.keyword).lastIndexOf('ARG');
+    const inline = indexOfMarker(deps, 'inline-before-build');
+    const file = indexOfMarker(deps, 'before build');
+    const lastArg = deps.instructions.map((i) => i.keyword).lastIndexOf('ARG');
     expect(lastArg).toBeLessThan(inline);
     expect(inline).toBeLessThan(file);
-    expect(file).toBeLessThan(indexOfMarker(build, 'package-lock.json'));
+    expect(file).toBeLessThan(indexOfMarker(deps, 'package-lock.json'));
     // after_build: the last instruction of the build stage.
     expect(indexOfMarker(build, 'test -f server.js')).toBe(build.instructions.length - 1);
     // before_deployment: before the app is copied in.
@@ -60,7 +61,15 @@ describe('stage hooks', () => {
 
   it('inserts hook files verbatim, comments and continuations included', () => {
     const hook = '# warm the cache\nRUN echo one \\\n    && echo two\n';
-    expect(generate({ '.kiln/stage/after_build': hook }).dockerfile).toContain(hook);
+    expect(generate({ '.kiln/stage/before_build': hook }).dockerfile).toContain(hook);
+  });
+
+  it('mounts the AWS credentials secret into the RUN instructions of an after_build hook, text kept', () => {
+    const hook = '# upload\nENV A=1\nrun aws s3 cp \\\n    out s3://bucket/\nRUN echo done\n';
+    const mount = '--mount=type=secret,id=aws,target=/run/secrets/aws-credentials';
+    expect(generate({ '.kiln/stage/after_build': hook }).dockerfile).toContain(
+      `# upload\nENV A=1\nrun ${mount} aws s3 cp \\\n    out s3://bucket/\nRUN ${mount} echo done\n`,
+    );
   });
 
   it('rejects a hook file line that is not an instruction, with file:line', () => {

@@ -1,6 +1,7 @@
 import { kilnConfigSchema } from '../../../../contract/config-schema';
 import { KilnError } from '../../../../contract/errors';
 import { snapshotFromFiles } from '../../../../runner/detect/snapshot';
+import type { CredentialDelivery } from '../../../../runner/dockerfile/credentials';
 import { parseDockerfile } from '../../../../runner/dockerfile/parse';
 import { generateFromSnapshot, resolveBuildMode } from '../../../../runner/generate';
 import { stagesOf } from './structure';
@@ -10,8 +11,11 @@ const app = {
   'package-lock.json': '{}',
   '.node-version': '22',
 };
-const generate = (config: object, files: Record<string, string> = app) =>
-  generateFromSnapshot(snapshotFromFiles(files), kilnConfigSchema.parse(config));
+const generate = (
+  config: object,
+  files: Record<string, string> = app,
+  credentials: CredentialDelivery = 'secret',
+) => generateFromSnapshot(snapshotFromFiles(files), kilnConfigSchema.parse(config), { credentials });
 const stage = (dockerfile: string, name: string) =>
   stagesOf(dockerfile)
     .stages.find((s) => s.name === name)!
@@ -19,9 +23,9 @@ const stage = (dockerfile: string, name: string) =>
 
 describe('Dockerfile options', () => {
   it('installs only production Node dependencies, with no prune, when the app has no build step', () => {
-    const build = stage(generate({}).dockerfile, 'build');
-    expect(build).toContain('RUN npm ci --omit=dev');
-    expect(build.join('\n')).not.toContain('prune');
+    const { dockerfile } = generate({});
+    expect(stage(dockerfile, 'deps')).toContain('RUN npm ci --omit=dev');
+    expect(dockerfile).not.toContain('prune');
   });
 
   it('deploys Node dependencies as a layer of their own, and the source from the context, without a build step', () => {
@@ -48,20 +52,77 @@ describe('Dockerfile options', () => {
       ...app,
       'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node dist/server.js' } }),
     };
-    const build = stage(generate({}, withBuild).dockerfile, 'build');
-    expect(build).toContain('RUN npm ci --include=dev');
+    const { dockerfile } = generate({}, withBuild, 'build-args');
+    expect(stage(dockerfile, 'deps')).toContain('RUN npm ci --include=dev');
+    const build = stage(dockerfile, 'build');
     expect(build.indexOf('RUN npm run build')).toBeLessThan(build.indexOf('RUN npm prune --omit=dev'));
   });
 
-  it('declares AWS credential args in the build stage only, and none when enableAwsCreds is false', () => {
-    const { dockerfile } = generate({});
-    expect(stage(dockerfile, 'build')).toEqual(
-      expect.arrayContaining(['ARG AWS_ACCESS_KEY_ID', 'ARG AWS_SESSION_TOKEN']),
-    );
-    expect(stage(dockerfile, 'deployment').join('\n')).not.toContain('AWS_');
-    expect(generate({ dockerfile: { buildArgs: { enableAwsCreds: false } } }).dockerfile).not.toContain(
-      'AWS_',
-    );
+  describe('AWS credentials', () => {
+    const withBuild = {
+      ...app,
+      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node dist/server.js' } }),
+    };
+    const mount = 'RUN --mount=type=secret,id=aws,target=/run/secrets/aws-credentials';
+
+    it('BuildKit: a secret file mounted into every RUN of the build stage, after the dependency install', () => {
+      const { dockerfile, credentials } = generate({}, withBuild, 'secret');
+      expect(stage(dockerfile, 'deps')).toContain('RUN npm ci --include=dev');
+      expect(stage(dockerfile, 'deps').join('\n')).not.toContain('AWS_');
+      expect(stage(dockerfile, 'build')).toEqual([
+        'ARG AWS_REGION',
+        'ARG AWS_DEFAULT_REGION',
+        'ENV AWS_SHARED_CREDENTIALS_FILE=/run/secrets/aws-credentials',
+        'COPY . .',
+        `${mount} npm run build`,
+        `${mount} npm prune --omit=dev`,
+      ]);
+      // Secret values never come as args: no ARG names a key.
+      expect(dockerfile).not.toContain('ARG AWS_SECRET_ACCESS_KEY');
+      expect(stage(dockerfile, 'deployment').join('\n')).not.toContain('AWS_');
+      expect(credentials).toMatch(/BuildKit secret .* app build .*not the dependency install/);
+    });
+
+    it('classic builder: the credential args declared at the top of the build stage, after the install', () => {
+      const { dockerfile, credentials } = generate({}, withBuild, 'build-args');
+      expect(stage(dockerfile, 'deps').join('\n')).not.toContain('AWS_');
+      const build = stage(dockerfile, 'build');
+      expect(build.slice(0, 5)).toEqual([
+        'ARG AWS_ACCESS_KEY_ID',
+        'ARG AWS_SECRET_ACCESS_KEY',
+        'ARG AWS_SESSION_TOKEN',
+        'ARG AWS_REGION',
+        'ARG AWS_DEFAULT_REGION',
+      ]);
+      expect(build).toContain('RUN npm run build');
+      expect(stage(dockerfile, 'deployment').join('\n')).not.toContain('AWS_');
+      expect(credentials).toMatch(/build args .* app build/);
+    });
+
+    it('awsCredsForInstall: the install gets them too (deps and build stages), never the deployment stage', () => {
+      const config = { dockerfile: { buildArgs: { awsCredsForInstall: true } } };
+      const classic = generate(config, withBuild, 'build-args');
+      const deps = stage(classic.dockerfile, 'deps');
+      expect(deps.indexOf('ARG AWS_SESSION_TOKEN')).toBeLessThan(deps.indexOf('RUN npm ci --include=dev'));
+      expect(stage(classic.dockerfile, 'build')).toContain('ARG AWS_SESSION_TOKEN');
+      expect(classic.credentials).toMatch(/rerun the install on every build/);
+      const buildkit = generate(config, withBuild, 'secret');
+      expect(stage(buildkit.dockerfile, 'deps')).toContain(`${mount} npm ci --include=dev`);
+      expect(stage(buildkit.dockerfile, 'deployment').join('\n')).not.toContain('AWS_');
+    });
+
+    it('none at all when enableAwsCreds is false', () => {
+      for (const delivery of ['secret', 'build-args'] as const) {
+        const generated = generate(
+          { dockerfile: { buildArgs: { enableAwsCreds: false } } },
+          withBuild,
+          delivery,
+        );
+        expect(generated.dockerfile).not.toContain('AWS_');
+        expect(generated.dockerfile).not.toContain('--mount');
+        expect(generated.credentials).toMatch(/not passed/);
+      }
+    });
   });
 
   it('places build args at the top, in the build stage and in the deployment stage', () => {
@@ -71,7 +132,7 @@ describe('Dockerfile options', () => {
       },
     });
     expect(stagesOf(dockerfile).preamble.map((i) => i.args)).toEqual(['BASE="1"']);
-    expect(stage(dockerfile, 'build')).toContain('ARG TOKEN');
+    expect(stage(dockerfile, 'deps')).toContain('ARG TOKEN');
     expect(stage(dockerfile, 'deployment')).toContain('ARG VERSION="dev"');
   });
 
@@ -82,7 +143,7 @@ describe('Dockerfile options', () => {
       },
     });
     expect(stage(dockerfile, 'base').join('\n')).toContain('apt-get install --no-install-recommends -y curl');
-    expect(stage(dockerfile, 'build').join('\n')).toContain('-y make');
+    expect(stage(dockerfile, 'deps').join('\n')).toContain('-y make');
     expect(stage(dockerfile, 'deployment').join('\n')).toContain('-y tini');
     expect(dockerfile).toContain('rm -rf /var/lib/apt/lists/* /var/cache/apt/*');
   });
@@ -94,7 +155,7 @@ describe('Dockerfile options', () => {
   });
 
   it('copies copyForInstall folders with the lockfiles, before the install', () => {
-    const build = stage(generate({ dockerfile: { copyForInstall: ['./vendor/gems'] } }).dockerfile, 'build');
+    const build = stage(generate({ dockerfile: { copyForInstall: ['./vendor/gems'] } }).dockerfile, 'deps');
     expect(build.indexOf('COPY vendor/gems ./vendor/gems')).toBeLessThan(
       build.indexOf('RUN npm ci --omit=dev'),
     );

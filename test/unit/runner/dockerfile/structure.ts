@@ -1,7 +1,7 @@
 // Checks that a Dockerfile has the managed shape: it parses, global ARGs come before the first
-// FROM, stages run base → [assets] → build → deployment, AWS credential args live only in the
-// build stage, and USER/EXPOSE/CMD come last.
-import { AWS_CREDENTIAL_ARGS } from '../../../../runner/dockerfile/assemble';
+// FROM, stages run base → [assets] → deps → build → deployment, AWS credentials (args or the secret
+// mount) live only in the build stage, and USER/EXPOSE/CMD come last.
+import { AWS_CREDENTIAL_ARGS, AWS_SECRET_ID } from '../../../../runner/dockerfile/credentials';
 import { type ParsedInstruction, parseDockerfile } from '../../../../runner/dockerfile/parse';
 
 export interface ParsedStage {
@@ -32,7 +32,9 @@ export function assertManagedLayout(dockerfile: string): void {
   expect(preamble.every((instruction) => instruction.keyword === 'ARG')).toBe(true);
   const names = stages.map((stage) => stage.name);
   expect(names).toEqual(
-    names.includes('assets') ? ['base', 'assets', 'build', 'deployment'] : ['base', 'build', 'deployment'],
+    names.includes('assets')
+      ? ['base', 'assets', 'deps', 'build', 'deployment']
+      : ['base', 'deps', 'build', 'deployment'],
   );
   expect(stages[stages.length - 1]!.from).toBe('base');
 
@@ -40,7 +42,8 @@ export function assertManagedLayout(dockerfile: string): void {
     .filter((stage) =>
       stage.instructions.some(
         (instruction) =>
-          instruction.keyword === 'ARG' && AWS_CREDENTIAL_ARGS.some((name) => instruction.args === name),
+          (instruction.keyword === 'ARG' && AWS_CREDENTIAL_ARGS.some((name) => instruction.args === name)) ||
+          instruction.args.includes(`id=${AWS_SECRET_ID},`),
       ),
     )
     .map((stage) => stage.name);

@@ -12,6 +12,8 @@ describe('readRunnerEnvironment', () => {
           KILN_BUILD_ARG_NAMES: 'NPM_TOKEN, GEM_TOKEN,,',
           KILN_DOCKER_IMAGE: 'ghcr.io/acme/app:1',
           AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/x',
+          KILN_BUILDER: 'classic',
+          KILN_INPUT_TAG: 'kiln-input-0123',
         },
         '/cwd',
       ),
@@ -25,6 +27,8 @@ describe('readRunnerEnvironment', () => {
       prebuiltImage: 'ghcr.io/acme/app:1',
       buildArgNames: ['NPM_TOKEN', 'GEM_TOKEN'],
       inCodeBuild: true,
+      builder: 'classic',
+      inputTag: 'kiln-input-0123',
     });
   });
 
@@ -46,6 +50,15 @@ describe('readRunnerEnvironment', () => {
       buildArgNames: [],
       inCodeBuild: false,
     });
+  });
+
+  it('refuses a KILN_BUILDER it does not know, naming the ones it does', () => {
+    expect(() => readRunnerEnvironment({ KILN_REPOSITORY_URI: 'r', KILN_BUILDER: 'kaniko' }, '/cwd')).toThrow(
+      expect.objectContaining({
+        message: 'KILN_BUILDER is "kaniko", which is not a builder kiln knows',
+        hint: expect.stringContaining('buildx, buildkit, classic'),
+      }),
+    );
   });
 
   it('fails with a hint when the repository is not set', () => {

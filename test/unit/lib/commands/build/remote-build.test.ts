@@ -6,6 +6,12 @@ import {
   StartBuildCommand,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
+import {
+  BatchGetImageCommand,
+  ECRClient,
+  ImageAlreadyExistsException,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -28,6 +34,7 @@ import { FakeLogStore } from '../../../../helpers/fakes/log-store';
 
 const codebuildMock = mockClient(CodeBuildClient);
 const logsMock = mockClient(CloudWatchLogsClient);
+const ecrMock = mockClient(ECRClient);
 
 const session: RemoteSession = {
   clients: {
@@ -36,6 +43,7 @@ const session: RemoteSession = {
     codebuild: new CodeBuildClient({ region: 'us-east-1' }),
     logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
     sts: new STSClient({ region: 'us-east-1' }),
+    ecr: new ECRClient({ region: 'us-east-1' }),
   },
   infra: {
     account: '123456789012',
@@ -71,6 +79,7 @@ function options(extra: Partial<RemoteBuildOptions<ArchiveInfo>> = {}): RemoteBu
     description: description(),
     buildArgs: { NPM_TOKEN: 'secret' },
     async: false,
+    force: false,
     openSession: async () => session,
     steps: {
       pack: async () => archive,
@@ -90,6 +99,11 @@ function options(extra: Partial<RemoteBuildOptions<ArchiveInfo>> = {}): RemoteBu
 beforeEach(() => {
   codebuildMock.reset();
   logsMock.reset();
+  ecrMock.reset();
+  ecrMock.on(BatchGetImageCommand).resolves({
+    images: [],
+    failures: [{ failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }],
+  });
   output = '';
   clock = new FakeClock();
   store = new FakeLogStore();
@@ -140,6 +154,11 @@ test('StartBuild gets the archive as S3 source, kiln’s variables and the overr
       {
         name: 'KILN_REPOSITORY_URI',
         value: '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app',
+        type: 'PLAINTEXT',
+      },
+      {
+        name: 'KILN_INPUT_TAG',
+        value: expect.stringMatching(/^kiln-input-[0-9a-f]{40}$/),
         type: 'PLAINTEXT',
       },
       { name: 'NPM_TOKEN', value: 'secret', type: 'PLAINTEXT' },
@@ -262,5 +281,105 @@ test('the JSON document has the image, tags and every timing', async () => {
     timings: { pack: 0, upload: 0, queued: 20, build: 80, total: expect.any(Number) },
     logsUrl: null,
     consoleUrl: `https://us-east-1.console.aws.amazon.com/codesuite/codebuild/123456789012/projects/kiln/build/${encodeURIComponent(BUILD_ID)}/?region=us-east-1`,
+    skipped: false,
+    skipReason: null,
+  });
+});
+
+describe('an unchanged build (the input key already built)', () => {
+  const MANIFEST = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}';
+  const DIGEST = `sha256:${'c'.repeat(64)}`;
+  const succeeded = () =>
+    codebuildMock
+      .on(BatchGetBuildsCommand)
+      .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+
+  it('found in ECR: tags it as requested, starts no build, uploads nothing, says why', async () => {
+    ecrMock.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageDigest: DIGEST, imageTag: 'kiln-input-x' },
+          imageManifest: MANIFEST,
+          imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+        },
+      ],
+    });
+    ecrMock.on(PutImageCommand).resolves({});
+    const upload = jest.fn();
+    const result = await runRemoteBuild(
+      options({
+        description: {
+          ...description(),
+          config: kilnConfigSchema.parse({ docker: { tag: ':FRIENDLY_TAG,latest' } }),
+        },
+        steps: { pack: async () => archive, upload },
+      }),
+    );
+    expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
+    expect(upload).not.toHaveBeenCalled();
+    expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(1);
+    const lookup = ecrMock.commandCalls(BatchGetImageCommand)[0]!.args[0].input;
+    expect(lookup.repositoryName).toBe('kiln');
+    expect(lookup.imageIds).toEqual([{ imageTag: expect.stringMatching(/^kiln-input-[0-9a-f]{40}$/) }]);
+    expect(ecrMock.commandCalls(PutImageCommand).map((call) => call.args[0].input)).toEqual(
+      ['demo', 'latest'].map((imageTag) => ({
+        repositoryName: 'kiln',
+        imageManifest: MANIFEST,
+        imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+        imageTag,
+      })),
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.document).toMatchObject({
+      status: 'SUCCEEDED',
+      buildId: null,
+      skipped: true,
+      skipReason: expect.stringMatching(
+        /^unchanged: kiln:kiln-input-[0-9a-f]{40} was built from the same input/,
+      ),
+      imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln:demo',
+      digest: DIGEST,
+      tags: ['demo', 'latest'],
+    });
+    expect(output).toContain('no build started; tagged demo, latest');
+    expect(output).toContain(`image 123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln:demo (${DIGEST})`);
+  });
+
+  it('a tag already on the image is fine (PutImage: ImageAlreadyExistsException)', async () => {
+    ecrMock.on(BatchGetImageCommand).resolves({
+      images: [{ imageId: { imageDigest: DIGEST }, imageManifest: MANIFEST }],
+    });
+    ecrMock
+      .on(PutImageCommand)
+      .rejects(new ImageAlreadyExistsException({ message: 'exists', $metadata: {} }));
+    const result = await runRemoteBuild(options());
+    expect(result.document.skipped).toBe(true);
+  });
+
+  it('not in ECR: builds as usual, skipped false', async () => {
+    succeeded();
+    const result = await runRemoteBuild(options());
+    expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(1);
+    expect(result.document).toMatchObject({ skipped: false, skipReason: null });
+  });
+
+  it('ECR lookup denied: builds as usual, with a warning that says why', async () => {
+    succeeded();
+    ecrMock
+      .on(BatchGetImageCommand)
+      .rejects(new FakeAwsError('AccessDeniedException', 'not authorized to perform: ecr:BatchGetImage'));
+    const result = await runRemoteBuild(options());
+    expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(1);
+    expect(result.exitCode).toBe(0);
+    expect(output).toContain(
+      'warning: could not look for an unchanged image (AccessDeniedException: not authorized to perform: ecr:BatchGetImage); building',
+    );
+  });
+
+  it('--force: no lookup, a build', async () => {
+    succeeded();
+    await runRemoteBuild(options({ force: true }));
+    expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(0);
+    expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(1);
   });
 });

@@ -44,6 +44,14 @@ describe('kiln dockerfile', () => {
       'build: libmagickwand-dev; runtime: imagemagick  (for rmagick, from Gemfile.lock)',
     );
     expect(stderr).toContain('build: git  (for git-sourced dependencies, from Gemfile.lock)');
+    expect(stderr).toContain('AWS credentials: BuildKit secret file /run/secrets/aws-credentials');
+  });
+
+  it('--builder classic shows the credentials as build args after the dependency install', async () => {
+    const { stdout, stderr } = await run(join(FIXTURES, 'node-express'), '--builder', 'classic', '--explain');
+    expect(stdout).toContain('FROM deps AS build\n\n# AWS credentials (build args)');
+    expect(stdout).not.toContain('--mount=type=secret');
+    expect(stderr).toContain('AWS credentials: build args AWS_* (classic builder)');
   });
 
   it('-o writes the Dockerfile to a file', async () => {
@@ -53,7 +61,7 @@ describe('kiln dockerfile', () => {
       const { stdout, stderr } = await run(join(FIXTURES, 'go-http'), '-o', output);
       expect(stdout).toBe('');
       expect(stderr).toBe(`kiln: wrote ${output}\n`);
-      expect(readFileSync(output, 'utf8')).toContain('FROM golang:1.19-bookworm AS build');
+      expect(readFileSync(output, 'utf8')).toContain('FROM golang:1.19-bookworm AS deps');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,45 @@
+// The registry cache of the built-in BuildKit and the classic builder: one cache image per stage
+// worth caching, tagged `cache-<project>-<arch>-<stage>` beside the image. A fresh engine (every
+// CodeBuild build) has no layers of its own, and the final image alone holds only the last stage,
+// so without these the dependency install would run again on every build.
+import { parseDockerfile } from '../dockerfile/parse';
+import { sanitizeTag } from '../tags/format-tags';
+
+export interface StageCache {
+  /** Stages built (`--target`) and pushed as cache images before the final build, in order. */
+  stages: { name: string; ref: string }[];
+  /** The cache tag of the final image. */
+  finalRef: string;
+  /** Every cache image: what each build reuses. */
+  refs: string[];
+}
+
+/** The cache ref prefix of a project and architecture: `<repository>:cache-<project>-<arch>`. */
+export function cacheRefPrefix(repositoryUri: string, project: string, arch: string): string {
+  return `${repositoryUri}:cache-${sanitizeTag(`${project}-${arch}`)}`;
+}
+
+/**
+ * Named stages before the last, except:
+ * - stages that declare an ARG: a RUN after an ARG records the value in the image history, and a
+ *   cache image is pushed (the classic builder's credential args, user build args);
+ * - stages another cached stage starts FROM: that stage's image holds their layers already.
+ */
+export function planStageCache(dockerfile: string, prefix: string): StageCache {
+  const stages: { name: string; from: string; declaresArg: boolean }[] = [];
+  for (const instruction of parseDockerfile(dockerfile).instructions) {
+    if (instruction.keyword === 'FROM') {
+      const [from = '', , name = ''] = instruction.args.split(/\s+/);
+      stages.push({ name, from, declaresArg: false });
+    } else if (instruction.keyword === 'ARG' && stages.length > 0) {
+      (stages.at(-1) as { declaresArg: boolean }).declaresArg = true;
+    }
+  }
+  const candidates = stages.slice(0, -1).filter((stage) => stage.name !== '' && !stage.declaresArg);
+  const parents = new Set(candidates.map((stage) => stage.from));
+  const cached = candidates
+    .filter((stage) => !parents.has(stage.name))
+    .map((stage) => ({ name: stage.name, ref: `${prefix}-${sanitizeTag(stage.name)}` }));
+  const finalRef = `${prefix}-final`;
+  return { stages: cached, finalRef, refs: [...cached.map((stage) => stage.ref), finalRef] };
+}

@@ -1,0 +1,124 @@
+// The rebuild in CodeBuild conditions: before every build the engine is fresh (a dockerd of this
+// test's own, emptied: no image of the app, no builder cache), the AWS credentials are new values,
+// and the registry is the only cache. After a one-line source change the dependency install must be
+// a cache hit on every builder kiln drives here, and no credential may reach the final image.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeBenchResult } from './support/bench';
+import { E2E_BUILDERS } from './support/builders';
+import { stepReusedCache } from './support/cache-hits';
+import { ROOT } from './support/environment';
+import { FreshEngine } from './support/fresh-engine';
+import { freePort, waitForBody } from './support/http';
+import { expectBuilt, type KilnRun, kilnBuildLocal } from './support/kiln';
+import { imageLeaks } from './support/leaks';
+import { e2eSuite } from './support/suite';
+import { ratioOf, stepSeconds } from './support/timings';
+
+jest.setTimeout(30 * 60_000);
+
+const { workDir } = e2eSuite('codebuild-conditions');
+let engine: FreshEngine;
+
+beforeAll(async () => {
+  // Not inside workDir(): the suite removes that before this file's afterAll stops the engine.
+  engine = new FreshEngine(await mkdtemp(join(tmpdir(), 'kiln-e2e-fresh-engine-')));
+});
+afterAll(() => engine?.stop());
+
+/** The credentials of one CodeBuild build: new values every time. */
+function rotatedCredentials(): Record<string, string> {
+  const id = randomBytes(8).toString('hex');
+  return {
+    AWS_ACCESS_KEY_ID: `AKIAKILN${id.slice(0, 12).toUpperCase()}`,
+    AWS_SECRET_ACCESS_KEY: `kiln-rotated-secret-${id}`,
+    AWS_SESSION_TOKEN: `kiln-rotated-session-${id}`,
+    AWS_REGION: 'us-east-1',
+  };
+}
+
+const FIXTURE = 'test/e2e/fixtures/node-web';
+const figures: Record<string, Record<string, unknown>> = {};
+
+afterAll(() => {
+  if (Object.keys(figures).length === 0) return;
+  // A run of one builder (-t classic) keeps the other builder's figures, each with its own date.
+  const file = join(ROOT, 'bench/results/e2e-codebuild-rebuild.json');
+  const previous = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { fixtures?: Record<string, unknown> }).fixtures
+    : {};
+  writeBenchResult('e2e-codebuild-rebuild', {
+    target: 'warm ≤ 0.3 × cold, per builder',
+    note: 'CodeBuild conditions: before each build a new dockerd data root (only the base image loaded), new AWS credentials, the registry as the only cache. seconds: wall time of `kiln build --local` (pack, build, push); buildStep: the runner step "build image"; one line of src/server.ts changed before each rebuild',
+    fixtures: { ...previous, ...figures },
+  });
+});
+
+const SOURCE = 'src/server.ts';
+
+test.each(E2E_BUILDERS)(
+  '$builder: on a fresh engine with rotated credentials a one-line change reuses the dependency install, and no credential reaches the image',
+  async ({ builder, env }) => {
+    const project = join(workDir(), `node-web-${builder}-${Date.now()}`);
+    await cp(join(ROOT, FIXTURE), project, { recursive: true });
+    // A repository of its own: no earlier run's cache, and the registry's cache is all there is.
+    const repo = `kiln-cbc-${builder.toLowerCase()}-${randomBytes(4).toString('hex')}`;
+    const secrets: string[] = [];
+    const build = async (): Promise<KilnRun> => {
+      await engine.reset(['node:22-bookworm-slim']);
+      const credentials = rotatedCredentials();
+      secrets.push(credentials.AWS_SECRET_ACCESS_KEY as string, credentials.AWS_SESSION_TOKEN as string);
+      return kilnBuildLocal(project, [], { ...credentials, ...engine.env, ...env }, repo);
+    };
+
+    const cold = await build();
+    expectBuilt(cold);
+    expect(cold.stderr).toContain(`builder: ${builder}`);
+    expect(stepReusedCache(cold.stderr, 'npm ci')).toBe(false);
+
+    const source = join(project, SOURCE);
+    const text = await readFile(source, 'utf8');
+    await writeFile(source, text.replace("'hello from node-web'", "'hello again from node-web'"));
+    const warm = await build();
+    const ref = expectBuilt(warm).imageUri as string;
+    expect(stepReusedCache(warm.stderr, 'npm ci')).toBe(true);
+    expect(stepReusedCache(warm.stderr, 'npm run build')).toBe(false);
+
+    const port = await freePort();
+    const container = (
+      await engine.docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])
+    ).trim();
+    try {
+      expect(await waitForBody(`http://127.0.0.1:${port}/`)).toBe('hello again from node-web\n');
+    } finally {
+      await engine.docker(['rm', '-f', container]);
+    }
+    expect(secrets.filter((value) => (cold.stderr + warm.stderr).includes(value))).toEqual([]);
+    expect(
+      await imageLeaks(ref, secrets, join(workDir(), `leaks-${builder}`), (args) => engine.docker(args)),
+    ).toEqual([]);
+
+    // A second one-line change, for the spread of the figure (bench/results, not asserted).
+    await writeFile(source, text.replace("'hello from node-web'", "'hello once more from node-web'"));
+    const again = await build();
+    expectBuilt(again);
+    expect(stepReusedCache(again.stderr, 'npm ci')).toBe(true);
+    for (const [index, run] of [warm, again].entries()) {
+      const [coldStep, warmStep] = [
+        stepSeconds(cold.stderr, 'build image'),
+        stepSeconds(run.stderr, 'build image'),
+      ];
+      figures[`${builder} rebuild ${index + 1}`] = {
+        fixture: `${FIXTURE} (${builder}, rebuild ${index + 1})`,
+        measuredAt: new Date().toISOString(),
+        coldSeconds: cold.seconds,
+        warmSeconds: run.seconds,
+        ratio: ratioOf(run.seconds, cold.seconds),
+        buildStep: { coldSeconds: coldStep, warmSeconds: warmStep, ratio: ratioOf(warmStep, coldStep) },
+      };
+    }
+  },
+);
