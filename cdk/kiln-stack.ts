@@ -102,7 +102,11 @@ export class KilnStack extends Stack {
       return project;
     });
 
-    const policy = userPolicy(this, 'UserPolicy', { bucket, projects: this.projects, logGroup });
+    const policy = userPolicy(this, 'UserPolicy', {
+      bucket,
+      projectName: context.projectName,
+      logGroup,
+    });
 
     new CfnOutput(this, 'SourceBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'RepositoryUri', { value: repository.repositoryUri });

@@ -1,5 +1,5 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { type Synthesized, synthesize } from './synth';
+import { projectArn, type Synthesized, synthesize } from './synth';
 
 describe('kiln stack with every context option set', () => {
   let synth: Synthesized;
@@ -56,10 +56,7 @@ describe('kiln stack with every context option set', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'RunBuilds',
-            Resource: [
-              { 'Fn::GetAtt': [synth.logicalId('Project-x86_64'), 'Arn'] },
-              { 'Fn::GetAtt': [synth.logicalId('Project-arm64'), 'Arn'] },
-            ],
+            Resource: [projectArn('team-kiln'), projectArn('team-kiln-arm64')],
           }),
         ]),
       },

@@ -4,7 +4,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { REPOSITORY_PUSH_PULL_ACTIONS } from '../../../cdk/build-role';
 import { USER_POLICY_EXPORT } from '../../../cdk/kiln-stack';
-import { type Synthesized, synthesize } from './synth';
+import { projectArn, type Synthesized, synthesize } from './synth';
 
 const account = { Ref: 'AWS::AccountId' };
 const region = { Ref: 'AWS::Region' };
@@ -285,7 +285,8 @@ describe('kiln stack with default context', () => {
                 'codebuild:StopBuild',
                 'codebuild:ListBuildsForProject',
               ],
-              getAtt(ids.project),
+              // Every architecture's, deployed or not: an undeployed one answers "not found".
+              [projectArn('kiln'), projectArn('kiln-arm64')],
             ),
             allow('ReadBuildLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents'], getAtt(ids.logGroup)),
           ],

@@ -1,14 +1,14 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, type Build, CodeBuildClient } from '@aws-sdk/client-codebuild';
-import { mockClient } from 'aws-sdk-client-mock';
 import { type FollowEvent, followBuild } from '../../../lib/follow/follow-build';
 import { FakeAwsError } from '../../helpers/fakes/fake-aws-error';
 import { FakeClock } from '../../helpers/fakes/fake-clock';
 import { FakeLogStore } from '../../helpers/fakes/log-store';
+import { mockAwsClient } from '../../helpers/iam/mocked-clients';
 import { BUILD_ID, LOG_GROUP, LOG_STREAM, PHASES, snapshot } from './build-snapshots';
 
-const codebuildMock = mockClient(CodeBuildClient);
-const logsMock = mockClient(CloudWatchLogsClient);
+const codebuildMock = mockAwsClient(CodeBuildClient, 'cli');
+const logsMock = mockAwsClient(CloudWatchLogsClient, 'cli');
 const codebuild = new CodeBuildClient({ region: 'us-east-1' });
 const logs = new CloudWatchLogsClient({ region: 'us-east-1' });
 
