@@ -63,6 +63,10 @@ export async function startBuild(
         idempotencyToken: randomUUID(),
         // CodeBuild validates the compute type (InvalidInputException names the valid ones).
         ...(request.computeType ? { computeTypeOverride: request.computeType as ComputeType } : {}),
+        // The project's local docker cache does not exist on this compute type: build without it.
+        ...(request.computeType === 'BUILD_GENERAL1_2XLARGE'
+          ? { cacheOverride: { type: 'NO_CACHE' as const } }
+          : {}),
         ...(request.timeoutMinutes ? { timeoutInMinutesOverride: request.timeoutMinutes } : {}),
       }),
     );

@@ -199,6 +199,9 @@ export class FakeCodeBuild {
       record.endTime = new Date();
       record.durationInSeconds = Math.round((record.endTime.getTime() - record.startTime!.getTime()) / 1000);
       record.phaseStatus = status;
+      if (PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING')) {
+        this.log(build, `[Container] ${new Date().toISOString()} Phase complete: ${phase} State: ${status}`);
+      }
       if (status !== 'SUCCEEDED') {
         record.contexts = [
           { statusCode: 'COMMAND_EXECUTION_ERROR', message: script.failure?.message ?? 'Build stopped' },

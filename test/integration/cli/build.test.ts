@@ -170,7 +170,8 @@ test('Ctrl-C while following stops the build, says so, waits for STOPPED and exi
   expect(run.stderr()).toContain(`stopping build ${id} (Ctrl-C again to detach)`);
   expect(run.stderr().trimEnd().split('\n').at(-1)).toMatch(/✖ STOPPED in .*: BUILD STOPPED/);
   expect(code).toBe(13);
-});
+  // Following drains the log for 12 s after a build ends without CodeBuild's closing line.
+}, 60_000);
 
 test('a second Ctrl-C detaches, prints how to re-attach and exits 14', async () => {
   fake.codebuild.script = { phaseMs: 20, holdBuildMs: 20_000, lines: ['compiling…'] };

@@ -106,3 +106,13 @@ describe('kiln stack with kiln:architectures=arm64 alone', () => {
     });
   });
 });
+
+describe('kiln stack with kiln:computeType=BUILD_GENERAL1_2XLARGE', () => {
+  it('has no local docker layer cache (CodeBuild offers none on that compute type)', () => {
+    const { template } = synthesize({ 'kiln:computeType': 'BUILD_GENERAL1_2XLARGE' });
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({ ComputeType: 'BUILD_GENERAL1_2XLARGE' }),
+      Cache: { Type: 'NO_CACHE' },
+    });
+  });
+});
