@@ -77,7 +77,7 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
   let tail: LogTail | undefined;
   /** When the build was first seen ended, then when the drain last read a line. */
   let quietSince: number | undefined;
-  const closed = false;
+  let closed = false;
 
   const refresh = async () => {
     // Throttling never ends following: the build goes on whatever AWS says about the pace.
@@ -102,6 +102,8 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
       for (const line of read.lines) onEvent({ kind: 'log', line });
       if (ended && read.lines.length) quietSince = clock.now();
       backlog = !read.caughtUp;
+      if (ended && closed && read.lines.length === 0) return { build, detached: false };
+      closed ||= read.lines.some((line) => CLOSING_LINE.test(line.message));
     }
     if (ended && !backlog && (!tail || clock.now() - quietSince! >= drainMs))
       return { build, detached: false };
