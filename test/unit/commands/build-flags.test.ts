@@ -1,4 +1,11 @@
-import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../../../lib/commands/build';
+import { Command } from 'commander';
+import {
+  type BuildFlags,
+  checkFlags,
+  configOverrides,
+  parseBuildArgs,
+  registerBuildCommands,
+} from '../../../lib/commands/build';
 import { ARCHITECTURES } from '../../../runner/config/schema';
 import { KilnError } from '../../../runner/errors';
 
@@ -84,4 +91,13 @@ test.each([
 test('--local with --registry and --no-push is fine', () => {
   const local = flags({ local: true, registry: 'localhost:5000/app', push: false, arch: 'arm64' });
   expect(() => checkFlags(local, ARCHITECTURES)).not.toThrow();
+});
+
+test('kiln build --help says who can read --env values', () => {
+  const program = new Command('kiln');
+  registerBuildCommands(program);
+  const help = program.commands.find((command) => command.name() === 'build')!.helpInformation();
+  expect(help.replace(/\s+/g, ' ')).toContain(
+    'Not secret: the value is a PLAINTEXT CodeBuild variable that every kiln user can read with BatchGetBuilds, and it shows in this command line (ps)',
+  );
 });
