@@ -12,6 +12,7 @@ import { buildProject } from './build-project';
 import { BuildRole } from './build-role';
 import { loadBuildSpec } from './buildspec';
 import type { KilnContext } from './context';
+import { ecrPublicPullThroughCache } from './pull-through-cache';
 import { userPolicy } from './user-policy';
 
 export const USER_POLICY_EXPORT = 'kiln-user-policy-arn';
@@ -80,6 +81,7 @@ export class KilnStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    ecrPublicPullThroughCache(this, 'EcrPublicPullThroughCache');
     const { role } = new BuildRole(this, 'BuildRole', { bucket, repository, logGroup });
     const buildSpec = loadBuildSpec();
     this.projects = context.architectures.map((architecture) => {

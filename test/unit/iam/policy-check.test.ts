@@ -56,6 +56,10 @@ async function oneBuildsCalls(): Promise<AwsCall[]> {
     logs.createStream('/kiln/builds', build.logs!.streamName!);
     logs.getLogEvents({ logGroupName: '/kiln/builds', logStreamName: build.logs!.streamName! });
     recordAwsCall('build', 'ecr', 'GetAuthorizationToken', {});
+    // A first pull of a base image through the ECR Public pull-through cache.
+    for (const operation of ['CreateRepository', 'BatchImportUpstreamImage', 'BatchGetImage']) {
+      recordAwsCall('build', 'ecr', operation, { repositoryName: 'kiln-ecr-public/docker/library/node' });
+    }
     // docker pull/push of the image and its cache: registry API calls no fake sees.
     for (const operation of REPOSITORY_PUSH_PULL_ACTIONS) {
       recordAwsCall('build', 'ecr', operation.replace('ecr:', ''), { repositoryName: 'kiln' });
