@@ -6,7 +6,7 @@ import { Aws } from 'aws-cdk-lib';
 import { CfnPullThroughCacheRule } from 'aws-cdk-lib/aws-ecr';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { PULL_THROUGH_PREFIX } from '../lib/infra-names';
+import { PULL_THROUGH_PREFIX } from '../contract/infra-names';
 
 export const ECR_PUBLIC_UPSTREAM = 'public.ecr.aws';
 

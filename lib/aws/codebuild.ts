@@ -12,15 +12,16 @@ import {
   type StartBuildCommandOutput,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
-import { ARCHITECTURES } from '../../runner/config/schema';
-import { BUILD_ARG_NAMES_VARIABLE } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
-import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../infra-names';
-import { errorName } from './errors';
+import { ARCHITECTURES } from '../../contract/config-schema';
+import { BUILD_ARG_NAMES_VARIABLE } from '../../contract/description';
+import type { KilnVariableName } from '../../contract/environment';
+import { KilnError } from '../../contract/errors';
+import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
+import { errorName } from './error-name';
 import type { Infrastructure } from './infrastructure';
 
 /** Set on every build kiln starts, so `kiln builds/logs/status/stop` find this project's builds. */
-const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME';
+const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME' satisfies KilnVariableName;
 
 export interface StartBuildRequest {
   infra: Infrastructure;
@@ -34,6 +35,8 @@ export interface StartBuildRequest {
   repositoryUri?: string;
   computeType?: string;
   timeoutMinutes?: number;
+  /** `--verbose`: the runner prints stack traces (KILN_DEBUG). */
+  debug?: boolean;
 }
 
 function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
@@ -42,6 +45,7 @@ function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
     variable(PROJECT_NAME_VARIABLE, request.projectName),
     variable(BUILD_ARG_NAMES_VARIABLE, Object.keys(request.buildArgs).join(',')),
     ...(request.repositoryUri ? [variable(PROJECT_ENVIRONMENT.repositoryUri, request.repositoryUri)] : []),
+    ...(request.debug ? [variable('KILN_DEBUG', '1')] : []),
     ...Object.entries(request.buildArgs).map(([name, value]) => variable(name, value)),
   ];
 }

@@ -4,13 +4,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { KilnConfig } from '../../runner/config/schema';
-import { KilnError } from '../../runner/errors';
+import type { KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import { defaultConfig } from './defaults';
 
 const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
 
-const SCHEMA_MODULE = join(__dirname, '..', '..', 'runner', 'config', 'schema');
+const SCHEMA_MODULE = join(__dirname, '..', '..', 'contract', 'config-schema');
 
 async function evaluateModule(path: string, file: string): Promise<unknown> {
   const { createJiti } = await import('jiti');
@@ -46,7 +46,7 @@ async function readRaw(path: string, file: string): Promise<unknown> {
 export function validateConfig(raw: unknown, file: string): KilnConfig {
   // Loaded here, not at the top: projects without a config file never pay for zod.
   const { kilnConfigSchema } =
-    require('../../runner/config/schema') as typeof import('../../runner/config/schema');
+    require('../../contract/config-schema') as typeof import('../../contract/config-schema');
   const { describeIssues } = require('./issues') as typeof import('./issues');
   const result = kilnConfigSchema.safeParse(raw);
   if (result.success) return result.data;

@@ -10,8 +10,8 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { RESERVED_DIR } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
+import { RESERVED_DIR } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 import {
   type DirectoryVerdict,
   DOCKERIGNORE,

@@ -128,14 +128,15 @@ test.each([
     failure: {
       phase: 'BUILD',
       status,
-      message: 'Error while executing command: node .kiln-build/runner.js. Reason: exit status 1',
+      message:
+        'Error while executing command: node --enable-source-maps .kiln-build/runner.cjs. Reason: exit status 1',
     },
   };
   const { code, stderr } = await runCli(['build', project], env);
   expect(code).toBe(exitCode);
   expect(stderr.trimEnd().split('\n').at(-1)).toMatch(
     new RegExp(
-      `✖ ${status} in .*: BUILD ${status} \\(Error while executing command: node .kiln-build/runner.js. Reason: exit status 1\\)`,
+      `✖ ${status} in .*: BUILD ${status} \\(Error while executing command: node --enable-source-maps .kiln-build/runner.cjs. Reason: exit status 1\\)`,
     ),
   );
 });
