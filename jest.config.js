@@ -8,6 +8,9 @@ const common = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // Every AWS call a test makes must be allowed by the IAM policies the stack ships.
+  globalSetup: '<rootDir>/test/helpers/iam/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/iam/check-calls.ts'],
 };
 
 module.exports = {

@@ -26,6 +26,9 @@ const BUILD_IMAGES: Record<Architecture, IBuildImage> = {
   arm64: LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
 };
 
+/** CodeBuild has no local cache on these compute types (its "Local caching" guide). */
+export const NO_LOCAL_CACHE_COMPUTE_TYPES: readonly string[] = ['BUILD_GENERAL1_2XLARGE'];
+
 /** Never downloaded: CreateProject needs a location, every StartBuild overrides it. */
 const PLACEHOLDER_SOURCE_KEY = `${SOURCE_PREFIX}placeholder.zip`;
 
@@ -61,7 +64,9 @@ export function buildProject(scope: Construct, id: string, props: BuildProjectPr
     },
     timeout: Duration.minutes(props.timeoutMinutes),
     // Keeps docker layers on the build host between close builds; the registry cache covers the rest.
-    cache: Cache.local(LocalCacheMode.DOCKER_LAYER),
+    ...(NO_LOCAL_CACHE_COMPUTE_TYPES.includes(props.computeType)
+      ? {}
+      : { cache: Cache.local(LocalCacheMode.DOCKER_LAYER) }),
     logging: { cloudWatch: { logGroup: props.logGroup } },
   });
 

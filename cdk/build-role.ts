@@ -7,8 +7,9 @@ import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { SOURCE_PREFIX } from '../contract/infra-names';
+import { PULL_THROUGH_PREFIX, SOURCE_PREFIX } from '../contract/infra-names';
 import { sourceArchivesWildcardFinding } from './nag-findings';
+import { pullThroughStatement } from './pull-through-cache';
 
 export interface BuildRoleProps {
   bucket: IBucket;
@@ -55,6 +56,7 @@ export class BuildRole extends Construct {
         actions: ['ecr:GetAuthorizationToken'],
         resources: ['*'],
       }),
+      pullThroughStatement(),
       new PolicyStatement({
         sid: 'WriteBuildLogs',
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -76,6 +78,10 @@ export class BuildRole extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'ecr:GetAuthorizationToken has no resource-level permissions (AWS only accepts "*"); every other ECR action is scoped to the kiln repository.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${PULL_THROUGH_PREFIX}/*]`,
+        reason: `The ECR Public pull-through cache creates one repository per base image under ${PULL_THROUGH_PREFIX}/ on first pull; builds may pull (and so create) only below that prefix.`,
       },
       {
         id: sourceArchivesWildcardFinding(bucket),

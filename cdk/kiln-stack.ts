@@ -12,6 +12,7 @@ import { buildProject } from './build-project';
 import { BuildRole } from './build-role';
 import { loadBuildSpec } from './buildspec';
 import type { KilnContext } from './context';
+import { ecrPublicPullThroughCache } from './pull-through-cache';
 import { userPolicy } from './user-policy';
 
 export const USER_POLICY_EXPORT = 'kiln-user-policy-arn';
@@ -80,6 +81,7 @@ export class KilnStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    ecrPublicPullThroughCache(this, 'EcrPublicPullThroughCache');
     const { role } = new BuildRole(this, 'BuildRole', { bucket, repository, logGroup });
     const buildSpec = loadBuildSpec();
     this.projects = context.architectures.map((architecture) => {
@@ -102,7 +104,12 @@ export class KilnStack extends Stack {
       return project;
     });
 
-    const policy = userPolicy(this, 'UserPolicy', { bucket, projects: this.projects, logGroup, repository });
+    const policy = userPolicy(this, 'UserPolicy', {
+      bucket,
+      projectName: context.projectName,
+      logGroup,
+      repository,
+    });
 
     new CfnOutput(this, 'SourceBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'RepositoryUri', { value: repository.repositoryUri });

@@ -1,18 +1,19 @@
 // The managed policy for the people and CI roles that run `kiln build`, `logs`, `status`, `builds`
 // and `stop`: exactly the calls the CLI makes, on this stack's resources only.
-import { Aws, Validations } from 'aws-cdk-lib';
-import type { IProject } from 'aws-cdk-lib/aws-codebuild';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import type { IRepository } from 'aws-cdk-lib/aws-ecr';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { SOURCE_PREFIX } from '../contract/infra-names';
+import { ARCHITECTURES } from '../contract/config-schema';
+import { projectName, SOURCE_PREFIX } from '../contract/infra-names';
 import { sourceArchivesWildcardFinding } from './nag-findings';
 
 export interface UserPolicyProps {
   bucket: IBucket;
-  projects: IProject[];
+  /** Base CodeBuild project name (`kiln:projectName`). */
+  projectName: string;
   logGroup: ILogGroup;
   repository: IRepository;
 }
@@ -20,8 +21,18 @@ export interface UserPolicyProps {
 export function userPolicy(
   scope: Construct,
   id: string,
-  { bucket, projects, logGroup, repository }: UserPolicyProps,
+  { bucket, projectName: base, logGroup, repository }: UserPolicyProps,
 ) {
+  // Every architecture's project, deployed or not: the CLI looks for a project's builds in all of
+  // them, and IAM authorizes on the ARN whether the project exists or not. An undeployed one then
+  // answers ResourceNotFoundException ("not deployed"), never AccessDenied.
+  const projectArns = ARCHITECTURES.map((arch) =>
+    Stack.of(scope).formatArn({
+      service: 'codebuild',
+      resource: 'project',
+      resourceName: projectName(arch, base),
+    }),
+  );
   const policy = new ManagedPolicy(scope, id, {
     // IAM names are global to the account while the stack is per region.
     managedPolicyName: `kiln-user-${Aws.REGION}`,
@@ -48,7 +59,7 @@ export function userPolicy(
           'codebuild:StopBuild',
           'codebuild:ListBuildsForProject',
         ],
-        resources: projects.map((project) => project.projectArn),
+        resources: projectArns,
       }),
       // The log group ARN ends in ":*", which covers its log streams (GetLogEvents is authorized on those).
       new PolicyStatement({

@@ -37,3 +37,10 @@ export const PROJECT_ENVIRONMENT = {
   /** Region of the stack (and of the repository). */
   region: 'KILN_REGION',
 } as const satisfies Record<string, KilnVariableName>;
+
+/**
+ * ECR repository prefix of the stack's pull-through cache of ECR Public (`public.ecr.aws`): an image
+ * `public.ecr.aws/<path>` is pulled as `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<path>`,
+ * e.g. Docker official images as `<prefix>/docker/library/node:20`.
+ */
+export const PULL_THROUGH_PREFIX = 'kiln-ecr-public';

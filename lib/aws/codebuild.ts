@@ -1,5 +1,6 @@
 // The CodeBuild calls kiln makes: start a build from an uploaded archive, stop it, find this
 // project's builds, and the console link for one.
+import { randomUUID } from 'node:crypto';
 import {
   BatchGetBuildsCommand,
   type Build,
@@ -8,11 +9,13 @@ import {
   type EnvironmentVariable,
   ListBuildsForProjectCommand,
   StartBuildCommand,
+  type StartBuildCommandOutput,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
 import { ARCHITECTURES } from '../../contract/config-schema';
 import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
 import type { KilnVariableName } from '../../contract/environment';
+import { KilnError } from '../../contract/errors';
 import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
 import { errorName } from './error-name';
 import type { Infrastructure } from './infrastructure';
@@ -54,19 +57,44 @@ export async function startBuild(
   codebuild: Pick<CodeBuildClient, 'send'>,
   request: StartBuildRequest,
 ): Promise<Build> {
-  const response = await codebuild.send(
-    new StartBuildCommand({
-      projectName: request.infra.project,
-      sourceTypeOverride: 'S3',
-      sourceLocationOverride: `${request.infra.bucket}/${request.sourceKey}`,
-      environmentVariablesOverride: buildEnvironment(request),
-      // CodeBuild validates the compute type (InvalidInputException names the valid ones).
-      ...(request.computeType ? { computeTypeOverride: request.computeType as ComputeType } : {}),
-      ...(request.timeoutMinutes ? { timeoutInMinutesOverride: request.timeoutMinutes } : {}),
-    }),
-  );
+  let response: StartBuildCommandOutput;
+  try {
+    response = await codebuild.send(
+      new StartBuildCommand({
+        projectName: request.infra.project,
+        sourceTypeOverride: 'S3',
+        sourceLocationOverride: `${request.infra.bucket}/${request.sourceKey}`,
+        environmentVariablesOverride: buildEnvironment(request),
+        // One token per invocation: the SDK retries a request whose reply was lost with the same
+        // input, and CodeBuild answers a repeated token with the build it already started.
+        idempotencyToken: randomUUID(),
+        // CodeBuild validates the compute type (InvalidInputException names the valid ones).
+        ...(request.computeType ? { computeTypeOverride: request.computeType as ComputeType } : {}),
+        // The project's local docker cache does not exist on this compute type: build without it.
+        ...(request.computeType === 'BUILD_GENERAL1_2XLARGE'
+          ? { cacheOverride: { type: 'NO_CACHE' as const } }
+          : {}),
+        ...(request.timeoutMinutes ? { timeoutInMinutesOverride: request.timeoutMinutes } : {}),
+      }),
+    );
+  } catch (error) {
+    throw projectNotDeployed(request.infra, error);
+  }
   if (!response.build?.id) throw new Error('CodeBuild StartBuild returned no build id');
   return response.build;
+}
+
+/**
+ * StartBuild on a missing project: for the default architecture the whole stack is missing (the
+ * caller's error mapping says so); another architecture is one the stack was deployed without.
+ */
+function projectNotDeployed(infra: Infrastructure, error: unknown): unknown {
+  if (errorName(error) !== 'ResourceNotFoundException' || infra.architecture === ARCHITECTURES[0])
+    return error;
+  return new KilnError(
+    `the ${infra.architecture} CodeBuild project ${infra.project} is not deployed in account ${infra.account}, region ${infra.region}`,
+    `Deploy it with \`npm run deploy-infra -- -c kiln:architectures=${ARCHITECTURES.join(',')}\`, or build for ${ARCHITECTURES[0]}.`,
+  );
 }
 
 export async function stopBuild(codebuild: Pick<CodeBuildClient, 'send'>, buildId: string): Promise<void> {
@@ -84,9 +112,16 @@ const PAGE = 100;
 const MAX_PAGES = 5;
 
 /**
+ * What an architecture's project nobody asked for answers when it was never deployed: not found, or
+ * access denied by a user policy from before kiln granted every architecture's project ARN.
+ */
+const NOT_DEPLOYED = new Set(['ResourceNotFoundException', 'AccessDeniedException']);
+
+/**
  * The newest builds of one kiln project (by its KILN_PROJECT_NAME), newest first, across the
- * CodeBuild projects given; projects that do not exist (an architecture never deployed) are skipped.
- * Returns undefined when none of the projects exists.
+ * CodeBuild projects given; projects that are not deployed (NOT_DEPLOYED) are skipped.
+ * Returns undefined when none of the projects exists; rethrows an access denial when no project
+ * could be read because of one.
  */
 export async function findProjectBuilds(
   codebuild: Pick<CodeBuildClient, 'send'>,
@@ -96,6 +131,7 @@ export async function findProjectBuilds(
 ): Promise<Build[] | undefined> {
   const found: Build[] = [];
   let anyProject = false;
+  let denied: unknown;
   for (const project of codebuildProjects) {
     let nextToken: string | undefined;
     let matches = 0;
@@ -108,8 +144,9 @@ export async function findProjectBuilds(
         ids = listed.ids ?? [];
         nextToken = listed.nextToken;
       } catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') break;
-        throw error;
+        if (!NOT_DEPLOYED.has(errorName(error))) throw error;
+        if (errorName(error) === 'AccessDeniedException') denied ??= error;
+        break;
       }
       anyProject = true;
       for (let start = 0; start < ids.length; start += PAGE) {
@@ -123,12 +160,35 @@ export async function findProjectBuilds(
       if (!nextToken) break;
     }
   }
+  if (!anyProject && denied) throw denied;
   if (!anyProject) return undefined;
   return found.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0)).slice(0, limit);
 }
 
 function variableOf(build: Build, name: string): string | undefined {
   return build.environment?.environmentVariables?.find((variable) => variable.name === name)?.value;
+}
+
+/**
+ * Which of the candidate projects holds the build with this bare UUID, asking each project on its
+ * own so that one architecture not deployed does not hide the others.
+ */
+export async function findBuildByUuid(
+  codebuild: Pick<CodeBuildClient, 'send'>,
+  codebuildProjects: string[],
+  uuid: string,
+): Promise<string | undefined> {
+  for (const project of codebuildProjects) {
+    try {
+      const { builds = [] } = await codebuild.send(
+        new BatchGetBuildsCommand({ ids: [`${project}:${uuid}`] }),
+      );
+      if (builds[0]?.id) return builds[0].id;
+    } catch (error) {
+      if (!NOT_DEPLOYED.has(errorName(error))) throw error;
+    }
+  }
+  return undefined;
 }
 
 export function consoleUrl(region: string, account: string, project: string, buildId: string): string {

@@ -75,6 +75,12 @@ export function toKilnError(error: unknown, context: AwsErrorContext): unknown {
   if (isThrottling(error)) {
     return new KilnError('AWS kept throttling kiln’s requests', 'Wait a minute and try again.');
   }
+  if (name === 'AccountLimitExceededException') {
+    return new KilnError(
+      `CodeBuild will not queue the build: ${firstLine(message)}`,
+      'New AWS accounts often start with a concurrent-build quota of 0 or 1: ask for more in Service Quotas (AWS CodeBuild, concurrently running builds for your compute type), or wait for running builds to end.',
+    );
+  }
   if (name === 'InvalidInputException') {
     return new KilnError(
       `AWS rejected the request: ${firstLine(message)}`,

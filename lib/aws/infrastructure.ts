@@ -3,6 +3,7 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Architecture, KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import {
   DEFAULT_LOG_GROUP,
   DEFAULT_REPOSITORY,
@@ -20,6 +21,7 @@ export interface Infrastructure {
   bucket: string;
   /** CodeBuild project for the requested architecture. */
   project: string;
+  architecture: Architecture;
   repository: string;
   logGroup: string;
 }
@@ -35,6 +37,7 @@ export function infrastructureNames(
     region,
     bucket: remote.bucket ?? sourceBucketName(account, region),
     project: projectName(arch, remote.project ?? STACK_NAME),
+    architecture: arch,
     repository: remote.repository ?? DEFAULT_REPOSITORY,
     logGroup: remote.logGroup ?? DEFAULT_LOG_GROUP,
   };
@@ -50,12 +53,21 @@ export async function callerAccount(clients: AwsClients, profile?: string): Prom
   }
 }
 
-/** Fails with the deploy-infra hint when the source bucket is missing (HeadBucket answers 404). */
+/**
+ * Fails with the deploy-infra hint when the source bucket is missing: HeadBucket answers 404, or 403
+ * when the caller's kiln policy is another region's (each region's stack has its own user policy).
+ */
 export async function assertBucketExists(clients: AwsClients, infra: Infrastructure): Promise<void> {
   try {
     await clients.s3.send(new HeadBucketCommand({ Bucket: infra.bucket }));
   } catch (error) {
     if (errorName(error) === 'NotFound') throw infrastructureNotFound(infra);
+    if (errorName(error) === 'Forbidden') {
+      throw new KilnError(
+        `kiln infrastructure not found or not yours in account ${infra.account}, region ${infra.region}: the source bucket ${infra.bucket} answered 403`,
+        `Run \`npm run deploy-infra\` for ${infra.region}, or attach its kiln-user-${infra.region} policy (or pass the right --region / --profile).`,
+      );
+    }
     throw toKilnError(error, infra);
   }
 }

@@ -1,10 +1,10 @@
 // The shared start of `logs`, `status`, `builds` and `stop`: this project's description, an AWS
 // session, and which build the user means (the given id, or the project's latest build).
-import { BatchGetBuildsCommand, type Build } from '@aws-sdk/client-codebuild';
+import type { Build } from '@aws-sdk/client-codebuild';
 import type { BuildDescription } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
 import { describeProject } from '../pack/describe-project';
-import { candidateProjects, findProjectBuilds } from './codebuild';
+import { candidateProjects, findBuildByUuid, findProjectBuilds } from './codebuild';
 import { infrastructureNotFound } from './errors';
 import { openSession, type RemoteSession } from './session';
 
@@ -62,13 +62,11 @@ export async function targetBuildId(context: ProjectContext, id: string | undefi
 
 /** A bare build UUID belongs to one of the per-architecture CodeBuild projects: ask CodeBuild which. */
 async function qualifiedBuildId(context: ProjectContext, uuid: string): Promise<string> {
-  const candidates = candidateProjects(context.description.config.remote).map(
-    (project) => `${project}:${uuid}`,
+  const id = await findBuildByUuid(
+    context.session.clients.codebuild,
+    candidateProjects(context.description.config.remote),
+    uuid,
   );
-  const { builds = [] } = await context.session.clients.codebuild.send(
-    new BatchGetBuildsCommand({ ids: candidates }),
-  );
-  if (!builds[0]?.id)
-    throw new KilnError(`build ${uuid} not found`, 'List recent builds with `kiln builds`.');
-  return builds[0].id;
+  if (!id) throw new KilnError(`build ${uuid} not found`, 'List recent builds with `kiln builds`.');
+  return id;
 }

@@ -23,11 +23,29 @@ export interface FollowOptions {
   clock?: Clock;
   /** Build status poll interval (phases, completion). */
   statusEveryMs?: number;
-  /** Log poll interval once the stream exists: shorter, so lines show up well under a second late. */
+  /** Log poll interval: lines show up within about this long of their ingestion. */
   logEveryMs?: number;
-  /** After the build ends, this many consecutive empty reads (one status interval apart) mean drained. */
-  drainEmptyReads?: number;
+  /** After the build ends, reads go on until this long has passed without a new line. */
+  drainMs?: number;
 }
+
+/**
+ * AWS-paced defaults. GetLogEvents is throttled per account and region (25 calls per second, shared
+ * by every follower and the console): one call a second per follower keeps lines within about a
+ * second of ingestion. BatchGetBuilds only moves phases, so every 5 s. CloudWatch ingests the last
+ * lines seconds after CodeBuild reports the build complete, so reading goes on for 12 s without a
+ * new line (AWS's own CodeBuild GitHub action also keeps reading after the end).
+ */
+const STATUS_EVERY_MS = 5000;
+const LOG_EVERY_MS = 1000;
+const DRAIN_MS = 12_000;
+/**
+ * CodeBuild's agent logs this as it finishes its last phase: once read (and a read after it comes
+ * back empty) the stream is complete, and the drain need not wait out DRAIN_MS.
+ */
+const CLOSING_LINE = /^\[Container\] .*Phase complete: UPLOAD_ARTIFACTS State: /;
+/** Between two reads of a backlog (each up to a few pages). */
+const BACKLOG_EVERY_MS = 250;
 
 export interface FollowResult {
   build: Build;
@@ -38,10 +56,11 @@ export async function getBuild(
   codebuild: Pick<CodeBuildClient, 'send'>,
   buildId: string,
   clock: Clock = realClock,
+  maxAttempts?: number,
 ): Promise<Build> {
   const response = await withThrottleBackoff(
     () => codebuild.send(new BatchGetBuildsCommand({ ids: [buildId] })),
-    { clock },
+    { clock, ...(maxAttempts ? { maxAttempts } : {}) },
   );
   const build = response.builds?.[0];
   if (!build) throw new KilnError(`build ${buildId} not found`, 'List recent builds with `kiln builds`.');
@@ -51,15 +70,18 @@ export async function getBuild(
 export async function followBuild(options: FollowOptions): Promise<FollowResult> {
   const { codebuild, logs, buildId, onEvent, signal } = options;
   const clock = options.clock ?? realClock;
-  const statusEveryMs = options.statusEveryMs ?? 1000;
-  const logEveryMs = options.logEveryMs ?? 500;
-  const drainEmptyReads = options.drainEmptyReads ?? 2;
+  const statusEveryMs = options.statusEveryMs ?? STATUS_EVERY_MS;
+  const logEveryMs = options.logEveryMs ?? LOG_EVERY_MS;
+  const drainMs = options.drainMs ?? DRAIN_MS;
   const tracker = new PhaseTracker();
   let tail: LogTail | undefined;
-  let emptyReadsAfterEnd = 0;
+  /** When the build was first seen ended, then when the drain last read a line. */
+  let quietSince: number | undefined;
+  let closed = false;
 
   const refresh = async () => {
-    const build = await getBuild(codebuild, buildId, clock);
+    // Throttling never ends following: the build goes on whatever AWS says about the pace.
+    const build = await getBuild(codebuild, buildId, clock, Number.POSITIVE_INFINITY);
     onEvent({ kind: 'status', build });
     for (const event of tracker.update(build)) onEvent(event);
     return build;
@@ -70,19 +92,23 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
   for (;;) {
     if (signal?.aborted) return { build, detached: true };
     const ended = isComplete(build);
+    if (ended) quietSince ??= clock.now();
     const group = build.logs?.groupName;
     const stream = build.logs?.streamName;
-    if (!tail && group && stream) tail = new LogTail(logs, group, stream, clock);
+    if (!tail && group && stream) tail = new LogTail(logs, group, stream, clock, Number.POSITIVE_INFINITY);
     let backlog = false;
     if (tail) {
       const read = await tail.read();
       for (const line of read.lines) onEvent({ kind: 'log', line });
-      if (ended) emptyReadsAfterEnd = read.lines.length ? 0 : emptyReadsAfterEnd + 1;
+      if (ended && read.lines.length) quietSince = clock.now();
       backlog = !read.caughtUp;
+      if (ended && closed && read.lines.length === 0) return { build, detached: false };
+      closed ||= read.lines.some((line) => CLOSING_LINE.test(line.message));
     }
-    if (ended && (!tail || emptyReadsAfterEnd >= drainEmptyReads)) return { build, detached: false };
-    // A backlog (e.g. re-attaching to a long build) is read on at once; otherwise wait for more.
-    if (!backlog) await clock.sleep(tail && !ended ? logEveryMs : statusEveryMs, signal);
+    if (ended && !backlog && (!tail || clock.now() - quietSince! >= drainMs))
+      return { build, detached: false };
+    // A backlog (e.g. re-attaching to a long build) is read on soon; otherwise wait for more.
+    await clock.sleep(backlog ? BACKLOG_EVERY_MS : tail ? logEveryMs : statusEveryMs, signal);
     if (signal?.aborted) return { build, detached: true };
     if (!ended && clock.now() >= nextStatusAt) {
       build = await refresh();

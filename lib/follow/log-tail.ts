@@ -23,8 +23,12 @@ export interface LogRead {
   caughtUp: boolean;
 }
 
-/** Pages read per `read()` at most, so a huge backlog does not starve phase updates. */
-const MAX_PAGES_PER_READ = 50;
+/**
+ * Pages read per `read()` at most (each up to 10,000 events / 1 MB): a huge backlog is read in
+ * paced steps (the follower waits BACKLOG_EVERY_MS between them), never in a burst of calls against
+ * the account's GetLogEvents quota.
+ */
+const MAX_PAGES_PER_READ = 5;
 
 export class LogTail {
   private token: string | undefined;
@@ -34,6 +38,8 @@ export class LogTail {
     readonly group: string,
     readonly stream: string,
     private readonly clock: Clock,
+    /** Throttled calls are retried this often: unbounded while following a running build. */
+    private readonly maxAttempts?: number,
   ) {}
 
   /** Everything new since the last read, until CloudWatch hands back the same token. */
@@ -53,7 +59,7 @@ export class LogTail {
                 ...(sent ? { nextToken: sent } : {}),
               }),
             ),
-          { clock: this.clock },
+          { clock: this.clock, ...(this.maxAttempts ? { maxAttempts: this.maxAttempts } : {}) },
         );
       } catch (error) {
         if (errorName(error) === 'ResourceNotFoundException') return { lines, found: false, caughtUp: true };

@@ -10,7 +10,12 @@ export class Masker {
 
   add(...values: Array<string | undefined>): void {
     for (const value of values) {
-      if (value !== undefined && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+      if (value === undefined) continue;
+      // Output is masked line by line, so a value spanning lines (a PEM key, a JSON credential)
+      // never appears whole: each of its lines is a secret of its own too.
+      for (const part of [value, ...value.split(/\r?\n/).map((line) => line.trim())]) {
+        if (part.length >= MIN_SECRET_LENGTH) this.secrets.add(part);
+      }
     }
   }
 

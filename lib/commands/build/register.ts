@@ -18,7 +18,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--tag <format>', 'image tag format, e.g. ":FRIENDLY_TAG-:GIT_SHA"')
     .option(
       '--env <KEY=VALUE>',
-      'build arg for the image build (repeatable; values are never packed or printed)',
+      'build arg for the image build (repeatable). Not secret: the value is a PLAINTEXT CodeBuild variable that every kiln user can read with BatchGetBuilds, and it shows in this command line (ps). Never packed or printed',
       collect,
       [],
     )

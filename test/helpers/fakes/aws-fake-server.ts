@@ -4,11 +4,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GetLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
+import { FAKE_ACCOUNT } from '../iam/recorded-calls';
 import { FakeCodeBuild } from './codebuild-model';
 import { FakeAwsError } from './fake-aws-error';
 import { FakeLogStore } from './log-store';
 
-export const FAKE_ACCOUNT = '123456789012';
+export { FAKE_ACCOUNT };
 
 export interface AwsFake {
   url: string;

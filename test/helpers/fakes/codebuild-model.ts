@@ -3,6 +3,7 @@
 // honoured, exported variables on success. The loopback server exposes it over HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Build, BuildPhase, EnvironmentVariable, StatusType } from '@aws-sdk/client-codebuild';
+import { recordAwsCall } from '../iam/recorded-calls';
 import { FakeAwsError } from './fake-aws-error';
 import type { FakeLogStore } from './log-store';
 
@@ -47,6 +48,10 @@ export class FakeCodeBuild {
   script: BuildScript = {};
   /** StopBuild is accepted but the build keeps running: a stop that takes its time. */
   slowStop = false;
+  /** Operations processed, then answered with a 500 once each: a reply lost on the way back. */
+  readonly loseReplies = new Set<string>();
+  /** StartBuild idempotency tokens seen, like CodeBuild's: a repeated token gets the same build. */
+  private readonly startedByToken = new Map<string, Build>();
   private readonly stopRequests = new Set<string>();
   private readonly finishWaiters = new Map<string, (() => void)[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -58,15 +63,28 @@ export class FakeCodeBuild {
 
   handle(operation: string, input: Record<string, unknown>): unknown {
     this.calls.push({ operation, input });
+    recordAwsCall('cli', 'codebuild', operation, input);
     if (this.denied.has(operation)) {
       throw new FakeAwsError(
         'AccessDeniedException',
         `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: codebuild:${operation}`,
       );
     }
+    const output = this.answer(operation, input);
+    if (this.loseReplies.delete(operation)) {
+      throw new FakeAwsError('InternalFailure', `${operation} done, but the reply was lost`, 500);
+    }
+    return output;
+  }
+
+  private answer(operation: string, input: Record<string, unknown>): unknown {
     switch (operation) {
-      case 'StartBuild':
-        return { build: this.startBuild(input) };
+      case 'StartBuild': {
+        const token = input.idempotencyToken as string | undefined;
+        const build = (token && this.startedByToken.get(token)) || this.startBuild(input);
+        if (token) this.startedByToken.set(token, build);
+        return { build };
+      }
       case 'BatchGetBuilds': {
         const ids = (input.ids as string[]) ?? [];
         return {
@@ -154,6 +172,7 @@ export class FakeCodeBuild {
       logs: { groupName: this.logGroup, streamName: uuid, deepLink: `https://console.example/logs/${uuid}` },
     };
     this.builds.set(build.id!, build);
+    this.recordServiceCalls(build);
     void this.run(build, { ...this.script });
     return build;
   }
@@ -180,6 +199,9 @@ export class FakeCodeBuild {
       record.endTime = new Date();
       record.durationInSeconds = Math.round((record.endTime.getTime() - record.startTime!.getTime()) / 1000);
       record.phaseStatus = status;
+      if (PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING')) {
+        this.log(build, `[Container] ${new Date().toISOString()} Phase complete: ${phase} State: ${status}`);
+      }
       if (status !== 'SUCCEEDED') {
         record.contexts = [
           { statusCode: 'COMMAND_EXECUTION_ERROR', message: script.failure?.message ?? 'Build stopped' },
@@ -201,6 +223,21 @@ export class FakeCodeBuild {
     }
     build.buildComplete = true;
     for (const resolve of this.finishWaiters.get(build.id!) ?? []) resolve();
+  }
+
+  /** What CodeBuild itself does as the build role: fetch the S3 source, write the log stream. */
+  private recordServiceCalls(build: Build): void {
+    const location = build.source?.location;
+    if (location) {
+      const [bucket, ...key] = location.split('/');
+      for (const operation of ['GetBucketAcl', 'GetBucketLocation']) {
+        recordAwsCall('build', 's3', operation, { Bucket: bucket });
+      }
+      recordAwsCall('build', 's3', 'GetObject', { Bucket: bucket, Key: key.join('/') });
+    }
+    const stream = { logGroupName: this.logGroup, logStreamName: build.logs!.streamName };
+    for (const operation of ['CreateLogStream', 'PutLogEvents'])
+      recordAwsCall('build', 'logs', operation, stream);
   }
 
   private log(build: Build, message: string): void {

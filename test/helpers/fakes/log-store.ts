@@ -3,6 +3,7 @@
 // Used directly by unit tests (through aws-sdk-client-mock) and over HTTP by the loopback fake;
 // benchmarks append lines at known times and measure when the CLI prints them.
 import type { GetLogEventsCommandInput, GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
+import { recordAwsCall } from '../iam/recorded-calls';
 import { FakeAwsError } from './fake-aws-error';
 
 interface StoredEvent {
@@ -28,6 +29,7 @@ export class FakeLogStore {
 
   getLogEvents(input: GetLogEventsCommandInput): Omit<GetLogEventsCommandOutput, '$metadata'> {
     this.requests.push(input);
+    recordAwsCall('cli', 'logs', 'GetLogEvents', input);
     const events = this.streams.get(key(input.logGroupName ?? '', input.logStreamName ?? ''));
     if (!events)
       throw new FakeAwsError('ResourceNotFoundException', 'The specified log stream does not exist.');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
+import { expectDenied } from '../../helpers/iam/recorded-calls';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { runCli, startCli } from './run-cli';
 
@@ -187,6 +188,16 @@ test('--async starts the build, prints its id and how to follow it, and does not
   expect(fake.codebuild.calls.filter((call) => call.operation === 'BatchGetBuilds')).toHaveLength(0);
 });
 
+test('a StartBuild whose reply is lost (500 after starting) and retried by the SDK ends with exactly one build', async () => {
+  fake.codebuild.loseReplies.add('StartBuild');
+  const { code } = await runCli(['build', project, '--async', '--json'], env);
+  expect(code).toBe(0);
+  const starts = fake.codebuild.calls.filter((call) => call.operation === 'StartBuild');
+  expect(starts).toHaveLength(2);
+  expect(starts[1]!.input.idempotencyToken).toBe(starts[0]!.input.idempotencyToken);
+  expect(fake.codebuild.builds.size).toBe(1);
+});
+
 test('Ctrl-C while following stops the build, says so, waits for STOPPED and exits 13', async () => {
   fake.codebuild.script = { phaseMs: 20, holdBuildMs: 20_000, lines: ['compiling…'] };
   const run = startCli(['build', project], env);
@@ -198,7 +209,8 @@ test('Ctrl-C while following stops the build, says so, waits for STOPPED and exi
   expect(run.stderr()).toContain(`stopping build ${id} (Ctrl-C again to detach)`);
   expect(run.stderr().trimEnd().split('\n').at(-1)).toMatch(/✖ STOPPED in .*: BUILD STOPPED/);
   expect(code).toBe(13);
-});
+  // Following drains the log for 12 s after a build ends without CodeBuild's closing line.
+}, 60_000);
 
 test('a second Ctrl-C detaches, prints how to re-attach and exits 14', async () => {
   fake.codebuild.script = { phaseMs: 20, holdBuildMs: 20_000, lines: ['compiling…'] };
@@ -225,9 +237,9 @@ test('Ctrl-C during the upload aborts it, leaves no multipart upload and starts 
     expect(await run.exit).toBe(130);
     expect(run.stderr()).toContain('kiln: interrupted: upload aborted, no build was started');
     expect(fake.codebuild.calls.map((call) => call.operation)).not.toContain('StartBuild');
-    const { Uploads = [] } = await s3.client().send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
+    const { Uploads = [] } = await s3.observer().send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
     expect(Uploads).toEqual([]);
-    const { Contents = [] } = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    const { Contents = [] } = await s3.observer().send(new ListObjectsV2Command({ Bucket: BUCKET }));
     expect(Contents.filter((object) => (object.Size ?? 0) > 1024 * 1024)).toEqual([]);
   } finally {
     await rm(big, { recursive: true, force: true });
@@ -283,6 +295,8 @@ describe('what a user sees when something is wrong', () => {
   });
 
   test('no source bucket: infrastructure not deployed', async () => {
+    // Another region: outside the shipped (per-region) user policy, as for a real user.
+    expectDenied(`arn:aws:s3:::kiln-source-${FAKE_ACCOUNT}-eu-west-1`);
     const { code, stderr } = await runCli(['build', project, '--region', 'eu-west-1'], env);
     expect(code).toBe(1);
     expect(stderr).toContain(
@@ -298,6 +312,16 @@ describe('what a user sees when something is wrong', () => {
     expect(stderr).toContain(
       `kiln: kiln infrastructure not found in account ${FAKE_ACCOUNT}, region us-east-1`,
     );
+  });
+
+  test('--arch arm64 on a stack deployed for x86_64 only: that project is not deployed, and how to add it', async () => {
+    fake.codebuild.projects.delete('kiln-arm64');
+    const { code, stderr } = await runCli(['build', project, '--arch', 'arm64'], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `kiln: the arm64 CodeBuild project kiln-arm64 is not deployed in account ${FAKE_ACCOUNT}, region us-east-1`,
+    );
+    expect(stderr).toContain('-c kiln:architectures=x86_64,arm64');
   });
 
   test('access denied', async () => {

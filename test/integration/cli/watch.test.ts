@@ -106,10 +106,11 @@ test('logs without an id prints the latest build’s log on stdout', async () =>
   expect(stdout).toMatch(/Entering phase BUILD\nhello from the build\n/);
 });
 
-test('logs --follow prints lines about half a second after they arrive and exits with the build’s status', async () => {
+test('logs --follow prints lines about a second after they arrive and exits with the build’s status', async () => {
   const id = seedBuild(basename(project), {
     phaseMs: 50,
-    holdBuildMs: 4000,
+    // Long enough that the build is still in BUILD after the last append, on a loaded machine too.
+    holdBuildMs: 8000,
     failure: { phase: 'BUILD', status: 'FAILED', message: 'exit status 1' },
   });
   const run = startCli(['logs', id, '--follow', '--dir', project], env);
@@ -136,10 +137,10 @@ test('logs --follow prints lines about half a second after they arrive and exits
   expect(run.stdout()).toContain(texts.join('\n'));
   expect(run.stderr().trimEnd().split('\n').at(-1)).toMatch(/✖ FAILED in .*: BUILD FAILED \(exit status 1\)/);
   expect(latencies).toHaveLength(texts.length);
-  // Typically 100-550 ms (500 ms log polling); generous bounds for a loaded CI machine.
+  // Typically 100-1100 ms (1 s log polling); generous bounds for a loaded CI machine.
   const sorted = [...latencies].sort((a, b) => a - b);
-  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(1000);
-  expect(sorted.at(-1)).toBeLessThan(2000);
+  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(1500);
+  expect(sorted.at(-1)).toBeLessThan(2500);
 });
 
 test('Ctrl-C during logs --follow detaches without stopping the build (exit 14)', async () => {

@@ -1,5 +1,5 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { type Synthesized, synthesize } from './synth';
+import { projectArn, type Synthesized, synthesize } from './synth';
 
 describe('kiln stack with every context option set', () => {
   let synth: Synthesized;
@@ -56,10 +56,7 @@ describe('kiln stack with every context option set', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'RunBuilds',
-            Resource: [
-              { 'Fn::GetAtt': [synth.logicalId('Project-x86_64'), 'Arn'] },
-              { 'Fn::GetAtt': [synth.logicalId('Project-arm64'), 'Arn'] },
-            ],
+            Resource: [projectArn('team-kiln'), projectArn('team-kiln-arm64')],
           }),
         ]),
       },
@@ -106,6 +103,16 @@ describe('kiln stack with kiln:architectures=arm64 alone', () => {
     template.hasResourceProperties('AWS::CodeBuild::Project', {
       Name: 'kiln-arm64',
       Environment: Match.objectLike({ Type: 'ARM_CONTAINER' }),
+    });
+  });
+});
+
+describe('kiln stack with kiln:computeType=BUILD_GENERAL1_2XLARGE', () => {
+  it('has no local docker layer cache (CodeBuild offers none on that compute type)', () => {
+    const { template } = synthesize({ 'kiln:computeType': 'BUILD_GENERAL1_2XLARGE' });
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({ ComputeType: 'BUILD_GENERAL1_2XLARGE' }),
+      Cache: { Type: 'NO_CACHE' },
     });
   });
 });

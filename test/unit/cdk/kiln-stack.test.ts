@@ -4,7 +4,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { REPOSITORY_PUSH_PULL_ACTIONS } from '../../../cdk/build-role';
 import { USER_POLICY_EXPORT } from '../../../cdk/kiln-stack';
-import { type Synthesized, synthesize } from './synth';
+import { projectArn, type Synthesized, synthesize } from './synth';
 
 const account = { Ref: 'AWS::AccountId' };
 const region = { Ref: 'AWS::Region' };
@@ -249,6 +249,30 @@ describe('kiln stack with default context', () => {
                 allow('LocateSourceBucket', ['s3:GetBucketAcl', 's3:GetBucketLocation'], getAtt(ids.bucket)),
                 allow('PushPullRepository', REPOSITORY_PUSH_PULL_ACTIONS, getAtt(ids.repository)),
                 allow('LoginToEcr', 'ecr:GetAuthorizationToken', '*'),
+                allow(
+                  'PullThroughEcrPublic',
+                  [
+                    'ecr:BatchCheckLayerAvailability',
+                    'ecr:BatchGetImage',
+                    'ecr:GetDownloadUrlForLayer',
+                    'ecr:CreateRepository',
+                    'ecr:BatchImportUpstreamImage',
+                  ],
+                  {
+                    'Fn::Join': [
+                      '',
+                      [
+                        'arn:',
+                        { Ref: 'AWS::Partition' },
+                        ':ecr:',
+                        { Ref: 'AWS::Region' },
+                        ':',
+                        { Ref: 'AWS::AccountId' },
+                        ':repository/kiln-ecr-public/*',
+                      ],
+                    ],
+                  },
+                ),
                 allow('WriteBuildLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], getAtt(ids.logGroup)),
               ],
             },
@@ -257,6 +281,15 @@ describe('kiln stack with default context', () => {
       });
       // Nothing is granted outside the role's own document (no CDK-generated default policy).
       synth.template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+  });
+
+  it('caches ECR Public through the account’s registry (no Docker Hub, no credentials)', () => {
+    synth.template.resourceCountIs('AWS::ECR::PullThroughCacheRule', 1);
+    synth.template.hasResourceProperties('AWS::ECR::PullThroughCacheRule', {
+      EcrRepositoryPrefix: 'kiln-ecr-public',
+      UpstreamRegistry: 'ecr-public',
+      UpstreamRegistryUrl: 'public.ecr.aws',
     });
   });
 
@@ -285,7 +318,8 @@ describe('kiln stack with default context', () => {
                 'codebuild:StopBuild',
                 'codebuild:ListBuildsForProject',
               ],
-              getAtt(ids.project),
+              // Every architecture's, deployed or not: an undeployed one answers "not found".
+              [projectArn('kiln'), projectArn('kiln-arm64')],
             ),
             allow('ReadBuildLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents'], getAtt(ids.logGroup)),
             allow('ReuseUnchangedImages', ['ecr:BatchGetImage', 'ecr:PutImage'], getAtt(ids.repository)),

@@ -25,3 +25,14 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
     },
   };
 }
+
+/** The ARN of a CodeBuild project by name, as the stack formats it (deployed or not). */
+export function projectArn(name: string) {
+  const ref = (name: string) => ({ Ref: `AWS::${name}` });
+  return {
+    'Fn::Join': [
+      '',
+      ['arn:', ref('Partition'), ':codebuild:', ref('Region'), ':', ref('AccountId'), `:project/${name}`],
+    ],
+  };
+}

@@ -1,13 +1,13 @@
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
   defaultCredentialSource,
   resolveCredentialBuildArgs,
 } from '../../../runner/credentials/build-credentials';
 import { ecrTokenSource } from '../../../runner/ecr/ecr-token-source';
+import { mockAwsClient } from '../../helpers/iam/mocked-clients';
 
 describe('ecrTokenSource', () => {
-  const ecr = mockClient(ECRClient);
+  const ecr = mockAwsClient(ECRClient, 'build');
   afterEach(() => ecr.reset());
 
   it('decodes the authorization token into user and password', async () => {

@@ -7,12 +7,14 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { kilnConfigSchema } from '../../../../contract/config-schema';
+import { sourceBucketName } from '../../../../contract/infra-names';
 import { type PackedArchive, packProject } from '../../../../lib/pack/pack-project';
 import { PART_SIZE, uploadArchive } from '../../../../lib/upload/upload-archive';
+import { expectDenied, FAKE_ACCOUNT, FAKE_REGION } from '../../../helpers/iam/recorded-calls';
 import { makeProject, removeProject } from '../../../helpers/project-fixture';
 import { type S3rverHandle, startS3rver } from '../../../helpers/s3rver';
 
-const BUCKET = 'kiln-test-bucket';
+const BUCKET = sourceBucketName(FAKE_ACCOUNT, FAKE_REGION);
 
 /** The commands a client sends out, once per command whatever the retries (after kiln's own guards). */
 function countCommands(client: S3Client): string[] {
@@ -77,17 +79,17 @@ describe('uploadArchive against s3rver', () => {
     notes.length = 0;
   });
 
-  async function exists(client: S3Client, key: string): Promise<boolean> {
+  async function exists(key: string): Promise<boolean> {
     try {
-      await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+      await s3rver.observer().send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
       return true;
     } catch {
       return false;
     }
   }
 
-  async function incompleteUploads(client: S3Client): Promise<number> {
-    const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
+  async function incompleteUploads(): Promise<number> {
+    const listed = await s3rver.observer().send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
     return listed.Uploads?.length ?? 0;
   }
 
@@ -97,7 +99,7 @@ describe('uploadArchive against s3rver', () => {
     const first = await uploadArchive({ s3: client, bucket: BUCKET, archive: small, onNote });
     expect(first).toEqual({ key: `sources/${small.sha256}.zip`, skipped: false });
     expect(sent).toEqual(['HeadObjectCommand', 'PutObjectCommand']);
-    const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.key }));
+    const head = await s3rver.observer().send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.key }));
     expect(head.ContentLength).toBe(small.size);
     expect(head.Metadata?.sha256).toBe(small.sha256);
 
@@ -132,9 +134,9 @@ describe('uploadArchive against s3rver', () => {
     expect(sent).toContain('CreateMultipartUploadCommand');
     expect(sent).toContain('CompleteMultipartUploadCommand');
     expect(progress.at(-1)).toBe(large.size);
-    const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: result.key }));
+    const head = await s3rver.observer().send(new HeadObjectCommand({ Bucket: BUCKET, Key: result.key }));
     expect(head.ContentLength).toBe(large.size);
-    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }));
+    await s3rver.observer().send(new DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }));
   });
 
   it('aborts the multipart upload when a part fails: no object, no upload left', async () => {
@@ -151,8 +153,8 @@ describe('uploadArchive against s3rver', () => {
     );
     expect(sent).toContain('AbortMultipartUploadCommand');
     expect(sent).not.toContain('CompleteMultipartUploadCommand');
-    expect(await exists(client, `sources/${large.sha256}.zip`)).toBe(false);
-    expect(await incompleteUploads(client)).toBe(0);
+    expect(await exists(`sources/${large.sha256}.zip`)).toBe(false);
+    expect(await incompleteUploads()).toBe(0);
   });
 
   it('aborts cleanly on the abort signal (Ctrl-C): no object, no upload left', async () => {
@@ -172,20 +174,20 @@ describe('uploadArchive against s3rver', () => {
     ).rejects.toMatchObject({ name: 'AbortError' });
     expect(sent).toContain('AbortMultipartUploadCommand');
     expect(sent).not.toContain('CompleteMultipartUploadCommand');
-    expect(await exists(client, `sources/${large.sha256}.zip`)).toBe(false);
-    expect(await incompleteUploads(client)).toBe(0);
+    expect(await exists(`sources/${large.sha256}.zip`)).toBe(false);
+    expect(await incompleteUploads()).toBe(0);
   });
 
   it('uploads again over an object of the wrong size under the same key (an interrupted foreign copy)', async () => {
     const client = s3rver.client();
     const archive = { ...small, sha256: 'e'.repeat(64) };
     const key = `sources/${archive.sha256}.zip`;
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'truncated' }));
+    await s3rver.observer().send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'truncated' }));
     const result = await uploadArchive({ s3: client, bucket: BUCKET, archive, onNote });
     expect(result).toEqual({ key, skipped: false });
-    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ContentLength).toBe(
-      small.size,
-    );
+    expect(
+      (await s3rver.observer().send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ContentLength,
+    ).toBe(small.size);
     expect(notes).toEqual([]);
   });
 
@@ -211,8 +213,8 @@ describe('uploadArchive against s3rver', () => {
     });
     const result = await uploadArchive({ s3: client, bucket: BUCKET, archive: large, onNote });
     expect(attemptsOfPart2).toBe(2);
-    expect(await exists(client, result.key)).toBe(true);
-    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }));
+    expect(await exists(result.key)).toBe(true);
+    await s3rver.observer().send(new DeleteObjectCommand({ Bucket: BUCKET, Key: result.key }));
   });
 
   it('uploads when HEAD is forbidden (no s3:ListBucket: S3 answers 403 for a missing key)', async () => {
@@ -239,6 +241,7 @@ describe('uploadArchive against s3rver', () => {
   });
 
   it('says how to create the infrastructure when the bucket does not exist', async () => {
+    expectDenied('arn:aws:s3:::no-such-bucket');
     const error = await uploadArchive({
       s3: s3rver.client(),
       bucket: 'no-such-bucket',

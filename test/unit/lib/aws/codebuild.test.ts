@@ -4,11 +4,11 @@ import {
   CodeBuildClient,
   ListBuildsForProjectCommand,
 } from '@aws-sdk/client-codebuild';
-import { mockClient } from 'aws-sdk-client-mock';
-import { candidateProjects, findProjectBuilds } from '../../../../lib/aws/codebuild';
+import { candidateProjects, findBuildByUuid, findProjectBuilds } from '../../../../lib/aws/codebuild';
 import { FakeAwsError } from '../../../helpers/fakes/fake-aws-error';
+import { mockAwsClient } from '../../../helpers/iam/mocked-clients';
 
-const codebuildMock = mockClient(CodeBuildClient);
+const codebuildMock = mockAwsClient(CodeBuildClient, 'cli');
 const codebuild = new CodeBuildClient({ region: 'us-east-1' });
 
 function build(id: string, kilnProject: string, minute: number): Build {
@@ -61,4 +61,28 @@ test('an architecture that was never deployed is skipped; none deployed is undef
     .on(ListBuildsForProjectCommand)
     .rejects(new FakeAwsError('ResourceNotFoundException', 'nope'));
   expect(await findProjectBuilds(codebuild, ['kiln', 'kiln-arm64'], 'demo', 5)).toBeUndefined();
+});
+
+test('an architecture a user policy from before kiln granted it denies is "not deployed"; denied everywhere is the denial', async () => {
+  const denied = new FakeAwsError(
+    'AccessDeniedException',
+    'not authorized to perform: codebuild:ListBuildsForProject',
+  );
+  codebuildMock
+    .on(ListBuildsForProjectCommand, { projectName: 'kiln' })
+    .resolves({ ids: [] })
+    .on(ListBuildsForProjectCommand, { projectName: 'kiln-arm64' })
+    .rejects(denied);
+  expect(await findProjectBuilds(codebuild, ['kiln', 'kiln-arm64'], 'demo', 5)).toEqual([]);
+  codebuildMock.on(ListBuildsForProjectCommand).rejects(denied);
+  await expect(findProjectBuilds(codebuild, ['kiln', 'kiln-arm64'], 'demo', 5)).rejects.toBe(denied);
+});
+
+test('a bare build UUID is looked up project by project, past one that is not deployed', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand, { ids: ['kiln:u1'] })
+    .rejects(new FakeAwsError('AccessDeniedException', 'denied'))
+    .on(BatchGetBuildsCommand, { ids: ['kiln-arm64:u1'] })
+    .resolves({ builds: [{ id: 'kiln-arm64:u1' }] });
+  expect(await findBuildByUuid(codebuild, ['kiln', 'kiln-arm64'], 'u1')).toBe('kiln-arm64:u1');
 });

@@ -87,3 +87,15 @@ test('KilnErrors pass through and unknown errors are left alone', () => {
   const unknown = new Error('something else');
   expect(toKilnError(unknown, context)).toBe(unknown);
 });
+
+test('a build CodeBuild will not queue (new accounts: "more than 0 builds") says which quota to raise', () => {
+  const error = new FakeAwsError(
+    'AccountLimitExceededException',
+    'Cannot have more than 0 builds in queue for the account',
+  );
+  expect(mapped(error)).toEqual({
+    message: 'CodeBuild will not queue the build: Cannot have more than 0 builds in queue for the account',
+    hint: expect.stringContaining('Service Quotas'),
+    exitCode: 1,
+  });
+});

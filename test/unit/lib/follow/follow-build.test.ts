@@ -1,14 +1,14 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, type Build, CodeBuildClient } from '@aws-sdk/client-codebuild';
-import { mockClient } from 'aws-sdk-client-mock';
 import { type FollowEvent, followBuild } from '../../../../lib/follow/follow-build';
 import { BUILD_ID, LOG_GROUP, LOG_STREAM, PHASES, snapshot } from '../../../helpers/build-snapshots';
 import { FakeAwsError } from '../../../helpers/fakes/fake-aws-error';
 import { FakeClock } from '../../../helpers/fakes/fake-clock';
 import { FakeLogStore } from '../../../helpers/fakes/log-store';
+import { mockAwsClient } from '../../../helpers/iam/mocked-clients';
 
-const codebuildMock = mockClient(CodeBuildClient);
-const logsMock = mockClient(CloudWatchLogsClient);
+const codebuildMock = mockAwsClient(CodeBuildClient, 'cli');
+const logsMock = mockAwsClient(CloudWatchLogsClient, 'cli');
 const codebuild = new CodeBuildClient({ region: 'us-east-1' });
 const logs = new CloudWatchLogsClient({ region: 'us-east-1' });
 
@@ -70,13 +70,13 @@ test('waits for a log stream that appears only after provisioning, then prints e
     snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
   );
   // The build already names its stream, but CloudWatch has not created it for a while.
+  const schedule: [number, string[]][] = [
+    [3000, ['line 1']],
+    [3500, ['line 2']],
+    [4000, ['line 3', 'line 4']],
+  ];
   clock.onSleep = (time) => {
-    if (time === 3000) append('line 1');
-    if (time === 3500) append('line 2');
-    if (time === 4000) {
-      append('line 3');
-      append('line 4');
-    }
+    while (schedule[0] && schedule[0][0] <= time) for (const line of schedule.shift()![1]) append(line);
   };
   const { lines } = await follow();
   expect(lines).toEqual(['line 1', 'line 2', 'line 3', 'line 4']);
@@ -109,34 +109,43 @@ test('a large backlog is read page by page without loss or duplicates', async ()
   expect(lines).toEqual(Array.from({ length: 100 }, (_, index) => `line ${index}`));
 });
 
-test('a backlog beyond one read’s page limit is read on without waiting', async () => {
+test('a backlog beyond one read’s page limit is read in paced steps of a few pages', async () => {
   store.pageSize = 1;
-  for (let index = 0; index < 120; index++) append(`line ${index}`);
+  for (let index = 0; index < 12; index++) append(`line ${index}`);
   scriptBuilds(snapshot({ current: 'BUILD' }), snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }));
-  let callsBeforeFirstPause: number | undefined;
+  const callsAtPause: number[] = [];
   clock.onSleep = () => {
-    callsBeforeFirstPause ??= logsMock.commandCalls(GetLogEventsCommand).length;
+    callsAtPause.push(logsMock.commandCalls(GetLogEventsCommand).length);
   };
   const { lines } = await follow();
-  expect(lines).toHaveLength(120);
-  // Reads of 50 + 50 + 20 pages and the caught-up call, all before the first pause.
-  expect(callsBeforeFirstPause).toBe(121);
+  expect(lines).toHaveLength(12);
+  // Reads of 5 + 5 + 2 pages (and the caught-up call), a short pause between them.
+  expect(callsAtPause.slice(0, 3)).toEqual([5, 10, 13]);
+  expect(clock.sleeps.slice(0, 3)).toEqual([250, 250, 1000]);
 });
 
-test('keeps reading after the build ends until two reads in a row come back empty', async () => {
+test('keeps reading for 12 s without a new line after the build ends: lines ingested 8 s late are printed', async () => {
   scriptBuilds(snapshot({ current: 'BUILD' }), snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }));
   append('building');
+  let endSeenAt: number | undefined;
   clock.onSleep = (time) => {
-    // CloudWatch delivers the last lines after CodeBuild already reports the build complete.
-    if (time === 2000) append('pushed image');
+    endSeenAt ??= codebuildMock.commandCalls(BatchGetBuildsCommand).length === 2 ? time : undefined;
+    // CloudWatch delivers the last lines well after CodeBuild reports the build complete.
+    if (endSeenAt !== undefined && time === endSeenAt + 8000) append('the failure reason');
   };
   const { lines } = await follow();
-  expect(lines).toEqual(['building', 'pushed image']);
-  const afterEnd = clock.sleeps.slice(-2);
-  expect(afterEnd).toEqual([1000, 1000]);
+  expect(lines).toEqual(['building', 'the failure reason']);
+  expect(clock.now() - endSeenAt!).toBeGreaterThanOrEqual(8000 + 12_000);
 });
 
-test('polls status about once a second and logs twice as often while the build runs', async () => {
+test('CodeBuild’s closing log line ends the drain at the next empty read', async () => {
+  scriptBuilds(snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }));
+  append('[Container] 2026/11/30 19:00:00.000000 Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED');
+  await follow();
+  expect(clock.now()).toBeLessThanOrEqual(1000);
+});
+
+test('polls status every 5 s and logs every second while the build runs', async () => {
   scriptBuilds(
     snapshot({ current: 'BUILD' }),
     snapshot({ current: 'BUILD' }),
@@ -145,7 +154,10 @@ test('polls status about once a second and logs twice as often while the build r
   );
   await follow();
   expect(codebuildMock.commandCalls(BatchGetBuildsCommand)).toHaveLength(4);
-  expect(clock.sleeps.slice(0, 6)).toEqual([500, 500, 500, 500, 500, 500]);
+  expect(clock.sleeps.slice(0, 6)).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
+  // Three status reads while running, 5 s apart: fewer than one GetLogEvents call per second overall.
+  const logCalls = logsMock.commandCalls(GetLogEventsCommand).length;
+  expect(logCalls).toBeLessThanOrEqual(clock.now() / 1000 + 1);
 });
 
 test('a build that ends before it ever had a log stream finishes without reading logs', async () => {
@@ -180,9 +192,24 @@ test('throttled calls are retried with jittered exponential backoff', async () =
   expect(clock.sleeps.slice(0, 4)).toEqual([250, 500, 1000, 250]);
 });
 
-test('gives up after repeated throttling with the throttling error', async () => {
-  codebuildMock.on(BatchGetBuildsCommand).rejects(new FakeAwsError('ThrottlingException', 'Rate exceeded'));
-  await expect(follow()).rejects.toMatchObject({ name: 'ThrottlingException' });
+test('a GetLogEvents throttled for 20 s while the build runs loses no line and does not give up', async () => {
+  scriptBuilds(
+    ...Array.from({ length: 6 }, () => snapshot({ current: 'BUILD' })),
+    snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
+  );
+  logsMock.on(GetLogEventsCommand).callsFake((input) => {
+    if (clock.now() < 20_000) throw new FakeAwsError('ThrottlingException', 'Rate exceeded');
+    return store.getLogEvents(input);
+  });
+  let next = 0;
+  clock.onSleep = (time) => {
+    // A line every half second of the first 25 s, whatever the reader is going through.
+    for (; next * 500 <= Math.min(time, 25_000); next++) append(`line ${next}`);
+  };
+  const { lines, result } = await follow();
+  expect(result.build.buildStatus).toBe('SUCCEEDED');
+  expect(lines).toEqual(Array.from({ length: next }, (_, index) => `line ${index}`));
+  expect(logsMock.commandCalls(GetLogEventsCommand).length).toBeGreaterThan(8);
 });
 
 test('an unknown build id is a clear error', async () => {

@@ -16,6 +16,17 @@ describe('Masker', () => {
     masker.add('1', 'on');
     expect(masker.mask('on 1')).toBe('on 1');
   });
+
+  it('masks a multi-line value whole and each of its lines as output prints them one by one', () => {
+    const masker = new Masker();
+    const key = '-----BEGIN KEY-----\nMIIEvQIBADANBg\n  kqhkiG9w0BAQEF\n-----END KEY-----';
+    masker.add(key);
+    expect(masker.mask(`key=${key}`)).toBe('key=****');
+    const lines: string[] = [];
+    const log = new RunnerLog(masker, (line) => lines.push(line));
+    for (const line of `echo "${key}"`.split('\n')) log.output(line);
+    expect(lines.join('\n')).not.toMatch(/MIIEvQIBADANBg|kqhkiG9w0BAQEF|BEGIN KEY|END KEY/);
+  });
 });
 
 describe('RunnerLog', () => {

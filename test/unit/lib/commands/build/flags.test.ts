@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import { ARCHITECTURES } from '../../../../../contract/config-schema';
 import { KilnError } from '../../../../../contract/errors';
 import {
@@ -6,6 +7,7 @@ import {
   configOverrides,
   parseBuildArgs,
 } from '../../../../../lib/commands/build/flags';
+import { registerBuildCommand } from '../../../../../lib/commands/build/register';
 
 const flags = (extra: Partial<BuildFlags> = {}): BuildFlags => ({ env: [], push: true, ...extra });
 
@@ -89,4 +91,13 @@ test.each([
 test('--local with --registry and --no-push is fine', () => {
   const local = flags({ local: true, registry: 'localhost:5000/app', push: false, arch: 'arm64' });
   expect(() => checkFlags(local, ARCHITECTURES)).not.toThrow();
+});
+
+test('kiln build --help says who can read --env values', () => {
+  const program = new Command('kiln');
+  registerBuildCommand(program);
+  const help = program.commands.find((command) => command.name() === 'build')!.helpInformation();
+  expect(help.replace(/\s+/g, ' ')).toContain(
+    'Not secret: the value is a PLAINTEXT CodeBuild variable that every kiln user can read with BatchGetBuilds, and it shows in this command line (ps)',
+  );
 });

@@ -14,7 +14,6 @@ import {
 } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { kilnConfigSchema } from '../../../../../contract/config-schema';
 import type { BuildDescription } from '../../../../../contract/description';
 import { KilnError } from '../../../../../contract/errors';
@@ -31,10 +30,11 @@ import { BUILD_ID, snapshot } from '../../../../helpers/build-snapshots';
 import { FakeAwsError } from '../../../../helpers/fakes/fake-aws-error';
 import { FakeClock } from '../../../../helpers/fakes/fake-clock';
 import { FakeLogStore } from '../../../../helpers/fakes/log-store';
+import { mockAwsClient } from '../../../../helpers/iam/mocked-clients';
 
-const codebuildMock = mockClient(CodeBuildClient);
-const logsMock = mockClient(CloudWatchLogsClient);
-const ecrMock = mockClient(ECRClient);
+const codebuildMock = mockAwsClient(CodeBuildClient, 'cli');
+const logsMock = mockAwsClient(CloudWatchLogsClient, 'cli');
+const ecrMock = mockAwsClient(ECRClient, 'cli');
 
 const session: RemoteSession = {
   clients: {
@@ -50,6 +50,7 @@ const session: RemoteSession = {
     region: 'us-east-1',
     bucket: 'kiln-source-123456789012-us-east-1',
     project: 'kiln',
+    architecture: 'x86_64',
     repository: 'kiln',
     logGroup: '/kiln/builds',
   },
@@ -148,6 +149,7 @@ test('StartBuild gets the archive as S3 source, kiln’s variables and the overr
     projectName: 'kiln',
     sourceTypeOverride: 'S3',
     sourceLocationOverride: `kiln-source-123456789012-us-east-1/sources/${archive.sha256}.zip`,
+    idempotencyToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
     environmentVariablesOverride: [
       { name: 'KILN_PROJECT_NAME', value: 'demo', type: 'PLAINTEXT' },
       { name: 'KILN_BUILD_ARG_NAMES', value: 'NPM_TOKEN', type: 'PLAINTEXT' },

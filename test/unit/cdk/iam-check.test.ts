@@ -1,0 +1,93 @@
+// The IAM check itself: the calls one remote build makes (recorded through the fakes, as every test's
+// are) are all allowed by the shipped policies, and removing any one statement denies some of them.
+import { REPOSITORY_PUSH_PULL_ACTIONS } from '../../../cdk/build-role';
+import { startBuild } from '../../../lib/aws/codebuild';
+import { FakeCodeBuild } from '../../helpers/fakes/codebuild-model';
+import { FakeLogStore } from '../../helpers/fakes/log-store';
+import { deniedCalls } from '../../helpers/iam/policy-check';
+import {
+  type AwsCall,
+  FAKE_ACCOUNT,
+  FAKE_REGION,
+  recordAwsCall,
+  takeRecordedCalls,
+} from '../../helpers/iam/recorded-calls';
+import { type ShippedPolicies, shippedPolicies } from '../../helpers/iam/shipped-policies';
+
+const BUCKET = `kiln-source-${FAKE_ACCOUNT}-${FAKE_REGION}`;
+const KEY = `sources/${'a'.repeat(64)}.zip`;
+
+/** The calls of `kiln build` then `kiln builds`, `logs` and `stop`, and what its build does. */
+async function oneBuildsCalls(): Promise<AwsCall[]> {
+  const logs = new FakeLogStore();
+  const codebuild = new FakeCodeBuild(logs);
+  try {
+    for (const operation of ['HeadBucket', 'HeadObject', 'CreateMultipartUpload', 'AbortMultipartUpload']) {
+      recordAwsCall('cli', 's3', operation, {
+        Bucket: BUCKET,
+        ...(operation === 'HeadBucket' ? {} : { Key: KEY }),
+      });
+    }
+    const infra = {
+      account: FAKE_ACCOUNT,
+      region: FAKE_REGION,
+      bucket: BUCKET,
+      project: 'kiln',
+      architecture: 'x86_64' as const,
+      repository: 'kiln',
+      logGroup: '/kiln/builds',
+    };
+    const client = {
+      send: async (command: { input: object; constructor: { name: string } }) =>
+        codebuild.handle(
+          command.constructor.name.replace(/Command$/, ''),
+          command.input as Record<string, unknown>,
+        ),
+    };
+    const build = await startBuild(client as never, {
+      infra,
+      sourceKey: KEY,
+      projectName: 'demo',
+      buildArgs: {},
+    });
+    codebuild.handle('ListBuildsForProject', { projectName: 'kiln-arm64' });
+    codebuild.handle('BatchGetBuilds', { ids: [build.id] });
+    codebuild.handle('StopBuild', { id: build.id });
+    logs.createStream('/kiln/builds', build.logs!.streamName!);
+    logs.getLogEvents({ logGroupName: '/kiln/builds', logStreamName: build.logs!.streamName! });
+    recordAwsCall('build', 'ecr', 'GetAuthorizationToken', {});
+    // A first pull of a base image through the ECR Public pull-through cache.
+    for (const operation of ['CreateRepository', 'BatchImportUpstreamImage', 'BatchGetImage']) {
+      recordAwsCall('build', 'ecr', operation, { repositoryName: 'kiln-ecr-public/docker/library/node' });
+    }
+    // docker pull/push of the image and its cache: registry API calls no fake sees.
+    for (const operation of REPOSITORY_PUSH_PULL_ACTIONS) {
+      recordAwsCall('build', 'ecr', operation.replace('ecr:', ''), { repositoryName: 'kiln' });
+    }
+    return takeRecordedCalls();
+  } finally {
+    codebuild.dispose();
+  }
+}
+
+function without(policies: ShippedPolicies, sid: string): ShippedPolicies {
+  const drop = (document: ShippedPolicies['cli']) => ({
+    ...document,
+    Statement: document.Statement.filter((statement) => statement.Sid !== sid),
+  });
+  return { cli: drop(policies.cli), build: drop(policies.build) };
+}
+
+test('every call of a remote build is allowed by the shipped policies', async () => {
+  expect(await deniedCalls(await oneBuildsCalls(), shippedPolicies())).toEqual([]);
+});
+
+describe.each([
+  ...shippedPolicies().cli.Statement.map((statement) => statement.Sid!),
+  ...shippedPolicies().build.Statement.map((statement) => statement.Sid!),
+])('without the statement %s', (sid) => {
+  test('the check denies a call kiln makes', async () => {
+    const denied = await deniedCalls(await oneBuildsCalls(), without(shippedPolicies(), sid));
+    expect(denied.length).toBeGreaterThan(0);
+  });
+});
