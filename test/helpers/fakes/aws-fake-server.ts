@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GetLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
-import { FAKE_ACCOUNT } from '../iam/recorded-calls';
+import { FAKE_ACCOUNT, recordAwsCall } from '../iam/recorded-calls';
 import { FakeCodeBuild } from './codebuild-model';
 import { FakeAwsError } from './fake-aws-error';
 import { FakeLogStore } from './log-store';
@@ -99,6 +99,7 @@ function pushInputTag(fake: AwsFake, input: Record<string, unknown>): void {
 
 function respondEcr(fake: AwsFake, operation: string, input: Record<string, unknown>): unknown {
   fake.ecrCalls[operation] = (fake.ecrCalls[operation] ?? 0) + 1;
+  recordAwsCall('cli', 'ecr', operation, input);
   if (operation === 'BatchGetImage') {
     const ids = input.imageIds as { imageTag: string }[];
     const found = ids.flatMap(({ imageTag }) => {
