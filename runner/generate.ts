@@ -10,6 +10,7 @@ import { assemble } from './dockerfile/assemble';
 import { dockerignoreFor } from './dockerfile/dockerignore';
 import { collectHooks } from './dockerfile/hooks';
 import { renderDockerfile } from './dockerfile/model';
+import { MANAGED_DOCKERFILE } from './steps/prepare-dockerfile';
 
 export { type BuildMode, resolveBuildMode } from './config/build-mode';
 
@@ -26,7 +27,12 @@ export function generateFromSnapshot(snapshot: ProjectSnapshot, config: KilnConf
   const hooks = collectHooks(snapshot, config);
   const detection = detectApp(snapshot, config);
   const assembled = assemble(detection.plan, config, hooks);
-  const warnings = [...detection.warnings, ...assembled.warnings];
+  const warnings = [...(snapshot.warnings ?? []), ...detection.warnings, ...assembled.warnings];
+  if (snapshot.paths.has(MANAGED_DOCKERFILE)) {
+    warnings.push(
+      `the project has a file named ${MANAGED_DOCKERFILE}, which the generated Dockerfile replaces in the build; rename it (or set "dockerfile": { "custom": "${MANAGED_DOCKERFILE}" } to build with it)`,
+    );
+  }
   if (snapshot.paths.has('Dockerfile') && resolveBuildMode(config, {}, snapshot.paths).mode === 'managed') {
     warnings.push(
       'the project has a Dockerfile, which kiln ignores; set "dockerfile": { "custom": true } to build with it',

@@ -6,13 +6,13 @@ import { EXIT_CODES, KilnError } from '../../runner/errors';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../commands/build';
 import { processInterrupts } from '../follow/interrupts';
 import { BuildReporter } from '../output/build-reporter';
+import { describeError } from '../output/error-report';
 import { createLogger, type Logger } from '../output/logger';
 import { createTerminal, type Terminal } from '../output/terminal';
 import { describeProject } from '../pack/describe-project';
 import { packProject } from '../pack/pack-project';
 import { createUploadProgress } from '../upload/progress';
 import { uploadArchive } from '../upload/upload-archive';
-import { messageOf } from './errors';
 import { type BuildDocument, type BuildResult, runRemoteBuild } from './remote-build';
 import { openSession } from './session';
 
@@ -33,7 +33,7 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
     if (flags.json) writeJson(document);
     return exitCode;
   } catch (error) {
-    if (flags.json) writeJson(errorDocument(error));
+    if (flags.json) writeJson(errorDocument(error, Boolean(flags.verbose)));
     throw error;
   }
 }
@@ -67,7 +67,8 @@ function runRemote(
       pack: (input) => packProject(input),
       upload: async ({ archive, ...input }) => {
         const progress = createUploadProgress(terminal);
-        let skipped = false;
+        // "uploaded N MiB" only once the upload completed: never for a failed or interrupted one.
+        let completed = false;
         try {
           const uploaded = await uploadArchive({
             ...input,
@@ -75,10 +76,10 @@ function runRemote(
             onProgress: (update) => progress.update(update),
             onNote: (text) => reporter.note(text),
           });
-          skipped = uploaded.skipped;
+          completed = !uploaded.skipped;
           return uploaded;
         } finally {
-          progress.finish(!skipped);
+          progress.finish(completed);
           await rm(archive.path, { force: true });
         }
       },
@@ -139,9 +140,7 @@ function writeJson(document: unknown): void {
 }
 
 /** With --json, a failure is still one parseable document (the human message goes to stderr too). */
-function errorDocument(error: unknown): unknown {
-  if (error instanceof KilnError) {
-    return { error: { message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } };
-  }
-  return { error: { message: messageOf(error), hint: null, exitCode: EXIT_CODES.localError } };
+function errorDocument(error: unknown, verbose: boolean): unknown {
+  const { message, hint, exitCode } = describeError(error, { verboseFlag: true, verbose });
+  return { error: { message, hint, exitCode } };
 }

@@ -15,6 +15,7 @@ import { BuildReporter, summaryLine } from '../output/build-reporter';
 import { formatAge, formatDuration } from '../output/format';
 import { createLogger } from '../output/logger';
 import { createTerminal, type Terminal } from '../output/terminal';
+import { neutralize } from '../output/untrusted';
 import { consoleUrl, stopBuild } from './codebuild';
 import { openProjectContext, type ProjectContext, projectBuilds, targetBuildId } from './project-context';
 import type { RemoteFlags } from './remote-options';
@@ -54,7 +55,7 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
         reporter.note(`build ${buildId} has no log yet (phase ${build.currentPhase ?? 'unknown'})`);
       // A long log takes several reads; each stops at a page limit or once caught up.
       while (tail && read) {
-        for (const line of read.lines) printData(line.message);
+        for (const line of read.lines) printData(neutralize(line.message));
         read = read.caughtUp ? undefined : await tail.read();
       }
       return EXIT_CODES.success;

@@ -24,6 +24,7 @@ async function printDockerfile(dir: string, options: DockerfileOptions): Promise
     require('../../runner/generate') as typeof import('../../runner/generate');
   const { formatReport } =
     require('../../runner/detect/report') as typeof import('../../runner/detect/report');
+  const { neutralize } = require('../output/untrusted') as typeof import('../output/untrusted');
 
   const { config, source } = await loadConfig(projectDir);
   const snapshot = await readProjectSnapshot(projectDir);
@@ -43,9 +44,9 @@ async function printDockerfile(dir: string, options: DockerfileOptions): Promise
   const generated = generateFromSnapshot(snapshot, config);
   if (options.explain) {
     process.stderr.write(`config: ${source ?? 'none (defaults)'}\nmode: ${mode.reason}\n`);
-    process.stderr.write(formatReport(generated.report, generated.warnings));
+    process.stderr.write(neutralize(formatReport(generated.report, generated.warnings)));
   } else {
-    for (const warning of generated.warnings) process.stderr.write(`kiln: warning: ${warning}\n`);
+    for (const warning of generated.warnings) process.stderr.write(`kiln: warning: ${neutralize(warning)}\n`);
   }
   if (options.output) {
     await writeFile(resolve(options.output), generated.dockerfile);

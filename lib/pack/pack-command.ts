@@ -2,7 +2,9 @@
 
 import { RESERVED_DIR } from '../../runner/description';
 import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { withInterruption } from '../follow/interrupts';
 import { formatBytes } from '../output/format';
+import { neutralize } from '../output/untrusted';
 import { describeProject } from './describe-project';
 import { listProjectFiles, type ProjectFile } from './file-set';
 import { packProject } from './pack-project';
@@ -15,8 +17,16 @@ export async function runPackCommand(
     process.stdout.write(formatFileList(await listProjectFiles(dir)));
     return;
   }
-  const archive = await withInterrupt((signal) =>
-    packProject({ projectDir: dir, description: describeProject(dir), outFile: options.output, signal }),
+  // Ctrl-C, SIGTERM or a closed output while packing: the partial archive is removed before exiting.
+  const archive = await withInterruption(
+    (signal) =>
+      packProject({
+        projectDir: dir,
+        description: describeProject(dir, undefined, signal),
+        outFile: options.output,
+        signal,
+      }),
+    () => new KilnError('interrupted: no archive written', undefined, EXIT_CODES.interrupted),
   );
   process.stdout.write(
     `${archive.path}\n` +
@@ -29,26 +39,10 @@ function formatFileList(files: ProjectFile[]): string {
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const lines = files.map((file) => {
     const name = file.isSymlink ? `${file.path} -> ${file.linkTarget}` : file.path;
-    return `${formatBytes(file.size).padStart(9)}  ${name}\n`;
+    return `${formatBytes(file.size).padStart(9)}  ${neutralize(name)}\n`;
   });
   return (
     lines.join('') +
     `${files.length} files, ${formatBytes(total)} (plus kiln's ${RESERVED_DIR}/: the build runner and build.json)\n`
   );
-}
-
-/** Ctrl-C while packing removes the partial archive before exiting. */
-async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
-  try {
-    return await run(controller.signal);
-  } catch (error) {
-    if (controller.signal.aborted)
-      throw new KilnError('interrupted: no archive written', undefined, EXIT_CODES.interrupted);
-    throw error;
-  } finally {
-    process.off('SIGINT', onInterrupt);
-  }
 }

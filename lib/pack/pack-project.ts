@@ -1,12 +1,13 @@
 // `kiln pack`: the project's file set plus kiln's reserved folder (the build-side runner and the build
 // description), written as a deterministic zip whose sha256 names it in S3.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type BuildDescription, DESCRIPTION_FILE, RUNNER_FILE } from '../../runner/description';
 import { KilnError } from '../../runner/errors';
+import { openRegularFile } from '../../runner/files/regular-file';
 import { formatBytes } from '../output/format';
 import { type ArchiveEntry, writeEntries } from './archive-entries';
 import { listProjectFiles, type PackedFile } from './file-set';
@@ -43,6 +44,7 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
   const outFile = options.outFile
     ? resolve(options.outFile)
     : join(tmpdir(), `kiln-source-${randomUUID()}.zip`);
+  refuseOverwritingProjectFile(projectDir, outFile);
   const [listed, runner, description] = await Promise.all([
     listProjectFiles(projectDir),
     readRunnerBundle(options.runnerBundlePath ?? defaultRunnerBundlePath()),
@@ -99,6 +101,36 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
   }
   const totalUncompressed = files.reduce((total, file) => total + file.size, 0);
   return { path: outFile, sha256, size: sink.size, files: files.map(toPackedFile), totalUncompressed };
+}
+
+/**
+ * `kiln pack -o` inside the project may replace an archive kiln wrote there before, never a project
+ * file (a typo like `-o package.json` would destroy it).
+ */
+function refuseOverwritingProjectFile(projectDir: string, outFile: string): void {
+  const inside = relative(projectDir, outFile);
+  if (inside.startsWith('..') || isAbsolute(inside) || !existsSync(outFile)) return;
+  if (isKilnArchive(outFile)) return;
+  throw new KilnError(
+    `refusing to write the archive over ${inside}: it is a file of the project, not an archive kiln wrote`,
+    'Pass another -o path (outside the project is best), or remove that file first if it really is disposable.',
+  );
+}
+
+/** A zip whose central directory (within its last MiB) names kiln's build description. */
+function isKilnArchive(path: string): boolean {
+  const opened = openRegularFile(path, { followLinks: false });
+  if (!opened) return false;
+  const { fd, stats } = opened;
+  try {
+    const head = Buffer.alloc(4);
+    readSync(fd, head, 0, 4, 0);
+    const tail = Buffer.alloc(Math.min(stats.size, 1024 * 1024));
+    readSync(fd, tail, 0, tail.length, stats.size - tail.length);
+    return head.toString('latin1') === 'PK\x03\x04' && tail.includes(DESCRIPTION_FILE);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function toPackedFile({ path, size, mode, isSymlink }: PackedFile): PackedFile {

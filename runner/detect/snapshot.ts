@@ -1,17 +1,21 @@
 // The project as detection sees it: the list of paths and the contents of the few files that
 // decide anything. Read once up front (readProjectSnapshot), so every rule is a pure function.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRegularFile } from '../files/regular-file';
 
 export interface ProjectSnapshot {
   /** Relative POSIX paths of files, and of directories with a trailing `/`, up to MAX_DEPTH. */
   paths: ReadonlySet<string>;
   /** Contents of the files whose names detection reads (see READ_CONTENTS). */
   contents: ReadonlyMap<string, string>;
+  /** Files detection wanted but did not read (too large), said out loud rather than taken as absent. */
+  warnings?: readonly string[];
 }
 
 const MAX_DEPTH = 3;
-const MAX_FILE_BYTES = 512 * 1024;
+/** Lockfiles of large monorepos run to a few MiB; beyond this a file is not read (with a warning). */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Directories that never decide anything and can be huge. */
 const SKIPPED_DIRS = new Set([
   '.git',
@@ -40,6 +44,7 @@ function wantsContents(path: string): boolean {
 export async function readProjectSnapshot(dir: string): Promise<ProjectSnapshot> {
   const paths = new Set<string>();
   const contents = new Map<string, string>();
+  const warnings: string[] = [];
   async function walk(relative: string, depth: number): Promise<void> {
     // The top directory must be readable; an unreadable subdirectory is skipped.
     const entries = await readdir(join(dir, relative), { withFileTypes: true }).catch((error: unknown) => {
@@ -59,15 +64,23 @@ export async function readProjectSnapshot(dir: string): Promise<ProjectSnapshot>
         const info = await stat(join(dir, path)).catch(() => undefined);
         if (info === undefined || !info.isFile()) continue;
         paths.add(path);
-        if (wantsContents(path) && info.size <= MAX_FILE_BYTES) {
-          const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
-          if (text !== undefined) contents.set(path, text);
+        // Opened once, type and size checked on the handle: a FIFO swapped in is never read.
+        const read = readRegularFile(join(dir, path), {
+          followLinks: true,
+          label: path,
+          maxBytes: MAX_FILE_BYTES,
+        });
+        if (read.kind === 'file') contents.set(path, read.data.toString('utf8'));
+        else if (read.kind === 'too-large') {
+          warnings.push(
+            `${path} is ${Math.round(read.size / 1024 / 1024)} MiB; kiln reads files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB to detect the app and ignored it`,
+          );
         }
       }
     }
   }
   await walk('', 1);
-  return { paths, contents };
+  return { paths, contents, warnings };
 }
 
 /** A snapshot from an in-memory file map (tests, and callers that already hold the files). */
