@@ -1,11 +1,11 @@
 // Loads the project's kiln.config.{json,ts,js}, validates it against the shared schema and turns
 // every problem into a KilnError that names the file and the key. TS/JS configs are evaluated
 // with jiti, loaded only when such a file exists so `kiln dockerfile` stays fast.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { KilnConfig } from '../../runner/config/schema';
 import { KilnError } from '../../runner/errors';
-import { readRegularFile } from '../../runner/files/regular-file';
+import { openRegularFile, readRegularFile } from '../../runner/files/regular-file';
 import { defaultConfig } from './defaults';
 
 const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
@@ -88,7 +88,12 @@ function evaluateModule(path: string, file: string, signal?: AbortSignal): Promi
 }
 
 async function readRaw(path: string, file: string, signal?: AbortSignal): Promise<unknown> {
-  if (!file.endsWith('.json')) return evaluateModule(path, file, signal);
+  if (!file.endsWith('.json')) {
+    // Checked on an open handle before the worker reads it: a FIFO there would block the worker for good.
+    const opened = openRegularFile(path, { followLinks: true, label: file });
+    if (opened) closeSync(opened.fd);
+    return evaluateModule(path, file, signal);
+  }
   const read = readRegularFile(path, { followLinks: true, label: file, maxBytes: MAX_JSON_BYTES });
   if (read.kind === 'too-large') {
     throw new KilnError(

@@ -10,6 +10,20 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
 export async function extractArchive(zipPath: string, destDir: string): Promise<void> {
+  try {
+    await extractEntries(zipPath, destDir);
+  } catch (error) {
+    if (error instanceof KilnError || typeof (error as NodeJS.ErrnoException).syscall === 'string')
+      throw error;
+    // yauzl's own findings: a corrupt zip, or an entry name that is absolute or climbs out with `..`.
+    throw new KilnError(
+      `the source archive cannot be unpacked safely: ${(error as Error).message}`,
+      'Pack it again with `kiln pack`.',
+    );
+  }
+}
+
+async function extractEntries(zipPath: string, destDir: string): Promise<void> {
   // yauzl rejects absolute and `..` entry names, so nothing lands outside destDir.
   const zip = await openPromise(zipPath, { lazyEntries: true });
   try {

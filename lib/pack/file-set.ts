@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RESERVED_DIR } from '../../runner/description';
 import { KilnError } from '../../runner/errors';
 import { readRegularFile as readCheckedFile } from '../../runner/files/regular-file';
+import { neutralize } from '../output/untrusted';
 import {
   type DirectoryVerdict,
   DOCKERIGNORE,
@@ -74,7 +75,14 @@ function listProjectFilesSync(root: string): ProjectFile[] {
       if (kind === 'directory') {
         const sub = decide(`${path}/`, verdict, dirRules);
         if (!sub.excluded || rules.kilnignore?.mayReincludeUnder(path)) walk(path, sub, gitignores);
-      } else if (kind !== 'other' && !decide(path, verdict, dirRules).excluded) {
+      } else if (decide(path, verdict, dirRules).excluded) {
+        // excluded: neither packed nor mentioned
+      } else if (kind === 'other') {
+        // A FIFO, socket or device cannot travel in an archive (and reading a FIFO would block).
+        process.stderr.write(
+          `kiln: warning: ${neutralize(path)} is not a regular file, directory or symlink (a FIFO, socket or device); it is not packed\n`,
+        );
+      } else {
         files.push(kind === 'symlink' ? readLink(roots, path) : readRegularFile(root, path));
       }
     }

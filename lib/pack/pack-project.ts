@@ -148,9 +148,18 @@ async function createSink(outFile: string): Promise<HashingFileSink> {
   try {
     return await HashingFileSink.create(outFile);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : `the file system refused (${code ?? 'unknown reason'})`;
     throw new KilnError(
-      `cannot write the archive to ${outFile}: ${(error as Error).message}`,
-      'Check that its directory exists and is writable.',
+      `cannot write the archive to ${outFile}: ${why}`,
+      'Pass -o a file path in an existing, writable folder.',
     );
   }
 }
