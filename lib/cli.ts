@@ -5,7 +5,7 @@ import { EXIT_CODES, KilnError } from '../runner/errors';
 import { registerBuildCommands } from './commands/build';
 import { registerDockerfileCommand } from './commands/dockerfile';
 import { registerPackCommand } from './commands/pack';
-import { guardOutputStreams } from './follow/interrupts';
+import { installInterruptHandling } from './follow/interrupts';
 import { describeError, formatErrorReport, type ReportContext } from './output/error-report';
 import { KILN_VERSION } from './version';
 
@@ -49,7 +49,7 @@ function stalled(): KilnError {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  guardOutputStreams();
+  installInterruptHandling();
   let command: Command | undefined;
   let finished = false;
   const onStall = () => {

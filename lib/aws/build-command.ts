@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { ARCHITECTURES } from '../../runner/config/schema';
 import { EXIT_CODES, KilnError } from '../../runner/errors';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from '../commands/build';
-import { processInterrupts } from '../follow/interrupts';
+import { processInterrupts, withInterruption } from '../follow/interrupts';
 import { BuildReporter } from '../output/build-reporter';
 import { describeError } from '../output/error-report';
 import { createLogger, type Logger } from '../output/logger';
@@ -22,7 +22,11 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
   try {
     checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
-    const description = await describeProject(dir, configOverrides(flags));
+    // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
+    const description = await withInterruption(
+      (signal) => describeProject(dir, configOverrides(flags), signal),
+      () => new KilnError('interrupted: nothing was packed or started', undefined, EXIT_CODES.interrupted),
+    );
     logger.debug(
       { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
       'project',

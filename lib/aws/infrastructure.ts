@@ -1,8 +1,10 @@
 // Where the deploy-infra stack lives for the caller: the account comes from STS, the names from the
 // shared naming convention (lib/infra-names.ts) unless the config's `remote.*` overrides them.
+
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Architecture, KilnConfig } from '../../runner/config/schema';
+import { KilnError } from '../../runner/errors';
 import {
   DEFAULT_LOG_GROUP,
   DEFAULT_REPOSITORY,
@@ -42,7 +44,13 @@ export function infrastructureNames(
 export async function callerAccount(clients: AwsClients, profile?: string): Promise<string> {
   try {
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
-    if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
+    if (!identity.Account) {
+      // The SDK reads an HTML page with status 200 (a captive portal, a proxy) as an empty answer.
+      throw new KilnError(
+        'AWS STS answered without an account: that answer did not come from AWS',
+        'Check the network, proxy settings and any AWS_ENDPOINT_URL* variables.',
+      );
+    }
     return identity.Account;
   } catch (error) {
     throw toKilnError(error, { region: clients.region, profile });

@@ -3,21 +3,35 @@
 // (`kiln status | head -1`: nobody reads the output any more). Each reaches the current step as the
 // same callback; the step aborts its work through its AbortSignal and cleans up what it started.
 // An injectable event source: the process's signals in the CLI, a plain function in tests.
-import { EventEmitter } from 'node:events';
+import { EXIT_CODES } from '../../runner/errors';
 
 export type InterruptSource = (handler: () => void) => () => void;
 
-const outputClosed = new EventEmitter();
+/** The current step's handlers; with none, a signal simply ends kiln (there is nothing to clean up). */
+const subscribers = new Set<() => void>();
+let listening = false;
+
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dispatch(true));
+}
+
+function dispatch(isSignal: boolean): void {
+  if (subscribers.size > 0) {
+    for (const handler of [...subscribers]) handler();
+  } else if (isSignal) {
+    process.stderr.write('kiln: interrupted\n');
+    process.exit(EXIT_CODES.interrupted);
+  }
+}
 
 /** SIGINT, SIGTERM and a closed output stream, as one event. */
 export const processInterrupts: InterruptSource = (handler) => {
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  outputClosed.on('closed', handler);
+  listen();
+  subscribers.add(handler);
   return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-    outputClosed.off('closed', handler);
+    subscribers.delete(handler);
   };
 };
 
@@ -69,18 +83,22 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
 }
 
 /**
- * A write to a closed pipe fails asynchronously with EPIPE; without a listener Node prints a stack
- * trace and exits. Installed once by the CLI: the failure becomes an interruption instead, and every
- * later write to that stream is dropped (its reader is gone).
+ * Installed once by the CLI. Signals reach the current step (or end kiln when no step runs). A write
+ * to a closed pipe fails asynchronously with EPIPE, and without a listener Node prints a stack trace
+ * and exits: here it becomes an interruption instead, and later writes to that stream are dropped
+ * (its reader is gone).
  */
-export function guardOutputStreams(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+export function installInterruptHandling(
+  streams: NodeJS.WriteStream[] = [process.stdout, process.stderr],
+): void {
+  listen();
   for (const stream of streams) {
     let closed = false;
     stream.on('error', () => {
       if (closed) return;
       closed = true;
       stream.write = (() => true) as typeof stream.write;
-      outputClosed.emit('closed');
+      dispatch(false);
     });
   }
 }

@@ -1,4 +1,5 @@
 // `kiln pack [dir] [--list] [-o out.zip]`: what leaves the machine, and the archive itself.
+import { rm } from 'node:fs/promises';
 
 import { RESERVED_DIR } from '../../runner/description';
 import { EXIT_CODES, KilnError } from '../../runner/errors';
@@ -28,11 +29,16 @@ export async function runPackCommand(
       }),
     () => new KilnError('interrupted: no archive written', undefined, EXIT_CODES.interrupted),
   );
-  process.stdout.write(
-    `${archive.path}\n` +
-      `  ${archive.files.length} files, ${formatBytes(archive.totalUncompressed)} → ${formatBytes(archive.size)} zip\n` +
-      `  sha256 ${archive.sha256}\n`,
+  const printed = await new Promise<boolean>((resolve) =>
+    process.stdout.write(
+      `${archive.path}\n` +
+        `  ${archive.files.length} files, ${formatBytes(archive.totalUncompressed)} → ${formatBytes(archive.size)} zip\n` +
+        `  sha256 ${archive.sha256}\n`,
+      (error) => resolve(!error),
+    ),
   );
+  // Nobody read where the temporary archive is (stdout was closed): it would only be litter.
+  if (!printed && !options.output) await rm(archive.path, { force: true });
 }
 
 function formatFileList(files: ProjectFile[]): string {
