@@ -68,4 +68,7 @@ export async function main(argv: string[]): Promise<void> {
     finished = true;
     process.off('beforeExit', onStall);
   }
+  // Interrupted: what the step started is cleaned up, but a request nobody waits for any more (an
+  // endpoint that never answers) would keep the process alive until its timeout.
+  if (process.exitCode === EXIT_CODES.interrupted) process.exit();
 }

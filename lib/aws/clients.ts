@@ -60,13 +60,11 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
  * fails with a TimeoutError instead of hanging kiln. The request timeout is for an idle socket, so a
  * slow but moving upload is not cut off. KILN_HTTP_TIMEOUT_SECONDS overrides it (tests, slow links).
  */
-export function requestTimeouts(env: NodeJS.ProcessEnv): {
-  connectionTimeout: number;
-  requestTimeout: number;
-} {
+export function requestTimeouts(env: NodeJS.ProcessEnv) {
   const seconds = Number(env.KILN_HTTP_TIMEOUT_SECONDS);
   const requestTimeout = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
-  return { connectionTimeout: Math.min(requestTimeout, 10_000), requestTimeout };
+  // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
+  return { connectionTimeout: Math.min(requestTimeout, 10_000), requestTimeout, throwOnRequestTimeout: true };
 }
 
 async function resolveRegion(client: STSClient): Promise<string> {
