@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPromise } from 'yauzl';
-import { RESERVED_DIR } from '../runner/description';
+import { RESERVED_DIR } from '../contract/description';
 import { ensureBenchRepository } from './generate-repo';
 import { describeMs, type RowResult, summarize } from './result';
 import { priorityPrefix, type Timing, timed } from './timing';

@@ -1,8 +1,8 @@
 // `cdk synth` / `npm run deploy-infra` entry point: one kiln stack, options from `kiln:*` context.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { STACK_NAME } from '../lib/infra-names';
-import { KilnError } from '../runner/errors';
+import { KilnError } from '../contract/errors';
+import { STACK_NAME } from '../contract/infra-names';
 import { contextOf } from './context';
 import { KilnStack } from './kiln-stack';
 

@@ -17,8 +17,8 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { PROJECT_ENVIRONMENT, SOURCE_PREFIX } from '../lib/infra-names';
-import type { Architecture } from '../runner/config/schema';
+import type { Architecture } from '../contract/config-schema';
+import { PROJECT_ENVIRONMENT, SOURCE_PREFIX } from '../contract/infra-names';
 
 /** CodeBuild-managed images with docker and buildx: Ubuntu standard on x86_64, Amazon Linux on ARM. */
 const BUILD_IMAGES: Record<Architecture, IBuildImage> = {

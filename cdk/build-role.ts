@@ -7,7 +7,7 @@ import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { SOURCE_PREFIX } from '../lib/infra-names';
+import { SOURCE_PREFIX } from '../contract/infra-names';
 import { sourceArchivesWildcardFinding } from './nag-findings';
 
 export interface BuildRoleProps {

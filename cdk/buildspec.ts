@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildSpec } from 'aws-cdk-lib/aws-codebuild';
 import { parse } from 'yaml';
-import { KilnError } from '../runner/errors';
+import { KilnError } from '../contract/errors';
 
 const BUILDSPEC_FILE = join(__dirname, '..', 'buildspec.yml');
 

@@ -5,9 +5,9 @@ import { ComputeType } from 'aws-cdk-lib/aws-codebuild';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { closest } from 'fastest-levenshtein';
-import { DEFAULT_LOG_GROUP, DEFAULT_REPOSITORY } from '../lib/infra-names';
-import { ARCHITECTURES, type Architecture } from '../runner/config/schema';
-import { KilnError } from '../runner/errors';
+import { ARCHITECTURES, type Architecture } from '../contract/config-schema';
+import { KilnError } from '../contract/errors';
+import { DEFAULT_LOG_GROUP, DEFAULT_REPOSITORY } from '../contract/infra-names';
 
 export interface KilnContext {
   /** Override of the source bucket name; undefined = `kiln-source-<account>-<region>`. */

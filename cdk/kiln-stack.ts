@@ -1,13 +1,13 @@
 // The one-per-account-and-region kiln stack. Environment-agnostic: names are built from the
 // AWS::AccountId / AWS::Region tokens, so `cdk synth` needs no credentials and the CLI derives every
-// name from STS GetCallerIdentity and its region alone (lib/infra-names.ts).
+// name from STS GetCallerIdentity and its region alone (contract/infra-names.ts).
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Project } from 'aws-cdk-lib/aws-codebuild';
 import { Repository, TagMutability, TagStatus } from 'aws-cdk-lib/aws-ecr';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { projectName, SOURCE_PREFIX, sourceBucketName } from '../lib/infra-names';
+import { projectName, SOURCE_PREFIX, sourceBucketName } from '../contract/infra-names';
 import { buildProject } from './build-project';
 import { BuildRole } from './build-role';
 import { loadBuildSpec } from './buildspec';

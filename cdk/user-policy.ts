@@ -6,7 +6,7 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { SOURCE_PREFIX } from '../lib/infra-names';
+import { SOURCE_PREFIX } from '../contract/infra-names';
 import { sourceArchivesWildcardFinding } from './nag-findings';
 
 export interface UserPolicyProps {

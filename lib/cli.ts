@@ -1,10 +1,14 @@
 // The `kiln` command line. Each command file registers its flags here but loads its implementation
 // (and the AWS SDK) only when it runs, so `kiln --version` and `kiln dockerfile` stay fast.
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, KilnError } from '../runner/errors';
-import { registerBuildCommands } from './commands/build';
-import { registerDockerfileCommand } from './commands/dockerfile';
-import { registerPackCommand } from './commands/pack';
+import { EXIT_CODES, KilnError } from '../contract/errors';
+import { registerBuildCommand } from './commands/build/register';
+import { registerBuildsCommand } from './commands/builds/register';
+import { registerDockerfileCommand } from './commands/dockerfile/register';
+import { registerLogsCommand } from './commands/logs/register';
+import { registerPackCommand } from './commands/pack/register';
+import { registerStatusCommand } from './commands/status/register';
+import { registerStopCommand } from './commands/stop/register';
 import { installInterruptHandling } from './follow/interrupts';
 import { describeError, formatErrorReport, type ReportContext } from './output/error-report';
 import { KILN_VERSION } from './version';
@@ -18,7 +22,11 @@ function buildProgram(onAction: (command: Command) => void): Command {
     .hook('preAction', (_program, action) => onAction(action));
   registerDockerfileCommand(program);
   registerPackCommand(program);
-  registerBuildCommands(program);
+  registerBuildCommand(program);
+  registerLogsCommand(program);
+  registerStatusCommand(program);
+  registerBuildsCommand(program);
+  registerStopCommand(program);
   return program;
 }
 

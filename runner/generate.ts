@@ -1,8 +1,8 @@
 // Managed Dockerfile generation for a project directory: read the files detection needs once,
 // then run the pure core (detect → assemble → render). Used by the build side in CodeBuild and
 // by `kiln dockerfile` on the laptop; imports nothing from lib/.
+import type { KilnConfig } from '../contract/config-schema';
 import { resolveBuildMode } from './config/build-mode';
-import type { KilnConfig } from './config/schema';
 import { detectApp } from './detect';
 import type { DetectionReport } from './detect/report';
 import { type ProjectSnapshot, readProjectSnapshot } from './detect/snapshot';

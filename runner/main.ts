@@ -1,5 +1,7 @@
-// Build-side entry point, bundled into dist/runner.js and run by buildspec.yml inside CodeBuild
-// (and by `kiln build --local`). Prints failures as `[kiln] ✗ …` without a stack trace.
+// Build-side entry point, bundled into dist/runner.cjs and run by buildspec.yml inside CodeBuild
+// (and by `kiln build --local`). Prints failures as `[kiln] ✗ …` without a stack trace, including
+// errors no await catches (an 'error' event nobody handles), which Node would otherwise print with
+// a line of the minified bundle; KILN_DEBUG adds the stack.
 import { defaultCredentialSource } from './credentials/build-credentials';
 import { CliDockerClient } from './docker/cli-docker-client';
 import { ecrTokenSource } from './ecr/ecr-token-source';
@@ -11,6 +13,13 @@ import { readRunnerEnvironment } from './steps/runner-environment';
 
 async function main(): Promise<void> {
   const log = new RunnerLog();
+  const debug = Boolean(process.env.KILN_DEBUG);
+  const crash = (error: unknown) => {
+    process.exitCode = reportFailure(log, error, { debug });
+    process.exit();
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   try {
     const environment = readRunnerEnvironment(process.env, process.cwd());
     await runBuild(environment, {
@@ -23,7 +32,7 @@ async function main(): Promise<void> {
       env: process.env,
     });
   } catch (error) {
-    process.exitCode = reportFailure(log, error);
+    process.exitCode = reportFailure(log, error, { debug });
   }
 }
 

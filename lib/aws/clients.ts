@@ -6,7 +6,7 @@ import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
 
 export interface AwsClients {
   region: string;

@@ -10,14 +10,15 @@ import {
   StartBuildCommand,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
-import { ARCHITECTURES } from '../../runner/config/schema';
-import { BUILD_ARG_NAMES_VARIABLE } from '../../runner/description';
-import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../infra-names';
-import { errorName } from './errors';
+import { ARCHITECTURES } from '../../contract/config-schema';
+import { BUILD_ARG_NAMES_VARIABLE } from '../../contract/description';
+import type { KilnVariableName } from '../../contract/environment';
+import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
+import { errorName } from './error-name';
 import type { Infrastructure } from './infrastructure';
 
 /** Set on every build kiln starts, so `kiln builds/logs/status/stop` find this project's builds. */
-const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME';
+const PROJECT_NAME_VARIABLE = 'KILN_PROJECT_NAME' satisfies KilnVariableName;
 
 export interface StartBuildRequest {
   infra: Infrastructure;
@@ -31,6 +32,8 @@ export interface StartBuildRequest {
   repositoryUri?: string;
   computeType?: string;
   timeoutMinutes?: number;
+  /** `--verbose`: the runner prints stack traces (KILN_DEBUG). */
+  debug?: boolean;
 }
 
 function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
@@ -39,6 +42,7 @@ function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
     variable(PROJECT_NAME_VARIABLE, request.projectName),
     variable(BUILD_ARG_NAMES_VARIABLE, Object.keys(request.buildArgs).join(',')),
     ...(request.repositoryUri ? [variable(PROJECT_ENVIRONMENT.repositoryUri, request.repositoryUri)] : []),
+    ...(request.debug ? [variable('KILN_DEBUG', '1')] : []),
     ...Object.entries(request.buildArgs).map(([name, value]) => variable(name, value)),
   ];
 }

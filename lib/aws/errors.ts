@@ -1,6 +1,7 @@
 // Every AWS failure a user can fix, mapped in one place to one clear line and the fix.
 // Anything not recognised is returned unchanged (the CLI reports it as unexpected).
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
+import { errorName, isThrottling } from './error-name';
 
 export interface AwsErrorContext {
   account?: string;
@@ -18,7 +19,6 @@ const REJECTED = new Set([
 ]);
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidden', 'AuthorizationError']);
 const MISSING_INFRA = new Set(['NoSuchBucket', 'ResourceNotFoundException']);
-const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'SlowDown']);
 const NETWORK = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -27,17 +27,6 @@ const NETWORK = new Set([
   'EAI_AGAIN',
   'TimeoutError',
 ]);
-
-export function isThrottling(error: unknown): boolean {
-  return THROTTLED.has(errorName(error));
-}
-
-export function errorName(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return '';
-  const { name, code, Code } = error as { name?: unknown; code?: unknown; Code?: unknown };
-  const candidate = [code, Code, name].find((value) => typeof value === 'string' && value !== 'Error');
-  return typeof candidate === 'string' ? candidate : '';
-}
 
 export function infrastructureNotFound(context: AwsErrorContext): KilnError {
   return new KilnError(
@@ -83,7 +72,7 @@ export function toKilnError(error: unknown, context: AwsErrorContext): unknown {
     );
   }
   if (MISSING_INFRA.has(name)) return infrastructureNotFound(context);
-  if (THROTTLED.has(name)) {
+  if (isThrottling(error)) {
     return new KilnError('AWS kept throttling kiln’s requests', 'Wait a minute and try again.');
   }
   if (name === 'InvalidInputException') {

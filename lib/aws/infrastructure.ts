@@ -1,19 +1,19 @@
 // Where the deploy-infra stack lives for the caller: the account comes from STS, the names from the
-// shared naming convention (lib/infra-names.ts) unless the config's `remote.*` overrides them.
-
+// shared naming convention (contract/infra-names.ts) unless the config's `remote.*` overrides them.
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { Architecture, KilnConfig } from '../../runner/config/schema';
-import { KilnError } from '../../runner/errors';
+import type { Architecture, KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import {
   DEFAULT_LOG_GROUP,
   DEFAULT_REPOSITORY,
   projectName,
   STACK_NAME,
   sourceBucketName,
-} from '../infra-names';
+} from '../../contract/infra-names';
 import type { AwsClients } from './clients';
-import { errorName, infrastructureNotFound, toKilnError } from './errors';
+import { errorName } from './error-name';
+import { infrastructureNotFound, toKilnError } from './errors';
 
 export interface Infrastructure {
   account: string;

@@ -1,12 +1,11 @@
 // The shared start of `logs`, `status`, `builds` and `stop`: this project's description, an AWS
 // session, and which build the user means (the given id, or the project's latest build).
 import { BatchGetBuildsCommand, type Build } from '@aws-sdk/client-codebuild';
-import type { BuildDescription } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
+import type { BuildDescription } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 import { describeProject } from '../pack/describe-project';
 import { candidateProjects, findProjectBuilds } from './codebuild';
 import { infrastructureNotFound } from './errors';
-import type { RemoteFlags } from './remote-options';
 import { openSession, type RemoteSession } from './session';
 
 export interface ProjectContext {
@@ -14,7 +13,13 @@ export interface ProjectContext {
   session: RemoteSession;
 }
 
-export async function openProjectContext(dir: string, flags: RemoteFlags): Promise<ProjectContext> {
+/** The AWS profile and region the user asked for (flags); unset means config, environment, then defaults. */
+export interface AwsTarget {
+  profile?: string;
+  region?: string;
+}
+
+export async function openProjectContext(dir: string, flags: AwsTarget): Promise<ProjectContext> {
   const description = await describeProject(dir);
   const session = await openSession({
     remote: description.config.remote,

@@ -1,6 +1,6 @@
 // Everything a remote command needs before its first real call: clients from the credential chain,
 // the caller's account, and the stack's names for that account and region.
-import type { Architecture, KilnConfig } from '../../runner/config/schema';
+import type { Architecture, KilnConfig } from '../../contract/config-schema';
 import { type AwsClients, createAwsClients } from './clients';
 import { toKilnError } from './errors';
 import {

@@ -1,7 +1,7 @@
 // The config a project without a kiln.config file gets: the schema's defaults, spelled out so
 // `kiln dockerfile` on such a project does not load zod at all (its import is most of the
 // command's startup time). A unit test keeps this equal to kilnConfigSchema.parse({}).
-import type { KilnConfig } from '../../runner/config/schema';
+import type { KilnConfig } from '../../contract/config-schema';
 
 const DEFAULTS: KilnConfig = {
   docker: { tag: ':FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA', showBuildCommand: false },

@@ -1,7 +1,7 @@
 // The JSON Schema for kiln.config.json (editor completion and validation), derived from the zod
 // schema so the two never drift; schema/kiln.config.schema.json is checked against it in tests.
 import { z } from 'zod';
-import { kilnConfigSchema } from '../../runner/config/schema';
+import { kilnConfigSchema } from '../../contract/config-schema';
 
 export function kilnConfigJsonSchema(): Record<string, unknown> {
   return {

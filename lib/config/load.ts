@@ -3,14 +3,14 @@
 // with jiti, loaded only when such a file exists so `kiln dockerfile` stays fast.
 import { closeSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { KilnConfig } from '../../runner/config/schema';
-import { KilnError } from '../../runner/errors';
-import { openRegularFile, readRegularFile } from '../../runner/files/regular-file';
+import type { KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
+import { openRegularFile, readRegularFile } from '../../runner/index';
 import { defaultConfig } from './defaults';
 
 const CONFIG_FILES = ['kiln.config.json', 'kiln.config.ts', 'kiln.config.js'] as const;
 
-const SCHEMA_MODULE = join(__dirname, '..', '..', 'runner', 'config', 'schema');
+const SCHEMA_MODULE = join(__dirname, '..', '..', 'contract', 'config-schema');
 
 /** A config that needs longer than this to evaluate is stuck (an endless loop, a timer that never ends). */
 const EVALUATION_TIMEOUT_MS = 10_000;
@@ -115,7 +115,7 @@ async function readRaw(path: string, file: string, signal?: AbortSignal): Promis
 export function validateConfig(raw: unknown, file: string): KilnConfig {
   // Loaded here, not at the top: projects without a config file never pay for zod.
   const { kilnConfigSchema } =
-    require('../../runner/config/schema') as typeof import('../../runner/config/schema');
+    require('../../contract/config-schema') as typeof import('../../contract/config-schema');
   const { describeIssues } = require('./issues') as typeof import('./issues');
   const result = kilnConfigSchema.safeParse(raw);
   if (result.success) return result.data;

@@ -1,6 +1,6 @@
 // Retries a call that AWS throttled, with full-jitter exponential backoff
 // (sleep a random time in [0, min(cap, base * 2^attempt))), as AWS's own guidance recommends.
-import { isThrottling } from '../aws/errors';
+import { isThrottling } from '../aws/error-name';
 import type { Clock } from './clock';
 
 export interface BackoffOptions {

@@ -4,7 +4,7 @@
 
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from '@aws-sdk/client-codebuild';
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
 import { withThrottleBackoff } from './backoff';
 import { type Clock, realClock } from './clock';
 import { type LogLine, LogTail } from './log-tail';

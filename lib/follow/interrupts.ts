@@ -3,7 +3,7 @@
 // (`kiln status | head -1`: nobody reads the output any more). Each reaches the current step as the
 // same callback; the step aborts its work through its AbortSignal and cleans up what it started.
 // An injectable event source: the process's signals in the CLI, a plain function in tests.
-import { EXIT_CODES } from '../../runner/errors';
+import { EXIT_CODES } from '../../contract/errors';
 
 export type InterruptSource = (handler: () => void) => () => void;
 

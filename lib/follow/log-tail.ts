@@ -6,7 +6,7 @@ import {
   GetLogEventsCommand,
   type GetLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { errorName } from '../aws/errors';
+import { errorName } from '../aws/error-name';
 import { withThrottleBackoff } from './backoff';
 import type { Clock } from './clock';
 

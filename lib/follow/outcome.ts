@@ -1,7 +1,7 @@
 // What a finished (or running) build means to the user: exit code, image, failure detail, timings.
 import type { Build } from '@aws-sdk/client-codebuild';
-import { EXPORTED_VARIABLES } from '../../runner/description';
-import { EXIT_CODES } from '../../runner/errors';
+import { EXPORTED_VARIABLES } from '../../contract/description';
+import { EXIT_CODES } from '../../contract/errors';
 import { contextMessage } from './phases';
 
 const STATUS_EXIT_CODES: Record<string, number> = {

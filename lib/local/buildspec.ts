@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
 import { describeIssues } from '../config/issues';
 
 /** CodeBuild's phase order. */

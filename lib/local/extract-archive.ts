@@ -4,7 +4,7 @@ import { mkdir, open, realpath, symlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Entry, openPromise, type ZipFile } from 'yauzl';
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;

@@ -1,8 +1,8 @@
 // The CodeBuild-like environment `kiln build --local` gives the buildspec commands.
 import { randomUUID } from 'node:crypto';
-import { BUILD_ARG_NAMES_VARIABLE, type BuildDescription } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
-import { sanitizeTag } from '../../runner/tags/format-tags';
+import { BUILD_ARG_NAMES_VARIABLE, type BuildDescription } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
+import { sanitizeTag } from '../../runner/index';
 
 /** `HOST[:PORT]/REPO` (a repository, without tag or digest). */
 const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/;

@@ -2,7 +2,7 @@
 // over between commands), stopping at the first failing command. The child gets its own process
 // group so an abort (Ctrl-C) stops it and everything it started (docker, the runner).
 import { spawn } from 'node:child_process';
-import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import type { LocalBuildspec } from './buildspec';
 
 export interface RunPhasesOptions {

@@ -2,7 +2,7 @@
 // exit code; never a stack trace, raw Node error text or an SDK's "UnknownError". `--verbose`
 // (on the commands that have it) adds what the underlying failure was: HTTP status, content type,
 // request id, error name.
-import { EXIT_CODES, KilnError } from '../../runner/errors';
+import { EXIT_CODES, KilnError } from '../../contract/errors';
 import { neutralize } from './untrusted';
 
 export interface ErrorReport {

@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { crc32, createDeflateRaw } from 'node:zlib';
-import { KilnError } from '../../runner/errors';
-import { openRegularFile, readRegularFile } from '../../runner/files/regular-file';
+import { KilnError } from '../../contract/errors';
+import { openRegularFile, readRegularFile } from '../../runner/index';
 import { DeflatePool } from './deflate-pool';
 import { isAlreadyCompressed } from './stored-extensions';
 import {

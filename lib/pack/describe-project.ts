@@ -1,8 +1,8 @@
 // The build description for a project: its resolved config, name, git facts and the kiln version.
 // `kiln pack` and `kiln build` both use it, so the archive always says the same thing for a project.
 import { basename, resolve } from 'node:path';
-import type { KilnConfigInput } from '../../runner/config/schema';
-import type { BuildDescription } from '../../runner/description';
+import type { KilnConfigInput } from '../../contract/config-schema';
+import type { BuildDescription } from '../../contract/description';
 import { loadConfig, validateConfig } from '../config/load';
 import { readGitInfo } from '../git/git-info';
 import { KILN_VERSION } from '../version';

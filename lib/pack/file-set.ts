@@ -2,9 +2,9 @@
 // never descending into excluded directories (node_modules, build output).
 import { type Dirent, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { RESERVED_DIR } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
-import { readRegularFile as readCheckedFile } from '../../runner/files/regular-file';
+import { RESERVED_DIR } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
+import { readRegularFile as readCheckedFile } from '../../runner/index';
 import { neutralize } from '../output/untrusted';
 import {
   type DirectoryVerdict,

@@ -5,9 +5,14 @@ import { closeSync, existsSync, readSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type BuildDescription, DESCRIPTION_FILE, RUNNER_FILE } from '../../runner/description';
-import { KilnError } from '../../runner/errors';
-import { openRegularFile } from '../../runner/files/regular-file';
+import {
+  type BuildDescription,
+  DESCRIPTION_FILE,
+  RUNNER_FILE,
+  RUNNER_MAP_FILE,
+} from '../../contract/description';
+import { KilnError } from '../../contract/errors';
+import { openRegularFile } from '../../runner/index';
 import { formatBytes } from '../output/format';
 import { type ArchiveEntry, writeEntries } from './archive-entries';
 import { listProjectFiles, type PackedFile } from './file-set';
@@ -33,7 +38,7 @@ export interface PackOptions {
   projectDir: string;
   /** A promise is fine too: git and config are then read while the project is walked. */
   description: BuildDescription | Promise<BuildDescription>;
-  /** The bundled build-side runner; default `<package root>/dist/runner.js`. */
+  /** The bundled build-side runner (its source map beside it); default `<package root>/dist/runner.cjs`. */
   runnerBundlePath?: string;
   outFile?: string;
   signal?: AbortSignal;
@@ -45,9 +50,11 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
     ? resolve(options.outFile)
     : join(tmpdir(), `kiln-source-${randomUUID()}.zip`);
   refuseOverwritingProjectFile(projectDir, outFile);
-  const [listed, runner, description] = await Promise.all([
+  const runnerPath = options.runnerBundlePath ?? defaultRunnerBundlePath();
+  const [listed, runner, runnerMap, description] = await Promise.all([
     listProjectFiles(projectDir),
-    readRunnerBundle(options.runnerBundlePath ?? defaultRunnerBundlePath()),
+    readRunnerBundle(runnerPath),
+    readRunnerBundle(`${runnerPath}.map`),
     options.description,
   ]);
   // A previous `kiln pack -o` output inside the project must not pack itself.
@@ -67,6 +74,7 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
           },
     ),
     { path: RUNNER_FILE, mode: 0o644, isSymlink: false, data: runner },
+    { path: RUNNER_MAP_FILE, mode: 0o644, isSymlink: false, data: runnerMap },
     {
       path: DESCRIPTION_FILE,
       mode: 0o644,
@@ -164,9 +172,9 @@ async function createSink(outFile: string): Promise<HashingFileSink> {
   }
 }
 
-/** dist/runner.js from the source tree (lib/pack/) and from the built tree (dist/lib/pack/). */
+/** dist/runner.cjs from the source tree (lib/pack/) and from the built tree (dist/lib/pack/). */
 function defaultRunnerBundlePath(): string {
-  const candidates = [resolve(__dirname, '../../dist/runner.js'), resolve(__dirname, '../../runner.js')];
+  const candidates = [resolve(__dirname, '../../dist/runner.cjs'), resolve(__dirname, '../../runner.cjs')];
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!;
 }
 

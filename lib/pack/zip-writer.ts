@@ -2,7 +2,7 @@
 // Why not yazl: it deflates one entry at a time and checksums in JavaScript; kiln deflates several
 // entries at once on the threadpool (see archive-entries.ts) and needs a writer that takes the result.
 // Every header field that could vary between machines is fixed: timestamp, "made by" Unix, no extra fields.
-import { KilnError } from '../../runner/errors';
+import { KilnError } from '../../contract/errors';
 
 export const METHOD_STORED = 0;
 export const METHOD_DEFLATED = 8;

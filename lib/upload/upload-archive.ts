@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { KilnError } from '../../runner/errors';
-import { errorName } from '../aws/errors';
-import { SOURCE_PREFIX, sourceArchiveKey } from '../infra-names';
+import { KilnError } from '../../contract/errors';
+import { SOURCE_PREFIX, sourceArchiveKey } from '../../contract/infra-names';
+import { errorName } from '../aws/error-name';
 import type { PackedArchive } from '../pack/pack-project';
 
 export interface UploadProgress {

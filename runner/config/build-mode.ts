@@ -1,9 +1,10 @@
 // Which of the three build modes is in force, and why: a prebuilt image (retag and push), the
 // project's own Dockerfile, or the managed (generated) Dockerfile.
-import { KilnError } from '../errors';
-import type { KilnConfig } from './schema';
+import type { KilnConfig } from '../../contract/config-schema';
+import type { KilnVariableName } from '../../contract/environment';
+import { KilnError } from '../../contract/errors';
 
-export const DOCKER_IMAGE_VARIABLE = 'KILN_DOCKER_IMAGE';
+export const DOCKER_IMAGE_VARIABLE = 'KILN_DOCKER_IMAGE' satisfies KilnVariableName;
 
 export type BuildMode =
   | { mode: 'image'; image: string; reason: string }

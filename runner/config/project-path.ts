@@ -2,7 +2,7 @@
 // normalised, never escaping the project directory (the build context). dockerfile.custom is
 // checked where the Dockerfile is read (runner/steps/prepare-dockerfile.ts), with its own error.
 import { posix } from 'node:path';
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 
 export function projectPath(key: string, value: string): string {
   const normalised = posix.normalize(value.replace(/\\/g, '/')).replace(/\/$/, '');

@@ -1,7 +1,7 @@
 // AWS credentials for `dockerfile.buildArgs.enableAwsCreds`: the CodeBuild role's credentials
 // (container credentials provider), or the default chain outside CodeBuild. The values travel as
 // environment variables of the docker process; argv carries only the names.
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 
 export interface AwsCredentials {
   accessKeyId: string;

@@ -1,7 +1,7 @@
 // Rules shared by every ecosystem: JSON manifests, the Procfile, and the config overrides
 // (start command, port, build command) that win over detection.
-import type { KilnConfig } from '../config/schema';
-import { KilnError } from '../errors';
+import type { KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import type { StartCommand } from './plan';
 import { CONFIG_SOURCE, type DecisionLog } from './report';
 import type { ProjectSnapshot } from './snapshot';

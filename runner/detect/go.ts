@@ -1,5 +1,5 @@
 // Go: version from go.mod (toolchain line first), static build of the main package.
-import type { KilnConfig } from '../config/schema';
+import type { KilnConfig } from '../../contract/config-schema';
 import { resolveBuildCommand, resolvePort, resolveStart } from './common';
 import { type GoPlan, NO_DEPENDENCIES } from './plan';
 import type { DecisionLog } from './report';

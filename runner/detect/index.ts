@@ -1,7 +1,7 @@
 // Detection entry point: which kind of app this is (or the config's `framework`), then the
 // ecosystem's rules. Pure: reads only the snapshot and the config.
-import type { Framework, KilnConfig } from '../config/schema';
-import { KilnError } from '../errors';
+import type { Framework, KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import { detectGo } from './go';
 import { detectNode, detectNodeBuild, nodeFramework, readPackageJson } from './node';
 import type { AppPlan, NodeAssets } from './plan';

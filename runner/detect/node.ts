@@ -1,7 +1,7 @@
 // Node.js: package manager from the lockfile (or the packageManager field), version from the
 // version files, framework from dependencies, start command from scripts.
-import type { Framework, KilnConfig } from '../config/schema';
-import { KilnError } from '../errors';
+import type { Framework, KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import { readJson, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import type {
   DependencyList,

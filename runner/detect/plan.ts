@@ -1,10 +1,12 @@
 // The build plan: everything detection decided about an app, independent of Dockerfile syntax.
 // The recipes in runner/dockerfile/recipes turn a plan into stage contents.
-import type { Framework } from '../config/schema';
-import type { Ecosystem } from './auto-packages';
+import type { Framework } from '../../contract/config-schema';
+
+/** Ecosystems whose dependencies can need system packages (runner/dockerfile/auto-packages). */
+export type DependencyEcosystem = 'node' | 'python' | 'ruby';
 
 export interface DependencyList {
-  ecosystem: Ecosystem | null;
+  ecosystem: DependencyEcosystem | null;
   names: { name: string; source: string }[];
   /** File that has git-sourced dependencies (the build stage then needs git). */
   gitSource: string | undefined;

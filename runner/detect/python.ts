@@ -1,6 +1,6 @@
 // Python: installer from the lockfile, version from the version files, framework from the
 // dependencies (Django, FastAPI, Flask) or a Lambda handler function.
-import type { Framework, KilnConfig } from '../config/schema';
+import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { readJson, requireStart, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import type { DependencyList, PythonInstaller, PythonPlan, StartCommand } from './plan';
 import type { DecisionLog } from './report';

@@ -1,7 +1,7 @@
 // What detection decided and why: each decision names the file (or default, or config key) that
 // made it, and each system package names the dependency that pulled it in. `kiln dockerfile
 // --explain` prints this report.
-import type { Framework } from '../config/schema';
+import type { Framework } from '../../contract/config-schema';
 
 export interface Decision {
   subject: string;

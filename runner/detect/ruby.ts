@@ -1,5 +1,5 @@
 // Ruby: Bundler with Gemfile.lock; Rails (bootsnap, assets, jemalloc) or Rack (config.ru).
-import type { Framework, KilnConfig } from '../config/schema';
+import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { requireStart, resolveBuildCommand, resolvePort, resolveStart } from './common';
 import type { DependencyList, RubyPlan, StartCommand } from './plan';
 import type { DecisionLog } from './report';

@@ -1,6 +1,6 @@
 // Static sites: Jekyll and Hugo builds, single-page apps built with Node, and plain HTML,
 // all served by lighttpd as a non-root user.
-import type { Framework, KilnConfig } from '../config/schema';
+import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { resolveBuildCommand, resolvePort, resolveStart } from './common';
 import { detectNodeBuild, readPackageJson, spaTool } from './node';
 import { NO_DEPENDENCIES, type StaticPlan } from './plan';

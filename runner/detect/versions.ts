@@ -1,6 +1,6 @@
 // Runtime versions: read from the files each ecosystem uses, validated, and reduced to the part
 // an image tag carries (Node: major; Python and Ruby: major.minor; Go: major.minor).
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 import { DEFAULT_SOURCE, type DecisionLog } from './report';
 import type { ProjectSnapshot } from './snapshot';
 

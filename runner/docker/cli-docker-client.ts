@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 import type { RunnerLog } from '../log/logger';
 import type { DockerClient, DockerResult, DockerRunOptions } from './docker-client';
 

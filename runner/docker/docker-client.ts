@@ -1,6 +1,6 @@
 // The one seam between the runner and the docker engine: run a docker command. The real client
 // spawns the docker CLI; unit tests use a fake that records the calls.
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 
 export interface DockerRunOptions {
   /** Added to the inherited environment; this is how secret build-arg values reach docker. */

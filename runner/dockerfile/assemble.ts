@@ -1,16 +1,17 @@
 // Assembles the stage model from a plan: the recipe's steps, plus everything every Dockerfile gets
 // at fixed places — system packages, build args, AWS credential args (build stage only), stage
 // hooks, copyForInstall, the assets stage, the deploy user, and USER/EXPOSE/CMD last.
+import type { KilnConfig } from '../../contract/config-schema';
 import { projectPath } from '../config/project-path';
-import type { KilnConfig } from '../config/schema';
-import { autoPackagesFor } from '../detect/auto-packages';
 import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
 import type { PackageReason } from '../detect/report';
+import { autoPackagesFor } from './auto-packages';
 import { type BaseImage, LAMBDA_WEB_ADAPTER_IMAGE, overrideBaseImage } from './base-images';
 import type { HookName, StageHooks } from './hooks';
 import { HOOK_DIR } from './hooks';
 import {
   arg,
+  blank,
   comment,
   copy,
   type DockerfileModel,
@@ -49,7 +50,7 @@ function args(map: Record<string, string | null>): Line[] {
 }
 
 function section(title: string, lines: Line[]): Line[] {
-  return lines.length === 0 ? [] : [comment(''), comment(title), ...lines];
+  return lines.length === 0 ? [] : [blank(), comment(title), ...lines];
 }
 
 function hookLines(hooks: StageHooks, name: HookName): Line[] {
@@ -211,7 +212,7 @@ export function assemble(plan: AppPlan, config: KilnConfig, hooks: StageHooks): 
           : []),
       ]),
       ...hookLines(hooks, 'after_deployment'),
-      comment(''),
+      blank(),
       ...(isLambdaHandler ? [] : [env({ PORT: String(plan.port) })]),
       ...(deployUser ? [instruction('USER', `${DEPLOY_USER}:${DEPLOY_USER}`)] : []),
       ...(isLambdaHandler ? [] : [instruction('EXPOSE', String(plan.port))]),

@@ -1,7 +1,7 @@
 // Every official image reference the generator can emit is built here, from one table, so the
 // set of base images is easy to review (and to stand in for in offline end-to-end tests).
 // Debian images name the bookworm variant explicitly so the FROM lines are stable over time.
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 
 export type PackageManager = 'apt' | 'yum' | 'dnf' | 'microdnf';
 

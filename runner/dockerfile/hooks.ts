@@ -1,9 +1,9 @@
 // Stage hooks: Dockerfile instructions inserted at fixed points of the generated stages (the Jets
 // stage-hook semantics). From config (`dockerfile.hooks.*`, first) and from `.kiln/stage/<name>`
 // files (after), inserted verbatim once they parse as Dockerfile instructions.
-import type { KilnConfig } from '../config/schema';
+import type { KilnConfig } from '../../contract/config-schema';
+import { KilnError } from '../../contract/errors';
 import type { ProjectSnapshot } from '../detect/snapshot';
-import { KilnError } from '../errors';
 import { type Verbatim, verbatim } from './model';
 import { parseDockerfile } from './parse';
 

@@ -2,7 +2,7 @@
 // (pkgcache.bin/srcpkgcache.bin, ~77 MB on bookworm) cleaned in the same layer so the index never
 // lands in an image.
 import type { PackageManager } from './base-images';
-import { type Instruction, run } from './model';
+import { type Run, run } from './model';
 
 const INSTALL: Record<PackageManager, (packages: string) => string[]> = {
   apt: (packages) => [
@@ -16,7 +16,7 @@ const INSTALL: Record<PackageManager, (packages: string) => string[]> = {
 };
 
 /** Sorted, de-duplicated install step, or nothing when there is nothing to install. */
-export function installPackages(manager: PackageManager, packages: readonly string[]): Instruction[] {
+export function installPackages(manager: PackageManager, packages: readonly string[]): Run[] {
   const unique = [...new Set(packages)].sort();
   return unique.length === 0 ? [] : [run(...INSTALL[manager](unique.join(' ')))];
 }

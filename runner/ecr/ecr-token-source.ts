@@ -1,6 +1,6 @@
 // The real EcrTokenSource: ECR GetAuthorizationToken with the build's own credentials.
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 import type { EcrTokenSource } from './registry-login';
 
 export const ecrTokenSource: EcrTokenSource = async (region) => {

@@ -3,7 +3,7 @@
 // handle, and read exactly what was checked. A file swapped for a symlink between a directory walk
 // and the read is refused instead of read through; FIFOs, sockets and devices are reported, not read.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 
 export interface OpenOptions {
   /** false: the path must not be a symlink (it was a regular file when the project was walked). */

@@ -6,6 +6,9 @@ import { Masker } from './masker';
 export type LineSink = (line: string) => void;
 
 export class RunnerLog {
+  /** The step running now (set by runStep), so a crash outside kiln's own errors still says where. */
+  currentStep: string | undefined;
+
   constructor(
     readonly masker: Masker = new Masker(),
     private readonly sink: LineSink = (line) => process.stdout.write(`${line}\n`),

@@ -1,6 +1,6 @@
 // `.kiln-build/outputs.env`: written by the runner, sourced by buildspec.yml (so CodeBuild exports
 // the variables) and read back by `kiln build --local`.
-import type { EXPORTED_VARIABLES } from '../description';
+import type { EXPORTED_VARIABLES } from '../../contract/description';
 
 export type ImageOutputs = Record<(typeof EXPORTED_VARIABLES)[number], string>;
 

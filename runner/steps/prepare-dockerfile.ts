@@ -2,11 +2,11 @@
 // .dockerignore when the project has none); custom mode uses the user's file.
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { KilnConfig } from '../../contract/config-schema';
+import { RESERVED_DIR } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 import type { BuildMode } from '../config/build-mode';
-import type { KilnConfig } from '../config/schema';
-import { RESERVED_DIR } from '../description';
 import { formatReport } from '../detect/report';
-import { KilnError } from '../errors';
 import type { GeneratedBuild } from '../generate';
 import type { RunnerLog } from '../log/logger';
 

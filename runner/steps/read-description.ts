@@ -1,8 +1,8 @@
 // Step 1: the build description the laptop side packed into the archive.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BuildDescription, buildDescriptionSchema, DESCRIPTION_FILE } from '../description';
-import { KilnError } from '../errors';
+import { type BuildDescription, buildDescriptionSchema, DESCRIPTION_FILE } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 
 export async function readBuildDescription(sourceDir: string): Promise<BuildDescription> {
   const path = join(sourceDir, DESCRIPTION_FILE);

@@ -2,9 +2,9 @@
 // push → outputs. Every dependency with I/O beyond the source folder is injected.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../../contract/description';
 import type { BuildMode } from '../config/build-mode';
 import { type CredentialSource, resolveCredentialBuildArgs } from '../credentials/build-credentials';
-import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../description';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { AWS_CREDENTIAL_ARGS } from '../dockerfile/assemble';
@@ -13,13 +13,13 @@ import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
 import { formatTags, sanitizeTag } from '../tags/format-tags';
 import { buildImage, chooseBuilder } from './build-image';
-import { buildModeFor, describeBuildMode } from './build-mode';
 import { type ImageOutputs, renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
 import { pushImage } from './push-image';
 import { readBuildDescription } from './read-description';
 import { runStep } from './run-step';
 import type { RunnerEnvironment } from './runner-environment';
+import { buildModeFor, describeBuildMode } from './source-build-mode';
 
 export interface RunnerDeps {
   docker: DockerClient;

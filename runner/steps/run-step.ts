@@ -1,5 +1,5 @@
 // One runner step: logged when it starts and with its duration when done; a failure names the step.
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 import type { RunnerLog } from '../log/logger';
 
 export class StepFailedError extends KilnError {
@@ -10,11 +10,13 @@ export class StepFailedError extends KilnError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`step "${step}" failed: ${reason}`, cause instanceof KilnError ? cause.hint : undefined);
     this.name = 'StepFailedError';
+    this.cause = cause;
   }
 }
 
 export async function runStep<T>(log: RunnerLog, step: string, work: () => Promise<T>): Promise<T> {
   log.info(`▸ ${step} …`);
+  log.currentStep = step;
   const started = performance.now();
   try {
     const result = await work();
@@ -22,5 +24,7 @@ export async function runStep<T>(log: RunnerLog, step: string, work: () => Promi
     return result;
   } catch (error) {
     throw new StepFailedError(step, error);
+  } finally {
+    log.currentStep = undefined;
   }
 }

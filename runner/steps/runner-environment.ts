@@ -1,7 +1,7 @@
 // What the runner reads from its environment (CodeBuild's variables, the CDK stack's KILN_*,
 // and `kiln build --local`'s stand-ins), parsed once.
-import { BUILD_ARG_NAMES_VARIABLE } from '../description';
-import { KilnError } from '../errors';
+import { BUILD_ARG_NAMES_VARIABLE } from '../../contract/description';
+import { KilnError } from '../../contract/errors';
 
 export interface RunnerEnvironment {
   /** The extracted archive: build context and home of `.kiln-build/`. */

@@ -1,6 +1,6 @@
 // Image tags from the configured format (`docker.tag`). Pure: the runner supplies the values.
 // Several tags: separate formats with commas (`:FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA,:GIT_BRANCH`).
-import { KilnError } from '../errors';
+import { KilnError } from '../../contract/errors';
 
 export interface TagValues {
   /** The project's friendly name (config `name`, default the directory name). */

@@ -14,6 +14,8 @@ jest.setTimeout(15 * 60_000);
 /** Fixtures in test/fixtures that build offline (the npm registry and Debian are reachable; PyPI and RubyGems are not). */
 const FIXTURES: { name: string; body: string | RegExp }[] = [
   { name: 'node-express', body: 'hello from node-express\n' },
+  // "type": "module": the runner bundle and the config must not care (issue 9).
+  { name: 'node-esm', body: 'hello from node-esm\n' },
   { name: 'node-pnpm', body: 'hello from node-pnpm (1m)\n' },
   { name: 'static-site', body: /hello from static-site/ },
   { name: 'python-stdlib', body: 'hello from python-stdlib\n' },

@@ -2,7 +2,7 @@
 // precompilation, assets:precompile (a dummy secret, never the real one) and jemalloc.
 import type { RubyPlan } from '../../detect/plan';
 import { officialImage } from '../base-images';
-import { copy, env, run } from '../model';
+import { copy, env, type Line, run } from '../model';
 import type { Recipe } from './recipe';
 
 const BUNDLE_PATH = '/usr/local/bundle';
@@ -23,7 +23,7 @@ export function rubyRecipe(plan: RubyPlan): Recipe {
     ...(frozen ? { BUNDLE_DEPLOYMENT: '1' } : {}),
     ...(plan.rails ? { RAILS_ENV: 'production' } : {}),
   };
-  const baseLines = [env(baseEnv)];
+  const baseLines: Line[] = [env(baseEnv)];
   if (plan.rails) {
     // jemalloc: lower memory use for long-running Ruby processes; the path depends on the architecture.
     baseLines.push(

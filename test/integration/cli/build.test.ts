@@ -1,7 +1,7 @@
 // `kiln build` as a user runs it: a real process against s3rver and the loopback CodeBuild /
 // CloudWatch Logs / STS fake.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -117,6 +117,17 @@ test('--json prints exactly one JSON document on stdout; human output stays on s
   expect(stderr).toContain('✔ SUCCEEDED');
 });
 
+test('with GITHUB_OUTPUT set (GitHub Actions), the image, digest and build id become step outputs', async () => {
+  const outputs = join(home, 'github-output');
+  await writeFile(outputs, 'earlier=kept\n');
+  const { code } = await runCli(['build', project], { ...env, GITHUB_OUTPUT: outputs });
+  expect(code).toBe(0);
+  const [id] = [...fake.codebuild.builds.keys()];
+  expect(await readFile(outputs, 'utf8')).toBe(
+    `earlier=kept\nimage-uri=${IMAGE}\ndigest=${DIGEST}\nbuild-id=${id}\n`,
+  );
+});
+
 test.each([
   ['FAILED', 10],
   ['FAULT', 11],
@@ -127,14 +138,15 @@ test.each([
     failure: {
       phase: 'BUILD',
       status,
-      message: 'Error while executing command: node .kiln-build/runner.js. Reason: exit status 1',
+      message:
+        'Error while executing command: node --enable-source-maps .kiln-build/runner.cjs. Reason: exit status 1',
     },
   };
   const { code, stderr } = await runCli(['build', project], env);
   expect(code).toBe(exitCode);
   expect(stderr.trimEnd().split('\n').at(-1)).toMatch(
     new RegExp(
-      `✖ ${status} in .*: BUILD ${status} \\(Error while executing command: node .kiln-build/runner.js. Reason: exit status 1\\)`,
+      `✖ ${status} in .*: BUILD ${status} \\(Error while executing command: node --enable-source-maps .kiln-build/runner.cjs. Reason: exit status 1\\)`,
     ),
   );
 });

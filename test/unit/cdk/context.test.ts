@@ -1,7 +1,7 @@
 import { ComputeType } from 'aws-cdk-lib/aws-codebuild';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_CONTEXT, parseContext } from '../../../cdk/context';
-import { KilnError } from '../../../runner/errors';
+import { KilnError } from '../../../contract/errors';
 
 const parse = (context: Record<string, unknown>) => parseContext((key) => context[key], Object.keys(context));
 

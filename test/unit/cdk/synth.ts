@@ -3,7 +3,7 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { contextOf } from '../../../cdk/context';
 import { KilnStack } from '../../../cdk/kiln-stack';
-import { STACK_NAME } from '../../../lib/infra-names';
+import { STACK_NAME } from '../../../contract/infra-names';
 
 export interface Synthesized {
   stack: KilnStack;

@@ -1,14 +1,17 @@
 // The bundled runner, run by kiln's real buildspec.yml commands against a fake `docker` on PATH:
-// proves the wiring (entry point → steps → outputs.env → exported variables) with no docker engine.
+// proves the wiring (entry point → steps → outputs.env → exported variables) with no docker engine,
+// inside a project whose package.json says `"type": "module"` (a parent folder's says the same), as
+// half of real Node projects do: Node must not read kiln's bundle as an ES module.
 import { execFile } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { kilnConfigSchema } from '../../../contract/config-schema';
+import { RUNNER_FILE } from '../../../contract/description';
 import { parseBuildspec } from '../../../lib/local/buildspec';
 import { runPhases } from '../../../lib/local/run-phases';
-import { kilnConfigSchema } from '../../../runner/config/schema';
 
 const SECRET = 'fake-secret-access-key-123';
 const FAKE_DOCKER = `#!/bin/bash
@@ -33,10 +36,12 @@ beforeAll(async () => {
   await mkdir(join(dir, 'bin'));
   await writeFile(join(dir, 'bin/docker'), FAKE_DOCKER);
   await chmod(join(dir, 'bin/docker'), 0o755);
+  await writeFile(join(dir, 'package.json'), '{"type": "module"}\n');
+  await writeFile(join(sourceDir, 'package.json'), '{"name": "shop", "type": "module"}\n');
   // The very script `npm run build` uses, so the test runs the bundle as it ships (minified).
   await promisify(execFile)(process.execPath, [
     join(__dirname, '../../../scripts/bundle-runner.mjs'),
-    join(sourceDir, '.kiln-build/runner.js'),
+    join(sourceDir, RUNNER_FILE),
   ]);
   await writeFile(join(sourceDir, 'Dockerfile'), 'FROM scratch\n');
   const description = {
@@ -49,7 +54,7 @@ beforeAll(async () => {
     git: null,
   };
   await writeFile(join(sourceDir, '.kiln-build/build.json'), JSON.stringify(description));
-});
+}, 60_000); // esbuild bundles the whole runner first
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function runBuildspec(extraEnv: Record<string, string> = {}): Promise<void> {
@@ -100,4 +105,17 @@ it('exits non-zero naming the failed step, and the buildspec stops there', async
   expect(await printed()).toContain('[kiln] ✗ step "build image" failed: docker build exited with code 1');
   expect(await printed()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   await expect(readFile(join(dir, 'exported.txt'), 'utf8')).rejects.toThrow();
+});
+
+it("prints one line for a failure, never the bundle's source, and the TypeScript stack with KILN_DEBUG", async () => {
+  await expect(runBuildspec({ KILN_REPOSITORY_URI: '' })).rejects.toThrow('phase "build"');
+  const quiet = await printed();
+  expect(quiet).toContain('[kiln] ✗ KILN_REPOSITORY_URI is not set\n');
+  expect(quiet).not.toMatch(/ at |runner\.cjs/);
+  expect(Math.max(...quiet.split('\n').map((line) => line.length))).toBeLessThan(200);
+
+  await expect(runBuildspec({ KILN_REPOSITORY_URI: '', KILN_DEBUG: '1' })).rejects.toThrow('phase "build"');
+  expect(await printed()).toMatch(
+    /\[kiln\] {7}at readRunnerEnvironment \(kiln:\/\/\/runner\/steps\/runner-environment\.ts:\d+:\d+\)/,
+  );
 });

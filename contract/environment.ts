@@ -1,0 +1,95 @@
+// Every KILN_* environment variable in one table: who sets it, who reads it, what it means.
+// The constants elsewhere (description.ts, infra-names.ts, the runner) are typed against this table,
+// and test/unit/contract/environment.test.ts fails when the code uses a KILN_* name missing here.
+
+export interface KilnVariable {
+  setBy: string;
+  readBy: string;
+  meaning: string;
+}
+
+export const KILN_VARIABLES = {
+  KILN_REPOSITORY_URI: {
+    setBy:
+      'the CDK stack (CodeBuild project environment); kiln build (remote.repository override); kiln build --local',
+    readBy: 'runner (runner/steps/runner-environment.ts)',
+    meaning: 'the repository the image is tagged into and pushed to',
+  },
+  KILN_REGION: {
+    setBy: 'the CDK stack; kiln build --local',
+    readBy: 'runner (ECR login region)',
+    meaning: 'region of the stack and its ECR repository',
+  },
+  KILN_PROJECT_NAME: {
+    setBy: 'kiln build (StartBuild environment override)',
+    readBy: 'kiln logs/status/builds/stop (finds a project’s builds)',
+    meaning: 'the friendly project name (config `name`, default the directory name)',
+  },
+  KILN_BUILD_ARG_NAMES: {
+    setBy: 'kiln build (StartBuild override); kiln build --local',
+    readBy: 'runner (passes --build-arg NAME without a value)',
+    meaning: 'comma-separated names of `--env` build args; each value is its own variable',
+  },
+  KILN_PUSH: {
+    setBy: 'kiln build --local (`false` without --registry or with --no-push)',
+    readBy: 'runner',
+    meaning: '`false` builds and tags only',
+  },
+  KILN_DOCKER_NETWORK: {
+    setBy: 'the user or the e2e suite, for kiln build --local',
+    readBy: 'runner (docker build --network)',
+    meaning: 'network mode for the image build’s RUN instructions, e.g. `host`',
+  },
+  KILN_DOCKER_IMAGE: {
+    setBy: 'the user (environment of kiln build / kiln dockerfile, or of the CodeBuild project)',
+    readBy: 'runner and kiln dockerfile (runner/config/build-mode.ts)',
+    meaning: 'a prebuilt image to retag and push; wins over config docker.image',
+  },
+  KILN_IMAGE_URI: {
+    setBy: 'runner (.kiln-build/outputs.env, exported by buildspec.yml)',
+    readBy: 'kiln build / status / builds (CodeBuild exported variables); kiln build --local',
+    meaning: 'the pushed image, `<repository>:<first tag>`',
+  },
+  KILN_IMAGE_DIGEST: {
+    setBy: 'runner (outputs.env, exported by buildspec.yml)',
+    readBy: 'kiln build / status / builds; kiln build --local',
+    meaning: 'the pushed image’s digest',
+  },
+  KILN_IMAGE_TAGS: {
+    setBy: 'runner (outputs.env, exported by buildspec.yml)',
+    readBy: 'kiln build / status / builds; kiln build --local',
+    meaning: 'every tag pushed, comma-separated',
+  },
+  KILN_DEBUG: {
+    setBy: 'the user; kiln build --verbose (StartBuild override)',
+    readBy: 'lib/cli.ts; runner (runner/main.ts)',
+    meaning: 'print the stack trace of an unexpected error (the runner maps it through its source map)',
+  },
+  KILN_S3_FORCE_PATH_STYLE: {
+    setBy: 'the user or tests (S3-compatible endpoints)',
+    readBy: 'lib/aws/clients.ts',
+    meaning: '`1` uses path-style S3 URLs',
+  },
+  KILN_UPDATE_GOLDEN: {
+    setBy: 'a developer',
+    readBy: 'test/unit (golden Dockerfiles)',
+    meaning: '`1` rewrites the golden files instead of comparing',
+  },
+  KILN_E2E_REGISTRY: {
+    setBy: 'scripts/e2e/up.sh (.e2e/env)',
+    readBy: 'test/e2e',
+    meaning: 'the local registry the end-to-end suite pushes to',
+  },
+  KILN_E2E_DATA: {
+    setBy: 'a developer (optional)',
+    readBy: 'scripts/e2e/up.sh',
+    meaning: 'docker data-root of the end-to-end engine (default /var/lib/kiln-e2e)',
+  },
+  KILN_E2E_CACHE: {
+    setBy: 'a developer (optional)',
+    readBy: 'scripts/e2e/up.sh',
+    meaning: 'where up.sh keeps its debootstrap tarballs (default /var/cache/kiln-e2e)',
+  },
+} as const satisfies Record<`KILN_${string}`, KilnVariable>;
+
+export type KilnVariableName = keyof typeof KILN_VARIABLES;

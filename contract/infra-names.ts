@@ -1,0 +1,39 @@
+// The deploy-infra naming convention, shared by the CDK stack and the CLI, so that the CLI finds
+// everything from the caller's account and region alone. Config `remote.*` / CDK context override it.
+import type { Architecture } from './config-schema';
+import type { KilnVariableName } from './environment';
+
+export const STACK_NAME = 'kiln';
+export const DEFAULT_REPOSITORY = 'kiln';
+export const DEFAULT_LOG_GROUP = '/kiln/builds';
+
+export function sourceBucketName(account: string, region: string): string {
+  return `kiln-source-${account}-${region}`;
+}
+
+/** One CodeBuild project per architecture: `kiln` (x86_64) and `kiln-arm64`. */
+export function projectName(arch: Architecture, base = 'kiln'): string {
+  return arch === 'x86_64' ? base : `${base}-${arch}`;
+}
+
+/** Key prefix of uploaded source archives: the build role may read only below it. */
+export const SOURCE_PREFIX = 'sources/';
+
+/** Content-addressed key of a source archive in the source bucket. */
+export function sourceArchiveKey(sha256: string): string {
+  return `${SOURCE_PREFIX}${sha256}.zip`;
+}
+
+/** `<account>.dkr.ecr.<region>.<domain>/<repository>`; China regions use the `amazonaws.com.cn` domain. */
+export function ecrRepositoryUri(account: string, region: string, repository: string): string {
+  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${account}.dkr.ecr.${region}.${domain}/${repository}`;
+}
+
+/** Environment variables every kiln CodeBuild project sets for the build side (runner). */
+export const PROJECT_ENVIRONMENT = {
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>` of the stack's ECR repository. */
+  repositoryUri: 'KILN_REPOSITORY_URI',
+  /** Region of the stack (and of the repository). */
+  region: 'KILN_REGION',
+} as const satisfies Record<string, KilnVariableName>;

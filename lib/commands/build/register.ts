@@ -1,0 +1,34 @@
+// `kiln build [dir]`: its flags are registered here; the work (and the AWS SDK) loads only when it runs.
+import type { Command } from 'commander';
+import { addRemoteOptions } from '../remote-options';
+import { type BuildFlags, collect, parseTimeout } from './flags';
+
+export function registerBuildCommand(program: Command): void {
+  const build = program
+    .command('build')
+    .description(
+      'Build the project’s image remotely on AWS CodeBuild (or locally with --local) and follow it',
+    )
+    .argument('[dir]', 'project directory', '.')
+    .option('--arch <arch>', 'CPU architecture of the image: x86_64 or arm64')
+    .option('--compute <type>', 'CodeBuild compute type, e.g. BUILD_GENERAL1_LARGE')
+    .option('--timeout <minutes>', 'build timeout in minutes (5-2160)', parseTimeout)
+    .option('--image <image>', 'retag and push this prebuilt image instead of building')
+    .option('--dockerfile [path]', 'use the project’s own Dockerfile (default ./Dockerfile)')
+    .option('--tag <format>', 'image tag format, e.g. ":FRIENDLY_TAG-:GIT_SHA"')
+    .option(
+      '--env <KEY=VALUE>',
+      'build arg for the image build (repeatable; values are never packed or printed)',
+      collect,
+      [],
+    )
+    .option('--async', 'start the build, print its id and return without following it')
+    .option('--json', 'print one JSON document on stdout at the end (human output stays on stderr)')
+    .option('--local', 'build with the local docker daemon instead of CodeBuild')
+    .option('--registry <host[:port]/repo>', 'with --local: push the image to this registry')
+    .option('--no-push', 'with --local: build and tag only');
+  addRemoteOptions(build).action(async (dir: string, flags: BuildFlags) => {
+    const { runBuildCommand } = require('./run') as typeof import('./run');
+    process.exitCode = await runBuildCommand(dir, flags);
+  });
+}

@@ -1,0 +1,109 @@
+// `kiln build` wiring: flags → build description → remote build (or `--local`), then the
+// outcome as an exit code and, with --json, one JSON document on stdout.
+import { rm } from 'node:fs/promises';
+import { ARCHITECTURES } from '../../../contract/config-schema';
+import { EXIT_CODES, KilnError } from '../../../contract/errors';
+import { openSession } from '../../aws/session';
+import { processInterrupts, withInterruption } from '../../follow/interrupts';
+import { BuildReporter } from '../../output/build-reporter';
+import { describeError } from '../../output/error-report';
+import { createLogger, type Logger } from '../../output/logger';
+import { writeStepOutputs } from '../../output/step-outputs';
+import { createTerminal, type Terminal } from '../../output/terminal';
+import { describeProject } from '../../pack/describe-project';
+import { packProject } from '../../pack/pack-project';
+import { createUploadProgress } from '../../upload/progress';
+import { uploadArchive } from '../../upload/upload-archive';
+import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
+import { type BuildResult, runRemoteBuild } from './remote-build';
+import { runLocal } from './run-local';
+
+export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<number> {
+  const terminal = createTerminal();
+  const logger = createLogger({ verbose: Boolean(flags.verbose) });
+  try {
+    checkFlags(flags, ARCHITECTURES);
+    const buildArgs = parseBuildArgs(flags.env);
+    // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
+    const description = await withInterruption(
+      (signal) => describeProject(dir, configOverrides(flags), signal),
+      () => new KilnError('interrupted: nothing was packed or started', undefined, EXIT_CODES.interrupted),
+    );
+    logger.debug(
+      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
+      'project',
+    );
+    const { document, exitCode } = flags.local
+      ? await runLocal(dir, flags, description, buildArgs, terminal)
+      : await runRemote(dir, flags, description, buildArgs, terminal, logger);
+    if (flags.json) writeJson(document);
+    await writeStepOutputs(process.env.GITHUB_OUTPUT, document);
+    return exitCode;
+  } catch (error) {
+    if (flags.json) writeJson(errorDocument(error, Boolean(flags.verbose)));
+    throw error;
+  }
+}
+
+function runRemote(
+  dir: string,
+  flags: BuildFlags,
+  description: Awaited<ReturnType<typeof describeProject>>,
+  buildArgs: Record<string, string>,
+  terminal: Terminal,
+  logger: Logger,
+): Promise<BuildResult> {
+  const reporter = new BuildReporter(terminal);
+  return runRemoteBuild({
+    projectDir: dir,
+    description,
+    buildArgs,
+    async: Boolean(flags.async),
+    debug: Boolean(flags.verbose),
+    ...(description.config.remote.compute ? { computeType: description.config.remote.compute } : {}),
+    ...(description.config.remote.timeoutMinutes
+      ? { timeoutMinutes: description.config.remote.timeoutMinutes }
+      : {}),
+    openSession: () =>
+      openSession({
+        remote: description.config.remote,
+        checkBucket: true,
+        ...(flags.region ? { region: flags.region } : {}),
+        ...(flags.profile ? { profile: flags.profile } : {}),
+      }),
+    steps: {
+      pack: (input) => packProject(input),
+      upload: async ({ archive, ...input }) => {
+        const progress = createUploadProgress(terminal);
+        // "uploaded N MiB" only once the upload completed: never for a failed or interrupted one.
+        let completed = false;
+        try {
+          const uploaded = await uploadArchive({
+            ...input,
+            archive,
+            onProgress: (update) => progress.update(update),
+            onNote: (text) => reporter.note(text),
+          });
+          completed = !uploaded.skipped;
+          return uploaded;
+        } finally {
+          progress.finish(completed);
+          await rm(archive.path, { force: true });
+        }
+      },
+    },
+    reporter,
+    interrupts: processInterrupts,
+    logger,
+  });
+}
+
+function writeJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+/** With --json, a failure is still one parseable document (the human message goes to stderr too). */
+function errorDocument(error: unknown, verbose: boolean): unknown {
+  const { message, hint, exitCode } = describeError(error, { verboseFlag: true, verbose });
+  return { error: { message, hint, exitCode } };
+}

@@ -1,0 +1,54 @@
+// `kiln dockerfile [dir]` at work: the managed Dockerfile for a project, offline and without AWS
+// (zod, detection and generation load only when the command runs).
+import { stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { KilnError } from '../../../contract/errors';
+import {
+  formatReport,
+  generateFromSnapshot,
+  readProjectSnapshot,
+  resolveBuildMode,
+} from '../../../runner/index';
+import { loadConfig } from '../../config/load';
+import { neutralize } from '../../output/untrusted';
+
+export interface DockerfileOptions {
+  explain?: boolean;
+  output?: string;
+}
+
+export async function printDockerfile(dir: string, options: DockerfileOptions): Promise<void> {
+  const projectDir = resolve(dir);
+  const info = await stat(projectDir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new KilnError(`${dir} is not a directory`, 'Pass the project directory: kiln dockerfile [dir].');
+  }
+  const { config, source } = await loadConfig(projectDir);
+  const snapshot = await readProjectSnapshot(projectDir);
+  const mode = resolveBuildMode(config, process.env, snapshot.paths);
+  if (mode.mode === 'custom') {
+    process.stderr.write(
+      `kiln: this project brings its own Dockerfile (${mode.dockerfile}, set by dockerfile.custom); kiln builds it as is and generates nothing.\n`,
+    );
+    return;
+  }
+  if (mode.mode === 'image') {
+    process.stderr.write(
+      `kiln: this project uses a prebuilt image (${mode.image}, ${mode.reason}); there is no Dockerfile to generate.\n`,
+    );
+    return;
+  }
+  const generated = generateFromSnapshot(snapshot, config);
+  if (options.explain) {
+    process.stderr.write(`config: ${source ?? 'none (defaults)'}\nmode: ${mode.reason}\n`);
+    process.stderr.write(neutralize(formatReport(generated.report, generated.warnings)));
+  } else {
+    for (const warning of generated.warnings) process.stderr.write(`kiln: warning: ${neutralize(warning)}\n`);
+  }
+  if (options.output) {
+    await writeFile(resolve(options.output), generated.dockerfile);
+    process.stderr.write(`kiln: wrote ${options.output}\n`);
+  } else {
+    process.stdout.write(generated.dockerfile);
+  }
+}

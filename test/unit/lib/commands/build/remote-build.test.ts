@@ -1,0 +1,266 @@
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  BatchGetBuildsCommand,
+  type Build,
+  CodeBuildClient,
+  StartBuildCommand,
+  StopBuildCommand,
+} from '@aws-sdk/client-codebuild';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { kilnConfigSchema } from '../../../../../contract/config-schema';
+import type { BuildDescription } from '../../../../../contract/description';
+import { KilnError } from '../../../../../contract/errors';
+import type { RemoteSession } from '../../../../../lib/aws/session';
+import {
+  type ArchiveInfo,
+  type RemoteBuildOptions,
+  runRemoteBuild,
+} from '../../../../../lib/commands/build/remote-build';
+import { BuildReporter } from '../../../../../lib/output/build-reporter';
+import { createLogger } from '../../../../../lib/output/logger';
+import { createTerminal } from '../../../../../lib/output/terminal';
+import { BUILD_ID, snapshot } from '../../../../helpers/build-snapshots';
+import { FakeAwsError } from '../../../../helpers/fakes/fake-aws-error';
+import { FakeClock } from '../../../../helpers/fakes/fake-clock';
+import { FakeLogStore } from '../../../../helpers/fakes/log-store';
+
+const codebuildMock = mockClient(CodeBuildClient);
+const logsMock = mockClient(CloudWatchLogsClient);
+
+const session: RemoteSession = {
+  clients: {
+    region: 'us-east-1',
+    s3: new S3Client({ region: 'us-east-1' }),
+    codebuild: new CodeBuildClient({ region: 'us-east-1' }),
+    logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    sts: new STSClient({ region: 'us-east-1' }),
+  },
+  infra: {
+    account: '123456789012',
+    region: 'us-east-1',
+    bucket: 'kiln-source-123456789012-us-east-1',
+    project: 'kiln',
+    repository: 'kiln',
+    logGroup: '/kiln/builds',
+  },
+};
+
+const archive: ArchiveInfo = { sha256: 'ab'.repeat(32), size: 2048, files: ['a', 'b'] };
+
+let output: string;
+let clock: FakeClock;
+let interrupt: () => void;
+let store: FakeLogStore;
+
+function description(remote: Record<string, unknown> = {}): BuildDescription {
+  return { kilnVersion: '0.1.0', name: 'demo', config: kilnConfigSchema.parse({ remote }), git: null };
+}
+
+function options(extra: Partial<RemoteBuildOptions<ArchiveInfo>> = {}): RemoteBuildOptions<ArchiveInfo> {
+  const stream = {
+    write: (chunk: string) => {
+      output += chunk;
+      return true;
+    },
+    isTTY: false,
+  } as unknown as NodeJS.WriteStream;
+  return {
+    projectDir: '/project',
+    description: description(),
+    buildArgs: { NPM_TOKEN: 'secret' },
+    async: false,
+    openSession: async () => session,
+    steps: {
+      pack: async () => archive,
+      upload: async () => ({ key: `sources/${archive.sha256}.zip`, skipped: false }),
+    },
+    reporter: new BuildReporter(createTerminal(stream, {}, false)),
+    interrupts: (handler) => {
+      interrupt = handler;
+      return () => {};
+    },
+    logger: createLogger({ verbose: false }),
+    clock,
+    ...extra,
+  };
+}
+
+beforeEach(() => {
+  codebuildMock.reset();
+  logsMock.reset();
+  output = '';
+  clock = new FakeClock();
+  store = new FakeLogStore();
+  logsMock.on(GetLogEventsCommand).callsFake((input) => store.getLogEvents(input));
+  codebuildMock.on(StartBuildCommand).resolves({ build: snapshot({ current: 'SUBMITTED' }) });
+});
+
+/** The build runs until StopBuild, then ends STOPPED (or never, with `stops: false`). */
+function buildUntilStopped({ stops = true } = {}) {
+  let stopped = false;
+  codebuildMock.on(StopBuildCommand).callsFake(() => {
+    stopped = stops;
+    return {};
+  });
+  codebuildMock.on(BatchGetBuildsCommand).callsFake(() => ({
+    builds: [
+      stopped
+        ? snapshot({
+            current: 'COMPLETED',
+            status: 'STOPPED',
+            failure: { phase: 'BUILD', status: 'STOPPED', message: 'Build stopped' },
+          })
+        : snapshot({ current: 'BUILD' }),
+    ],
+  }));
+}
+
+test('StartBuild gets the archive as S3 source, kiln’s variables and the overrides', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand)
+    .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+  const result = await runRemoteBuild(
+    options({
+      description: description({ repository: 'team/app' }),
+      openSession: async () => ({ ...session, infra: { ...session.infra, repository: 'team/app' } }),
+      computeType: 'BUILD_GENERAL1_LARGE',
+      timeoutMinutes: 45,
+    }),
+  );
+  expect(result.exitCode).toBe(0);
+  expect(codebuildMock.commandCalls(StartBuildCommand)[0]!.args[0].input).toEqual({
+    projectName: 'kiln',
+    sourceTypeOverride: 'S3',
+    sourceLocationOverride: `kiln-source-123456789012-us-east-1/sources/${archive.sha256}.zip`,
+    environmentVariablesOverride: [
+      { name: 'KILN_PROJECT_NAME', value: 'demo', type: 'PLAINTEXT' },
+      { name: 'KILN_BUILD_ARG_NAMES', value: 'NPM_TOKEN', type: 'PLAINTEXT' },
+      {
+        name: 'KILN_REPOSITORY_URI',
+        value: '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app',
+        type: 'PLAINTEXT',
+      },
+      { name: 'NPM_TOKEN', value: 'secret', type: 'PLAINTEXT' },
+    ],
+    computeTypeOverride: 'BUILD_GENERAL1_LARGE',
+    timeoutInMinutesOverride: 45,
+  });
+  expect(output).not.toContain('secret');
+});
+
+test('--verbose asks the runner for stack traces (KILN_DEBUG=1); without it the runner stays terse', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand)
+    .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+  await runRemoteBuild(options({ debug: true }));
+  await runRemoteBuild(options());
+  const [verbose, plain] = codebuildMock
+    .commandCalls(StartBuildCommand)
+    .map((call) => call.args[0].input.environmentVariablesOverride);
+  expect(verbose).toContainEqual({ name: 'KILN_DEBUG', value: '1', type: 'PLAINTEXT' });
+  expect(plain).not.toContainEqual(expect.objectContaining({ name: 'KILN_DEBUG' }));
+});
+
+test('Ctrl-C during the upload aborts it and starts no build (exit 130)', async () => {
+  const upload = ({ signal }: { signal: AbortSignal }) =>
+    new Promise<{ key: string; skipped: boolean }>((_, reject) => {
+      signal.addEventListener('abort', () => reject(new Error('Request aborted')));
+      interrupt();
+    });
+  const run = runRemoteBuild(options({ steps: { pack: async () => archive, upload } }));
+  await expect(run).rejects.toThrow(new KilnError('interrupted: upload aborted, no build was started'));
+  await expect(run).rejects.toMatchObject({ exitCode: 130 });
+  expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
+});
+
+test('Ctrl-C while following stops the build, says so, waits for STOPPED and exits 13', async () => {
+  buildUntilStopped();
+  clock.onSleep = (time) => {
+    if (time === 2000) interrupt();
+  };
+  const result = await runRemoteBuild(options());
+  expect(codebuildMock.commandCalls(StopBuildCommand)[0]!.args[0].input).toEqual({ id: BUILD_ID });
+  expect(output).toContain(`stopping build ${BUILD_ID} (Ctrl-C again to detach)`);
+  expect(output.trimEnd().split('\n').at(-1)).toMatch(/^✖ STOPPED in .*: BUILD STOPPED \(Build stopped\)$/);
+  expect(result.exitCode).toBe(13);
+  expect(result.document.status).toBe('STOPPED');
+});
+
+test('a second Ctrl-C detaches and says how to re-attach (exit 14)', async () => {
+  buildUntilStopped({ stops: false });
+  clock.onSleep = (time) => {
+    if (time === 2000 || time === 4000) interrupt();
+  };
+  const result = await runRemoteBuild(options());
+  expect(result.exitCode).toBe(14);
+  expect(result.document.status).toBe('IN_PROGRESS');
+  expect(output).toContain(`Re-attach with: kiln logs ${BUILD_ID} --follow`);
+});
+
+test('Ctrl-C while StartBuild is in flight stops the build as soon as it exists', async () => {
+  buildUntilStopped();
+  codebuildMock.on(StartBuildCommand).callsFake(() => {
+    interrupt();
+    return { build: snapshot({ current: 'SUBMITTED' }) };
+  });
+  const result = await runRemoteBuild(options({ async: true }));
+  expect(codebuildMock.commandCalls(StopBuildCommand)).toHaveLength(1);
+  expect(result.exitCode).toBe(13);
+});
+
+test('losing contact while following tells the user the build may still run (exit 14)', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand)
+    .resolvesOnce({ builds: [snapshot({ current: 'BUILD' })] })
+    .rejects(
+      Object.assign(new Error('getaddrinfo ENOTFOUND codebuild.us-east-1.amazonaws.com'), {
+        code: 'ENOTFOUND',
+      }),
+    );
+  const run = runRemoteBuild(options());
+  await expect(run).rejects.toMatchObject({
+    message: `lost track of build ${BUILD_ID}: cannot reach AWS in us-east-1: getaddrinfo ENOTFOUND codebuild.us-east-1.amazonaws.com`,
+    hint: `It may still be running. Re-attach with: kiln logs ${BUILD_ID} --follow`,
+    exitCode: 14,
+  });
+});
+
+test('a project missing at StartBuild is the deploy-infra message', async () => {
+  codebuildMock
+    .on(StartBuildCommand)
+    .rejects(new FakeAwsError('ResourceNotFoundException', 'Project cannot be found'));
+  await expect(runRemoteBuild(options())).rejects.toThrow(
+    'kiln infrastructure not found in account 123456789012, region us-east-1',
+  );
+});
+
+test('--async returns once the build is started, with its id', async () => {
+  const result = await runRemoteBuild(options({ async: true }));
+  expect(result.exitCode).toBe(0);
+  expect(result.document).toMatchObject({ buildId: BUILD_ID, status: 'IN_PROGRESS' });
+  expect(codebuildMock.commandCalls(BatchGetBuildsCommand)).toHaveLength(0);
+  expect(output).toContain(`kiln logs ${BUILD_ID} --follow`);
+});
+
+test('the JSON document has the image, tags and every timing', async () => {
+  const done: Build = snapshot({
+    current: 'COMPLETED',
+    status: 'SUCCEEDED',
+    exported: { KILN_IMAGE_URI: 'repo:tag', KILN_IMAGE_DIGEST: 'sha256:1', KILN_IMAGE_TAGS: 'tag' },
+  });
+  codebuildMock.on(BatchGetBuildsCommand).resolves({ builds: [done] });
+  const { document } = await runRemoteBuild(options());
+  expect(document).toEqual({
+    buildId: BUILD_ID,
+    status: 'SUCCEEDED',
+    imageUri: 'repo:tag',
+    digest: 'sha256:1',
+    tags: ['tag'],
+    failedPhase: null,
+    timings: { pack: 0, upload: 0, queued: 20, build: 80, total: expect.any(Number) },
+    logsUrl: null,
+    consoleUrl: `https://us-east-1.console.aws.amazon.com/codesuite/codebuild/123456789012/projects/kiln/build/${encodeURIComponent(BUILD_ID)}/?region=us-east-1`,
+  });
+});

@@ -1,0 +1,222 @@
+import { kilnConfigSchema } from '../../../../contract/config-schema';
+import { KilnError } from '../../../../contract/errors';
+import { snapshotFromFiles } from '../../../../runner/detect/snapshot';
+import { parseDockerfile } from '../../../../runner/dockerfile/parse';
+import { generateFromSnapshot, resolveBuildMode } from '../../../../runner/generate';
+import { stagesOf } from './structure';
+
+const app = {
+  'package.json': JSON.stringify({ scripts: { start: 'node server.js' } }),
+  'package-lock.json': '{}',
+  '.node-version': '22',
+};
+const generate = (config: object, files: Record<string, string> = app) =>
+  generateFromSnapshot(snapshotFromFiles(files), kilnConfigSchema.parse(config));
+const stage = (dockerfile: string, name: string) =>
+  stagesOf(dockerfile)
+    .stages.find((s) => s.name === name)!
+    .instructions.map((i) => `${i.keyword} ${i.args}`);
+
+describe('Dockerfile options', () => {
+  it('installs only production Node dependencies, with no prune, when the app has no build step', () => {
+    const build = stage(generate({}).dockerfile, 'build');
+    expect(build).toContain('RUN npm ci --omit=dev');
+    expect(build.join('\n')).not.toContain('prune');
+  });
+
+  it('deploys Node dependencies as a layer of their own, and the source from the context, without a build step', () => {
+    expect(stage(generate({}).dockerfile, 'deployment')).toEqual(
+      expect.arrayContaining(['COPY --from=build /app/node_modules /app/node_modules', 'COPY . .']),
+    );
+  });
+
+  it('deploys the whole app directory from the build stage when a build step or build-stage hook changes it', () => {
+    const withBuild = {
+      ...app,
+      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node .' } }),
+    };
+    const withHook = { ...app, '.kiln/stage/after_build': 'RUN node generate-routes.js\n' };
+    for (const files of [withBuild, withHook]) {
+      const deployment = stage(generate({}, files).dockerfile, 'deployment');
+      expect(deployment).toContain('COPY --from=build /app /app');
+      expect(deployment).not.toContain('COPY . .');
+    }
+  });
+
+  it('installs dev dependencies for the build step and prunes them after it', () => {
+    const withBuild = {
+      ...app,
+      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node dist/server.js' } }),
+    };
+    const build = stage(generate({}, withBuild).dockerfile, 'build');
+    expect(build).toContain('RUN npm ci --include=dev');
+    expect(build.indexOf('RUN npm run build')).toBeLessThan(build.indexOf('RUN npm prune --omit=dev'));
+  });
+
+  it('declares AWS credential args in the build stage only, and none when enableAwsCreds is false', () => {
+    const { dockerfile } = generate({});
+    expect(stage(dockerfile, 'build')).toEqual(
+      expect.arrayContaining(['ARG AWS_ACCESS_KEY_ID', 'ARG AWS_SESSION_TOKEN']),
+    );
+    expect(stage(dockerfile, 'deployment').join('\n')).not.toContain('AWS_');
+    expect(generate({ dockerfile: { buildArgs: { enableAwsCreds: false } } }).dockerfile).not.toContain(
+      'AWS_',
+    );
+  });
+
+  it('places build args at the top, in the build stage and in the deployment stage', () => {
+    const { dockerfile } = generate({
+      dockerfile: {
+        buildArgs: { atTop: { BASE: '1' }, buildStage: { TOKEN: null }, deploymentStage: { VERSION: 'dev' } },
+      },
+    });
+    expect(stagesOf(dockerfile).preamble.map((i) => i.args)).toEqual(['BASE="1"']);
+    expect(stage(dockerfile, 'build')).toContain('ARG TOKEN');
+    expect(stage(dockerfile, 'deployment')).toContain('ARG VERSION="dev"');
+  });
+
+  it('installs apt packages per stage: allStages in base, then build and deployment lists', () => {
+    const { dockerfile } = generate({
+      dockerfile: {
+        apt: { packages: { allStages: ['curl'], buildStage: ['make'], deploymentStage: ['tini'] } },
+      },
+    });
+    expect(stage(dockerfile, 'base').join('\n')).toContain('apt-get install --no-install-recommends -y curl');
+    expect(stage(dockerfile, 'build').join('\n')).toContain('-y make');
+    expect(stage(dockerfile, 'deployment').join('\n')).toContain('-y tini');
+    expect(dockerfile).toContain('rm -rf /var/lib/apt/lists/* /var/cache/apt/*');
+  });
+
+  it('warns that yum packages are ignored on a Debian base', () => {
+    expect(generate({ dockerfile: { yum: { packages: { allStages: ['tar'] } } } }).warnings).toContain(
+      'dockerfile.yum.packages is ignored: node:22-bookworm-slim uses apt',
+    );
+  });
+
+  it('copies copyForInstall folders with the lockfiles, before the install', () => {
+    const build = stage(generate({ dockerfile: { copyForInstall: ['./vendor/gems'] } }).dockerfile, 'build');
+    expect(build.indexOf('COPY vendor/gems ./vendor/gems')).toBeLessThan(
+      build.indexOf('RUN npm ci --omit=dev'),
+    );
+    expect(build.indexOf('COPY package.json package-lock.json ./')).toBeLessThan(
+      build.indexOf('COPY vendor/gems ./vendor/gems'),
+    );
+  });
+
+  it('refuses copyForInstall paths outside the project', () => {
+    expect(() => generate({ dockerfile: { copyForInstall: ['../shared'] } })).toThrow(
+      'dockerfile.copyForInstall[0] "../shared" is not a path inside the project',
+    );
+    expect(() => generate({ dockerfile: { copyForInstall: ['/etc'] } })).toThrow(KilnError);
+  });
+
+  it('runs a compound shell command without exec', () => {
+    expect(generate({ startCommand: 'bin/migrate && bin/serve' }).dockerfile).toContain(
+      'CMD ["/bin/sh", "-c", "bin/migrate && bin/serve"]',
+    );
+  });
+
+  it('drops the deploy user with addDeployUser: false', () => {
+    const { dockerfile } = generate({ dockerfile: { addDeployUser: false } });
+    expect(dockerfile).not.toMatch(/useradd|USER /);
+  });
+
+  it('overrides the base image by full name or by parts', () => {
+    expect(generate({ dockerfile: { baseImage: 'node:22.11-bookworm' } }).dockerfile).toContain(
+      'FROM node:22.11-bookworm AS base',
+    );
+    expect(generate({ dockerfile: { baseImage: { tag: '20', variant: 'slim' } } }).dockerfile).toContain(
+      'FROM node:20-slim AS base',
+    );
+    expect(generate({ dockerfile: { baseImage: { name: 'mirror.example/node' } } }).dockerfile).toContain(
+      'FROM mirror.example/node:22-bookworm-slim AS base',
+    );
+  });
+
+  it('refuses Alpine base images (no apk support)', () => {
+    expect(() => generate({ dockerfile: { baseImage: 'node:22-alpine' } })).toThrow(KilnError);
+  });
+
+  it('adds the Lambda Web Adapter to web apps built with lambda: true', () => {
+    expect(stage(generate({ dockerfile: { lambda: true } }).dockerfile, 'deployment')).toContain(
+      'COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1 /lambda-adapter /opt/extensions/lambda-adapter',
+    );
+  });
+
+  it('warns when the project has a Dockerfile that managed mode ignores', () => {
+    expect(generate({}, { ...app, Dockerfile: 'FROM x' }).warnings).toContain(
+      'the project has a Dockerfile, which kiln ignores; set "dockerfile": { "custom": true } to build with it',
+    );
+  });
+
+  it('generates a .dockerignore that keeps secrets and kiln files out, then the project lines', () => {
+    const { dockerignore } = generate({}, { ...app, '.dockerignore': '!keep.env\n' });
+    expect(dockerignore.split('\n')).toEqual(
+      expect.arrayContaining(['.git', '.env', '.env.*', 'node_modules', '.kiln']),
+    );
+    expect(dockerignore.trimEnd().endsWith('!keep.env')).toBe(true);
+  });
+
+  it('runs a shell start command through sh with exec, so the app gets signals', () => {
+    expect(generate({ startCommand: 'node a.js --port $PORT' }).dockerfile).toMatch(
+      /CMD \["\/bin\/sh", "-c", "exec node a.js --port \$PORT"\]\n$/,
+    );
+  });
+
+  it('uses no BuildKit-only syntax, so the classic builder builds it', () => {
+    const { dockerfile } = generate({});
+    expect(dockerfile).not.toMatch(/--mount|<<|^# syntax=/m);
+    expect(parseDockerfile(dockerfile).problems).toEqual([]);
+  });
+});
+
+describe('resolveBuildMode', () => {
+  const config = (input: object) => kilnConfigSchema.parse(input);
+  const files = new Set(['Dockerfile', 'docker/prod.Dockerfile', 'package.json']);
+
+  it('KILN_DOCKER_IMAGE wins, then docker.image', () => {
+    expect(
+      resolveBuildMode(config({ docker: { image: 'a:1' } }), { KILN_DOCKER_IMAGE: 'b:2' }, files),
+    ).toEqual({
+      mode: 'image',
+      image: 'b:2',
+      reason: 'prebuilt image from KILN_DOCKER_IMAGE',
+    });
+    expect(resolveBuildMode(config({ docker: { image: 'a:1' } }), {}, files)).toMatchObject({
+      mode: 'image',
+      image: 'a:1',
+    });
+  });
+
+  it('dockerfile.custom true uses ./Dockerfile; a string uses that path', () => {
+    expect(resolveBuildMode(config({ dockerfile: { custom: true } }), {}, files)).toMatchObject({
+      mode: 'custom',
+      dockerfile: 'Dockerfile',
+    });
+    expect(
+      resolveBuildMode(config({ dockerfile: { custom: './docker/prod.Dockerfile' } }), {}, files),
+    ).toMatchObject({
+      mode: 'custom',
+      dockerfile: 'docker/prod.Dockerfile',
+    });
+  });
+
+  it('refuses a custom Dockerfile that does not exist', () => {
+    expect(() => resolveBuildMode(config({ dockerfile: { custom: 'nope.Dockerfile' } }), {}, files)).toThrow(
+      'dockerfile.custom points to nope.Dockerfile, which does not exist in the project',
+    );
+  });
+
+  it('does not find a custom Dockerfile outside the project', () => {
+    expect(() => resolveBuildMode(config({ dockerfile: { custom: '../Dockerfile' } }), {}, files)).toThrow(
+      'dockerfile.custom points to ../Dockerfile, which does not exist in the project',
+    );
+  });
+
+  it('is managed otherwise, even when a Dockerfile exists', () => {
+    expect(resolveBuildMode(config({}), {}, files)).toEqual({
+      mode: 'managed',
+      reason: 'managed Dockerfile generated by kiln',
+    });
+  });
+});

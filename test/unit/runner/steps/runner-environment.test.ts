@@ -1,0 +1,54 @@
+import { readRunnerEnvironment } from '../../../../runner/steps/runner-environment';
+
+describe('readRunnerEnvironment', () => {
+  it("reads CodeBuild's and kiln's variables", () => {
+    expect(
+      readRunnerEnvironment(
+        {
+          KILN_REPOSITORY_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln',
+          KILN_REGION: 'us-east-1',
+          CODEBUILD_SRC_DIR: '/codebuild/src',
+          CODEBUILD_BUILD_NUMBER: '12',
+          KILN_BUILD_ARG_NAMES: 'NPM_TOKEN, GEM_TOKEN,,',
+          KILN_DOCKER_IMAGE: 'ghcr.io/acme/app:1',
+          AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/x',
+        },
+        '/cwd',
+      ),
+    ).toEqual({
+      sourceDir: '/codebuild/src',
+      repositoryUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln',
+      region: 'us-east-1',
+      buildNumber: '12',
+      push: true,
+      network: undefined,
+      prebuiltImage: 'ghcr.io/acme/app:1',
+      buildArgNames: ['NPM_TOKEN', 'GEM_TOKEN'],
+      inCodeBuild: true,
+    });
+  });
+
+  it('defaults to the working directory, and honours KILN_PUSH=false and KILN_DOCKER_NETWORK', () => {
+    const environment = readRunnerEnvironment(
+      {
+        KILN_REPOSITORY_URI: 'kiln-local/app',
+        KILN_PUSH: 'false',
+        KILN_DOCKER_NETWORK: 'host',
+        AWS_REGION: 'eu-west-1',
+      },
+      '/cwd',
+    );
+    expect(environment).toMatchObject({
+      sourceDir: '/cwd',
+      push: false,
+      network: 'host',
+      region: 'eu-west-1',
+      buildArgNames: [],
+      inCodeBuild: false,
+    });
+  });
+
+  it('fails with a hint when the repository is not set', () => {
+    expect(() => readRunnerEnvironment({}, '/cwd')).toThrow('KILN_REPOSITORY_URI is not set');
+  });
+});
