@@ -10,7 +10,6 @@ import { assemble } from './dockerfile/assemble';
 import { dockerignoreFor } from './dockerfile/dockerignore';
 import { collectHooks } from './dockerfile/hooks';
 import { renderDockerfile } from './dockerfile/model';
-import { MANAGED_DOCKERFILE } from './steps/prepare-dockerfile';
 
 export { type BuildMode, resolveBuildMode } from './config/build-mode';
 
@@ -21,6 +20,12 @@ export interface GeneratedBuild {
   report: DetectionReport;
   warnings: string[];
 }
+
+/**
+ * At the context root and listed in .dockerignore: the classic builder then reads it but drops it
+ * from the context (a Dockerfile inside an excluded folder would leave that folder in the image).
+ */
+export const MANAGED_DOCKERFILE = 'Dockerfile.kiln';
 
 /** The pure core: the same snapshot and config always give the same Dockerfile. */
 export function generateFromSnapshot(snapshot: ProjectSnapshot, config: KilnConfig): GeneratedBuild {
