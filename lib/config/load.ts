@@ -27,7 +27,8 @@ const { createJiti } = require(workerData.jiti);
 const jiti = createJiti(workerData.from, { alias: { 'kiln/config': workerData.schema }, moduleCache: false, fsCache: false });
 jiti.import(workerData.path, { default: true }).then(
   (value) => {
-    try { parentPort.postMessage({ value }); }
+    // A module namespace (module.exports in an ESM project) cannot be cloned; its keys can.
+    try { parentPort.postMessage({ value: value && value[Symbol.toStringTag] === 'Module' ? { ...(value.default ?? value) } : value }); }
     catch (error) { parentPort.postMessage({ failure: 'its default export is not plain data (' + error.message + ')' }); }
   },
   (error) => parentPort.postMessage({ failure: String((error && error.message) || error).split('\\n')[0] }),

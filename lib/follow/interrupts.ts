@@ -47,7 +47,8 @@ export async function withInterruption<T>(
   const controller = new AbortController();
   const unsubscribe = interrupts(() => controller.abort());
   try {
-    return await abortable(work(controller.signal), controller.signal);
+    // Not raced against the signal: the work honours it and must finish its own clean-up first.
+    return await work(controller.signal);
   } catch (error) {
     if (controller.signal.aborted) throw onAbort();
     throw error;
