@@ -9,6 +9,11 @@ export interface KilnVariable {
 }
 
 export const KILN_VARIABLES = {
+  KILN_HTTP_TIMEOUT_SECONDS: {
+    setBy: 'the user (slow links) and tests',
+    readBy: 'kiln’s AWS clients (lib/aws/clients.ts)',
+    meaning: 'seconds an AWS request may sit without an answer before it fails (default 60)',
+  },
   KILN_REPOSITORY_URI: {
     setBy:
       'the CDK stack (CodeBuild project environment); kiln build (remote.repository override); kiln build --local',

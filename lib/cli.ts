@@ -9,14 +9,17 @@ import { registerLogsCommand } from './commands/logs/register';
 import { registerPackCommand } from './commands/pack/register';
 import { registerStatusCommand } from './commands/status/register';
 import { registerStopCommand } from './commands/stop/register';
+import { installInterruptHandling } from './follow/interrupts';
+import { describeError, formatErrorReport, type ReportContext } from './output/error-report';
 import { KILN_VERSION } from './version';
 
-function buildProgram(): Command {
+function buildProgram(onAction: (command: Command) => void): Command {
   const program = new Command('kiln')
     .description('Build Docker images remotely on AWS CodeBuild, with a managed Dockerfile')
     .version(KILN_VERSION)
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, action) => onAction(action));
   registerDockerfileCommand(program);
   registerPackCommand(program);
   registerBuildCommand(program);
@@ -27,26 +30,53 @@ function buildProgram(): Command {
   return program;
 }
 
-/** Prints an error the way users should see it: message, then how to fix it; never a stack trace. */
-function reportError(error: unknown): number {
+/** Prints an error the way users should see it (one formatter for all); returns the exit code. */
+function reportError(error: unknown, command: Command | undefined): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
   }
-  if (error instanceof KilnError) {
-    process.stderr.write(`kiln: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`  ${error.hint}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`kiln: unexpected error: ${message}\n  Run again with --verbose for details.\n`);
+  const context: ReportContext = {
+    verboseFlag: Boolean(command?.options.some((option) => option.long === '--verbose')),
+    verbose: Boolean(command?.opts().verbose),
+  };
+  const report = describeError(error, context);
+  process.stderr.write(formatErrorReport(report, context));
   if (process.env.KILN_DEBUG) console.error(error);
-  return EXIT_CODES.localError;
+  return report.exitCode;
+}
+
+/**
+ * The event loop ran dry while a command was still waiting (a promise nothing will ever settle):
+ * that must never pass for success.
+ */
+function stalled(): KilnError {
+  return new KilnError(
+    'kiln stopped waiting for something that can never finish (nothing was left to wait on)',
+    'This is a bug in kiln or in code it ran (a kiln.config.ts whose export never resolves?); nothing was built.',
+  );
 }
 
 export async function main(argv: string[]): Promise<void> {
+  installInterruptHandling();
+  let command: Command | undefined;
+  let finished = false;
+  const onStall = () => {
+    if (finished) return;
+    finished = true;
+    process.exitCode = reportError(stalled(), command);
+  };
+  process.once('beforeExit', onStall);
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram((action) => {
+      command = action;
+    }).parseAsync(argv);
   } catch (error) {
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, command);
+  } finally {
+    finished = true;
+    process.off('beforeExit', onStall);
   }
+  // Interrupted: what the step started is cleaned up, but a request nobody waits for any more (an
+  // endpoint that never answers) would keep the process alive until its timeout.
+  if (process.exitCode === EXIT_CODES.interrupted) process.exit();
 }

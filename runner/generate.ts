@@ -31,6 +31,12 @@ export interface GenerateOptions {
 
 const DEFAULT_OPTIONS: GenerateOptions = { credentials: 'secret' };
 
+/**
+ * At the context root and listed in .dockerignore: the classic builder then reads it but drops it
+ * from the context (a Dockerfile inside an excluded folder would leave that folder in the image).
+ */
+export const MANAGED_DOCKERFILE = 'Dockerfile.kiln';
+
 /** The pure core: the same snapshot and config always give the same Dockerfile. */
 export function generateFromSnapshot(
   snapshot: ProjectSnapshot,
@@ -41,6 +47,11 @@ export function generateFromSnapshot(
   const detection = detectApp(snapshot, config);
   const assembled = assemble(detection.plan, config, hooks, options.credentials);
   const warnings = [...snapshot.warnings, ...detection.warnings, ...assembled.warnings];
+  if (snapshot.paths.has(MANAGED_DOCKERFILE)) {
+    warnings.push(
+      `the project has a file named ${MANAGED_DOCKERFILE}, which the generated Dockerfile replaces in the build; rename it (or set "dockerfile": { "custom": "${MANAGED_DOCKERFILE}" } to build with it)`,
+    );
+  }
   if (snapshot.paths.has('Dockerfile') && resolveBuildMode(config, {}, snapshot.paths).mode === 'managed') {
     warnings.push(
       'the project has a Dockerfile, which kiln ignores; set "dockerfile": { "custom": true } to build with it',

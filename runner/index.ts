@@ -6,6 +6,7 @@
 // and an older dist/runner.js), which Node would load for a bare `runner`.
 export { formatReport } from './detect/report';
 export { readProjectSnapshot } from './detect/snapshot';
+export { openRegularFile, readRegularFile } from './files/regular-file';
 export { generateFromSnapshot, resolveBuildMode } from './generate';
 export { RunnerLog } from './log/logger';
 export { parseOutputsEnv } from './steps/outputs-env';

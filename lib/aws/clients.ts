@@ -42,7 +42,11 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // One memoized provider for all clients: an SSO or assume-role exchange happens once per command.
   const credentials = fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
-  const common = { credentials, ...(options.profile ? { profile: options.profile } : {}) };
+  const common = {
+    credentials,
+    requestHandler: requestTimeouts(env),
+    ...(options.profile ? { profile: options.profile } : {}),
+  };
   const sts = new STSClient({ ...common, ...(options.region ? { region: options.region } : {}) });
   const region = options.region ?? (await resolveRegion(sts));
   return {
@@ -53,6 +57,18 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
     logs: new CloudWatchLogsClient({ ...common, region }),
     ecr: new ECRClient({ ...common, region }),
   };
+}
+
+/**
+ * Every AWS call has a deadline: an endpoint (or proxy) that accepts the connection and never answers
+ * fails with a TimeoutError instead of hanging kiln. The request timeout is for an idle socket, so a
+ * slow but moving upload is not cut off. KILN_HTTP_TIMEOUT_SECONDS overrides it (tests, slow links).
+ */
+export function requestTimeouts(env: NodeJS.ProcessEnv) {
+  const seconds = Number(env.KILN_HTTP_TIMEOUT_SECONDS);
+  const requestTimeout = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
+  // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
+  return { connectionTimeout: Math.min(requestTimeout, 10_000), requestTimeout, throwOnRequestTimeout: true };
 }
 
 async function resolveRegion(client: STSClient): Promise<string> {

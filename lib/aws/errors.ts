@@ -89,7 +89,7 @@ export function toKilnError(error: unknown, context: AwsErrorContext): unknown {
   }
   if (NETWORK.has(name)) {
     return new KilnError(
-      `cannot reach AWS${context.region ? ` in ${context.region}` : ''}: ${firstLine(message)}`,
+      `cannot reach AWS${context.region ? ` in ${context.region}` : ''}: ${name === 'TimeoutError' || name === 'ETIMEDOUT' ? 'no answer in time' : firstLine(message)}`,
       'Check the network, proxy settings and any AWS_ENDPOINT_URL* variables.',
     );
   }

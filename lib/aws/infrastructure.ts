@@ -46,7 +46,13 @@ export function infrastructureNames(
 export async function callerAccount(clients: AwsClients, profile?: string): Promise<string> {
   try {
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
-    if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
+    if (!identity.Account) {
+      // The SDK reads an HTML page with status 200 (a captive portal, a proxy) as an empty answer.
+      throw new KilnError(
+        'AWS STS answered without an account: that answer did not come from AWS',
+        'Check the network, proxy settings and any AWS_ENDPOINT_URL* variables.',
+      );
+    }
     return identity.Account;
   } catch (error) {
     throw toKilnError(error, { region: clients.region, profile });

@@ -1,6 +1,6 @@
 // Unpacks a source archive (zip) into a directory, keeping file modes (executable scripts) and symlinks.
-import { createWriteStream } from 'node:fs';
-import { mkdir, realpath, symlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, realpath, symlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Entry, openPromise, type ZipFile } from 'yauzl';
@@ -10,6 +10,20 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
 export async function extractArchive(zipPath: string, destDir: string): Promise<void> {
+  try {
+    await extractEntries(zipPath, destDir);
+  } catch (error) {
+    if (error instanceof KilnError || typeof (error as NodeJS.ErrnoException).syscall === 'string')
+      throw error;
+    // yauzl's own findings: a corrupt zip, or an entry name that is absolute or climbs out with `..`.
+    throw new KilnError(
+      `the source archive cannot be unpacked safely: ${(error as Error).message}`,
+      'Pack it again with `kiln pack`.',
+    );
+  }
+}
+
+async function extractEntries(zipPath: string, destDir: string): Promise<void> {
   // yauzl rejects absolute and `..` entry names, so nothing lands outside destDir.
   const zip = await openPromise(zipPath, { lazyEntries: true });
   try {
@@ -40,10 +54,21 @@ async function writeEntry(zip: ZipFile, entry: Entry, destDir: string): Promise<
     // A symlink's content is its target; it stays a link, as docker sees it in the project.
     const chunks: Buffer[] = [];
     for await (const chunk of content) chunks.push(chunk as Buffer);
-    await symlink(Buffer.concat(chunks).toString('utf8'), target);
+    await symlink(Buffer.concat(chunks).toString('utf8'), target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      throw new KilnError(`the archive holds ${entry.fileName} twice; kiln refuses to write it over itself`);
+    });
     return;
   }
-  await pipeline(content, createWriteStream(target, { mode: unixMode & 0o777 || 0o644 }));
+  // Created, never reused: a second entry of the same name (after a symlink entry, say) must not
+  // write through the first one to wherever it points.
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  const file = await open(target, flags, unixMode & 0o777 || 0o644).catch((error: NodeJS.ErrnoException) => {
+    content.destroy();
+    if (error.code !== 'EEXIST') throw error;
+    throw new KilnError(`the archive holds ${entry.fileName} twice; kiln refuses to write it over itself`);
+  });
+  await pipeline(content, file.createWriteStream());
 }
 
 /** An archived symlink to a directory must not let a later entry land outside destDir. */

@@ -7,6 +7,7 @@ import type { BuildOutcome } from '../follow/outcome';
 import { formatDuration } from './format';
 import { StatusSpinner } from './spinner';
 import type { Terminal } from './terminal';
+import { neutralize } from './untrusted';
 
 /** Phases before the build machine runs anything: shown with a spinner on a terminal. */
 const WAITING_PHASES: Record<string, string> = {
@@ -48,13 +49,14 @@ export class BuildReporter {
       }
       case 'phase-end':
         if (event.status !== 'SUCCEEDED') {
-          const detail = event.message ? `: ${event.message}` : '';
+          const detail = event.message ? `: ${neutralize(event.message)}` : '';
           this.line(colors.red(`✖ ${event.phase} ${event.status}${detail}`));
         }
         return;
       case 'log':
         this.spinner?.clear();
-        (this.logLine ?? this.terminal.line)(event.line.message);
+        // The build's output is the project's: its escape sequences are shown, not obeyed.
+        (this.logLine ?? this.terminal.line)(neutralize(event.line.message));
         return;
       case 'status':
         return;

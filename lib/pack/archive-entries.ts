@@ -3,9 +3,11 @@
 // at once on every core (deflate-pool.ts). The look-ahead is bounded in entries and bytes, so memory
 // stays flat on large projects; files too big for it stream through their own deflate stream when
 // their turn comes.
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { crc32, createDeflateRaw } from 'node:zlib';
+import { KilnError } from '../../contract/errors';
+import { openRegularFile, readRegularFile } from '../../runner/index';
 import { DeflatePool } from './deflate-pool';
 import { isAlreadyCompressed } from './stored-extensions';
 import {
@@ -99,16 +101,39 @@ class LookAhead {
     } else {
       const method = isAlreadyCompressed(entry.path) ? METHOD_STORED : METHOD_DEFLATED;
       await this.writer.addStreamed({ ...header, method }, (write) =>
-        streamFile(fileOf(entry), method, write, this.signal),
+        streamFile(entry, method, write, this.signal),
       );
     }
     this.bytes -= cost;
   }
 }
 
-function fileOf(entry: ArchiveEntry): string {
-  if (!('file' in entry)) throw new Error(`${entry.path} has no file to stream`);
-  return entry.file;
+/**
+ * The walk saw a regular file; what is read must still be one (never a link swapped in since, whose
+ * target could be anything on the machine).
+ */
+function openProjectFile(entry: ArchiveEntry): number {
+  if (!('file' in entry)) throw new Error(`${entry.path} has no file to read`);
+  const opened = openRegularFile(entry.file, { followLinks: false, label: entry.path });
+  if (!opened) throw disappeared(entry.path);
+  return opened.fd;
+}
+
+function readProjectFile(entry: ArchiveEntry & { file: string }): Buffer {
+  const read = readRegularFile(entry.file, {
+    followLinks: false,
+    label: entry.path,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
+  if (read.kind !== 'file') throw disappeared(entry.path);
+  return read.data;
+}
+
+function disappeared(path: string): KilnError {
+  return new KilnError(
+    `${path} disappeared while kiln was packing the project`,
+    'Something changed the project while kiln packed it; run kiln again once it is done.',
+  );
 }
 
 /**
@@ -116,7 +141,7 @@ function fileOf(entry: ArchiveEntry): string {
  * each) and leaves the threadpool to deflate.
  */
 async function prepare(entry: ArchiveEntry, pool: DeflatePool): Promise<Prepared> {
-  const data = 'data' in entry ? entry.data : readFileSync(entry.file);
+  const data = 'data' in entry ? entry.data : readProjectFile(entry);
   const sums = { crc32: crc32(data), compressedSize: data.length, uncompressedSize: data.length };
   const stored = { method: METHOD_STORED, sums, data } as const;
   if (entry.isSymlink || data.length === 0 || isAlreadyCompressed(entry.path)) return stored;
@@ -127,7 +152,7 @@ async function prepare(entry: ArchiveEntry, pool: DeflatePool): Promise<Prepared
 }
 
 async function streamFile(
-  path: string,
+  entry: ArchiveEntry,
   method: typeof METHOD_STORED | typeof METHOD_DEFLATED,
   write: ZipSink,
   signal?: AbortSignal,
@@ -136,7 +161,8 @@ async function streamFile(
   let uncompressedSize = 0;
   let compressedSize = 0;
   async function* checksummed() {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    const fd = openProjectFile(entry);
+    for await (const chunk of createReadStream('', { fd, highWaterMark: 1024 * 1024 })) {
       signal?.throwIfAborted();
       crc = crc32(chunk as Buffer, crc);
       uncompressedSize += (chunk as Buffer).length;

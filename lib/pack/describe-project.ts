@@ -11,9 +11,10 @@ import { KILN_VERSION } from '../version';
 export async function describeProject(
   projectDir: string,
   configOverrides?: KilnConfigInput,
+  signal?: AbortSignal,
 ): Promise<BuildDescription> {
   const dir = resolve(projectDir);
-  const [{ config, source }, git] = await Promise.all([loadConfig(dir), readGitInfo(dir)]);
+  const [{ config, source }, git] = await Promise.all([loadConfig(dir, signal), readGitInfo(dir)]);
   const resolved = configOverrides
     ? validateConfig(deepMerge(config, configOverrides), overridesLabel(source))
     : config;

@@ -1,17 +1,11 @@
 // The project's file set: a walk of the project directory that applies the ignore rules as it goes,
 // never descending into excluded directories (node_modules, build output).
-import {
-  type Dirent,
-  lstatSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  realpathSync,
-  statSync,
-} from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RESERVED_DIR } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
+import { readRegularFile as readCheckedFile } from '../../runner/index';
+import { neutralize } from '../output/untrusted';
 import {
   type DirectoryVerdict,
   DOCKERIGNORE,
@@ -57,8 +51,8 @@ function listProjectFilesSync(root: string): ProjectFile[] {
     );
   }
   const roots = [root, realpathSync(root)];
-  const dockerignore = readOptional(join(root, DOCKERIGNORE));
-  const kilnignore = readOptional(join(root, KILNIGNORE));
+  const dockerignore = readIgnoreFile(root, DOCKERIGNORE);
+  const kilnignore = readIgnoreFile(root, KILNIGNORE);
   const rules: Omit<ProjectRules, 'gitignores'> = {
     dockerignore: dockerignore === null ? null : parseDockerignore(dockerignore),
     kilnignore: kilnignore === null ? null : new KilnignoreRules(kilnignore),
@@ -69,18 +63,26 @@ function listProjectFilesSync(root: string): ProjectFile[] {
     const entries = readdirSync(join(root, dir), { withFileTypes: true });
     let gitignores = parentLayers;
     if (!verdict.excluded && entries.some((entry) => entry.name === GITIGNORE && entry.isFile())) {
-      const content = readOptional(join(root, dir, GITIGNORE));
+      const content = readIgnoreFile(root, dir === '' ? GITIGNORE : `${dir}/${GITIGNORE}`);
       if (content !== null) gitignores = [...parentLayers, parseGitignore(dir, content)];
     }
     const dirRules: ProjectRules = { ...rules, gitignores };
     for (const entry of entries) {
       if (entry.name === '.git') continue;
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.name.includes('\uFFFD')) refuseUndecodableName(path);
       const kind = entryKind(entry, join(root, path));
       if (kind === 'directory') {
         const sub = decide(`${path}/`, verdict, dirRules);
         if (!sub.excluded || rules.kilnignore?.mayReincludeUnder(path)) walk(path, sub, gitignores);
-      } else if (kind !== 'other' && !decide(path, verdict, dirRules).excluded) {
+      } else if (decide(path, verdict, dirRules).excluded) {
+        // excluded: neither packed nor mentioned
+      } else if (kind === 'other') {
+        // A FIFO, socket or device cannot travel in an archive (and reading a FIFO would block).
+        process.stderr.write(
+          `kiln: warning: ${neutralize(path)} is not a regular file, directory or symlink (a FIFO, socket or device); it is not packed\n`,
+        );
+      } else {
         files.push(kind === 'symlink' ? readLink(roots, path) : readRegularFile(root, path));
       }
     }
@@ -91,13 +93,41 @@ function listProjectFilesSync(root: string): ProjectFile[] {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function readOptional(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+/** Longer patterns are no real rule, and the ignore library's regular expression would overflow. */
+const MAX_PATTERN_LENGTH = 4096;
+
+/** An ignore file's text, or null when there is none; oversized files and patterns are errors. */
+function readIgnoreFile(root: string, path: string): string | null {
+  const read = readCheckedFile(join(root, path), {
+    followLinks: true,
+    label: path,
+    maxBytes: MAX_IGNORE_FILE_BYTES,
+  });
+  if (read.kind === 'missing') return null;
+  if (read.kind === 'too-large') {
+    throw new KilnError(
+      `${path} is ${read.size} bytes; kiln reads ignore files of at most ${MAX_IGNORE_FILE_BYTES} bytes`,
+      `Shorten ${path} (it holds patterns, one per line).`,
+    );
   }
+  const text = read.data.toString('utf8');
+  const long = text.split('\n').findIndex((line) => line.length > MAX_PATTERN_LENGTH);
+  if (long !== -1) {
+    throw new KilnError(
+      `${path} line ${long + 1} is a pattern of ${text.split('\n')[long]!.length} characters; the limit is ${MAX_PATTERN_LENGTH}`,
+      `Fix line ${long + 1} of ${path}: one pattern per line, in gitignore syntax.`,
+    );
+  }
+  return text;
+}
+
+/** A name that is not UTF-8 cannot be named in the archive (zip names are UTF-8) nor opened again. */
+function refuseUndecodableName(path: string): never {
+  throw new KilnError(
+    `a file name is not valid UTF-8: ${JSON.stringify(path)}`,
+    `Rename it (e.g. \`convmv -f latin1 -t utf8\`), or exclude its folder in ${KILNIGNORE}.`,
+  );
 }
 
 /** kiln's own files travel in RESERVED_DIR; a user file there would be overwritten or shadowed. */

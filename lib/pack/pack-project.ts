@@ -1,10 +1,10 @@
 // `kiln pack`: the project's file set plus kiln's reserved folder (the build-side runner and the build
 // description), written as a deterministic zip whose sha256 names it in S3.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   type BuildDescription,
   DESCRIPTION_FILE,
@@ -12,6 +12,7 @@ import {
   RUNNER_MAP_FILE,
 } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
+import { openRegularFile } from '../../runner/index';
 import { formatBytes } from '../output/format';
 import { type ArchiveEntry, writeEntries } from './archive-entries';
 import { listProjectFiles, type PackedFile } from './file-set';
@@ -48,6 +49,7 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
   const outFile = options.outFile
     ? resolve(options.outFile)
     : join(tmpdir(), `kiln-source-${randomUUID()}.zip`);
+  refuseOverwritingProjectFile(projectDir, outFile);
   const runnerPath = options.runnerBundlePath ?? defaultRunnerBundlePath();
   const [listed, runner, runnerMap, description] = await Promise.all([
     listProjectFiles(projectDir),
@@ -109,6 +111,36 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
   return { path: outFile, sha256, size: sink.size, files: files.map(toPackedFile), totalUncompressed };
 }
 
+/**
+ * `kiln pack -o` inside the project may replace an archive kiln wrote there before, never a project
+ * file (a typo like `-o package.json` would destroy it).
+ */
+function refuseOverwritingProjectFile(projectDir: string, outFile: string): void {
+  const inside = relative(projectDir, outFile);
+  if (inside.startsWith('..') || isAbsolute(inside) || !existsSync(outFile)) return;
+  if (isKilnArchive(outFile)) return;
+  throw new KilnError(
+    `refusing to write the archive over ${inside}: it is a file of the project, not an archive kiln wrote`,
+    'Pass another -o path (outside the project is best), or remove that file first if it really is disposable.',
+  );
+}
+
+/** A zip whose central directory (within its last MiB) names kiln's build description. */
+function isKilnArchive(path: string): boolean {
+  const opened = openRegularFile(path, { followLinks: false });
+  if (!opened) return false;
+  const { fd, stats } = opened;
+  try {
+    const head = Buffer.alloc(4);
+    readSync(fd, head, 0, 4, 0);
+    const tail = Buffer.alloc(Math.min(stats.size, 1024 * 1024));
+    readSync(fd, tail, 0, tail.length, stats.size - tail.length);
+    return head.toString('latin1') === 'PK\x03\x04' && tail.includes(DESCRIPTION_FILE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function toPackedFile({ path, size, mode, isSymlink }: PackedFile): PackedFile {
   return { path, size, mode, isSymlink };
 }
@@ -124,9 +156,18 @@ async function createSink(outFile: string): Promise<HashingFileSink> {
   try {
     return await HashingFileSink.create(outFile);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : `the file system refused (${code ?? 'unknown reason'})`;
     throw new KilnError(
-      `cannot write the archive to ${outFile}: ${(error as Error).message}`,
-      'Check that its directory exists and is writable.',
+      `cannot write the archive to ${outFile}: ${why}`,
+      'Pass -o a file path in an existing, writable folder.',
     );
   }
 }

@@ -62,11 +62,9 @@ async function alreadyUploaded(
   const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    const recordedSha256 = head.Metadata?.[SHA256_METADATA];
-    return (
-      head.ContentLength === archive.size &&
-      (recordedSha256 === undefined || recordedSha256 === archive.sha256)
-    );
+    // Only kiln's own upload of this very archive counts: an object of the right size without the
+    // sha256 kiln records (a failed copy, someone else's file) is uploaded over.
+    return head.ContentLength === archive.size && head.Metadata?.[SHA256_METADATA] === archive.sha256;
   } catch (error) {
     // Without s3:ListBucket, S3 answers 403 rather than 404 for a missing key: upload, and let the
     // upload itself report a real permission problem.

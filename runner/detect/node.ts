@@ -170,7 +170,7 @@ export function detectNodeInstall(
 }
 
 export function detectNodeVersion(snapshot: ProjectSnapshot, pkg: PackageJson, log: DecisionLog): string {
-  const engines = pkg.engines?.node;
+  const engines = enginesNode(pkg.engines?.node);
   return pickVersion(
     log,
     'node version',
@@ -182,6 +182,16 @@ export function detectNodeVersion(snapshot: ProjectSnapshot, pkg: PackageJson, l
     ],
     nodeMajor,
     DEFAULT_VERSIONS.node,
+  );
+}
+
+/** `"node": 20` means what `"node": "20"` does; any other non-string is a mistake worth naming. */
+function enginesNode(value: unknown): string | undefined {
+  if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+  if (typeof value === 'number') return String(value);
+  throw new KilnError(
+    `package.json: engines.node must be a version string such as ">=20", not ${JSON.stringify(value)}`,
+    'Fix engines.node in package.json.',
   );
 }
 

@@ -1,7 +1,10 @@
 // The project as detection sees it: the list of paths and the contents of the few files that
 // decide anything. Read once up front (readProjectSnapshot), so every rule is a pure function.
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, readSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KilnError } from '../../contract/errors';
+import { openRegularFile, readExactly } from '../files/regular-file';
 
 export interface ProjectSnapshot {
   /** Relative POSIX paths of files, and of directories with a trailing `/`, up to MAX_DEPTH. */
@@ -51,31 +54,33 @@ function sizeLimit(path: string): number {
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** The file's text, or its head when it is over the limit (with a warning); undefined when unreadable. */
-async function readText(
-  file: string,
-  path: string,
-  size: number,
-  warnings: string[],
-): Promise<string | undefined> {
-  const limit = sizeLimit(path);
-  const length = Math.min(size, size > limit ? HEAD_BYTES : size);
+/**
+ * The file's text, opened once with its type and size checked on the handle (a FIFO swapped in after
+ * the walk is never read); over its limit, only its head, with a warning; unreadable, a warning.
+ */
+function readText(file: string, path: string, warnings: string[]): string | undefined {
   try {
-    const handle = await open(file, 'r');
+    const opened = openRegularFile(file, { followLinks: true, label: path });
+    if (!opened) return undefined;
+    const { fd, stats } = opened;
     try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, 0);
-      if (size > limit) {
-        warnings.push(
-          `${path} is ${mib(size)}, over kiln's ${mib(limit)} limit for it: detection read only its first ${HEAD_BYTES / 1024} KiB`,
-        );
-      }
-      return buffer.subarray(0, bytesRead).toString('utf8');
+      const limit = sizeLimit(path);
+      if (stats.size <= limit) return readExactly(fd, stats.size, path).toString('utf8');
+      const head = Buffer.alloc(HEAD_BYTES);
+      const bytesRead = readSync(fd, head, 0, HEAD_BYTES, 0);
+      warnings.push(
+        `${path} is ${mib(stats.size)}, over kiln's ${mib(limit)} limit for it: detection read only its first ${HEAD_BYTES / 1024} KiB`,
+      );
+      return head.subarray(0, bytesRead).toString('utf8');
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (error) {
-    warnings.push(
-      `${path} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): detection treats it as absent`,
-    );
+    const reason =
+      error instanceof KilnError
+        ? error.message
+        : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    warnings.push(`${path} could not be read (${reason}): detection treats it as absent`);
     return undefined;
   }
 }
@@ -105,7 +110,7 @@ export async function readProjectSnapshot(dir: string): Promise<ProjectSnapshot>
         // A broken symlink or an unreadable file counts as absent.
         const info = await stat(join(dir, path)).catch(() => undefined);
         if (info === undefined || !info.isFile()) continue;
-        const text = await readText(join(dir, path), path, info.size, warnings);
+        const text = readText(join(dir, path), path, warnings);
         if (text === undefined) continue;
         paths.add(path);
         contents.set(path, text);

@@ -85,7 +85,15 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       logical += ` ${lines[index]!.trim()}`;
       index++;
     }
-    const match = /^(\S+)\s*(.*)$/.exec(logical)!;
+    // A lone carriage return (old Mac line ending) would hide the rest of the line in a terminal.
+    const match = /[\r\u2028\u2029]/.test(logical) ? null : /^(\S+)\s*(.*)$/.exec(logical);
+    if (!match) {
+      problems.push({
+        line: startLine,
+        message: 'the line holds a lone carriage return (\\r): save the file with LF (or CRLF) line endings',
+      });
+      continue;
+    }
     const keyword = match[1]!.toUpperCase();
     const args = match[2]!.trim();
     if (!KEYWORDS.has(keyword)) {

@@ -7,14 +7,8 @@ import { RESERVED_DIR } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
 import type { BuildMode } from '../config/build-mode';
 import { formatReport } from '../detect/report';
-import type { GeneratedBuild, GenerateOptions } from '../generate';
+import { type GeneratedBuild, type GenerateOptions, MANAGED_DOCKERFILE } from '../generate';
 import type { RunnerLog } from '../log/logger';
-
-/**
- * At the context root and listed in .dockerignore: the classic builder then reads it but drops it
- * from the context (a Dockerfile inside an excluded folder would leave that folder in the image).
- */
-export const MANAGED_DOCKERFILE = 'Dockerfile.kiln';
 
 /** The Dockerfile generator (runner/generate.ts), injected so the runner is testable without it. */
 export type DockerfileGenerator = (

@@ -35,7 +35,29 @@ export function parseTimeout(value: string): number {
 
 const BUILD_ARG = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 /** CodeBuild and kiln's own variables: a build arg with these prefixes would break the build. */
-const RESERVED_PREFIXES = ['CODEBUILD_', 'KILN_', 'AWS_'];
+const RESERVED_PREFIXES = ['CODEBUILD_', 'KILN_', 'AWS_', 'LD_', 'DOCKER_', 'BUILDKIT_'];
+/**
+ * Build args travel as environment variables of the build machine, so these names would change how
+ * the runner itself works (which programs run, which libraries load, where docker is).
+ */
+const RESERVED_NAMES = new Set([
+  'PATH',
+  'HOME',
+  'SHELL',
+  'USER',
+  'PWD',
+  'TMPDIR',
+  'IFS',
+  'ENV',
+  'BASH_ENV',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+]);
 
 /** `--env KEY=VALUE` flags → build args (the last value of a repeated name wins). */
 export function parseBuildArgs(values: string[]): Record<string, string> {
@@ -43,12 +65,12 @@ export function parseBuildArgs(values: string[]): Record<string, string> {
   for (const value of values) {
     const match = BUILD_ARG.exec(value);
     if (!match) {
-      const name = value.split('=', 1)[0];
+      // Only the leading name-like part is shown: after a typo (`NAME:value`, `NAME value`) the rest
+      // is probably the secret itself.
+      const shown = /^[A-Za-z0-9_]*/.exec(value)![0];
       throw new KilnError(
-        value.includes('=')
-          ? `--env ${JSON.stringify(name)}: not a valid variable name`
-          : `--env ${JSON.stringify(value)}: expected KEY=VALUE`,
-        'Names use letters, digits and _ and do not start with a digit, e.g. --env NPM_TOKEN=abc123.',
+        `--env ${shown || '(empty name)'}…: expected KEY=VALUE with a name of letters, digits and _ (the rest is not shown: it may be a secret)`,
+        'Write it as --env NAME=value, e.g. --env NPM_TOKEN=abc123.',
         EXIT_CODES.usage,
       );
     }
@@ -56,8 +78,15 @@ export function parseBuildArgs(values: string[]): Record<string, string> {
     const reserved = RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
     if (reserved) {
       throw new KilnError(
-        `--env ${name}: names starting with ${reserved} are reserved for CodeBuild, AWS and kiln`,
+        `--env ${name}: names starting with ${reserved} are reserved for CodeBuild, AWS, docker and kiln`,
         'Rename the build arg (and the matching ARG in your Dockerfile).',
+        EXIT_CODES.usage,
+      );
+    }
+    if (RESERVED_NAMES.has(name.toUpperCase())) {
+      throw new KilnError(
+        `--env ${name}: this name would override the build machine's own ${name} and change how the build itself runs`,
+        'Rename the build arg (and the matching ARG in your Dockerfile); set the variable inside the Dockerfile with ENV if the image needs it.',
         EXIT_CODES.usage,
       );
     }

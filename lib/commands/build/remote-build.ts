@@ -18,7 +18,7 @@ import type { RemoteSession } from '../../aws/session';
 import { sessionError } from '../../aws/session';
 import { type Clock, realClock } from '../../follow/clock';
 import { followBuild } from '../../follow/follow-build';
-import type { InterruptSource } from '../../follow/interrupts';
+import { abortable, type InterruptSource } from '../../follow/interrupts';
 import { type BuildOutcome, remoteTimings, summarizeBuild } from '../../follow/outcome';
 import type { BuildReporter } from '../../output/build-reporter';
 import { formatBytes, formatDuration } from '../../output/format';
@@ -183,7 +183,8 @@ class RemoteBuildRun<A extends ArchiveInfo> {
     const { options } = this;
     const signal = this.cancelUpload.signal;
     try {
-      const session = await options.openSession();
+      // The credential chain and STS have no abort path of their own: an interruption must not wait on them.
+      const session = await abortable(options.openSession(), signal);
       this.session = session;
       options.logger.debug({ ...session.infra }, 'infrastructure');
       signal.throwIfAborted();

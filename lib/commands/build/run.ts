@@ -3,10 +3,10 @@
 import { rm } from 'node:fs/promises';
 import { ARCHITECTURES } from '../../../contract/config-schema';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
-import { messageOf } from '../../aws/errors';
 import { openSession } from '../../aws/session';
-import { processInterrupts } from '../../follow/interrupts';
+import { processInterrupts, withInterruption } from '../../follow/interrupts';
 import { BuildReporter } from '../../output/build-reporter';
+import { describeError } from '../../output/error-report';
 import { createLogger, type Logger } from '../../output/logger';
 import { writeStepOutputs } from '../../output/step-outputs';
 import { createTerminal, type Terminal } from '../../output/terminal';
@@ -24,7 +24,11 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
   try {
     checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
-    const description = await describeProject(dir, configOverrides(flags));
+    // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
+    const description = await withInterruption(
+      (signal) => describeProject(dir, configOverrides(flags), signal),
+      () => new KilnError('interrupted: nothing was packed or started', undefined, EXIT_CODES.interrupted),
+    );
     logger.debug(
       { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
       'project',
@@ -36,7 +40,7 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
     await writeStepOutputs(process.env.GITHUB_OUTPUT, document);
     return exitCode;
   } catch (error) {
-    if (flags.json) writeJson(errorDocument(error));
+    if (flags.json) writeJson(errorDocument(error, Boolean(flags.verbose)));
     throw error;
   }
 }
@@ -72,7 +76,8 @@ function runRemote(
       pack: (input) => packProject(input),
       upload: async ({ archive, ...input }) => {
         const progress = createUploadProgress(terminal);
-        let skipped = false;
+        // "uploaded N MiB" only once the upload completed: never for a failed or interrupted one.
+        let completed = false;
         try {
           const uploaded = await uploadArchive({
             ...input,
@@ -80,10 +85,10 @@ function runRemote(
             onProgress: (update) => progress.update(update),
             onNote: (text) => reporter.note(text),
           });
-          skipped = uploaded.skipped;
+          completed = !uploaded.skipped;
           return uploaded;
         } finally {
-          progress.finish(!skipped);
+          progress.finish(completed);
           await rm(archive.path, { force: true });
         }
       },
@@ -99,9 +104,7 @@ function writeJson(document: unknown): void {
 }
 
 /** With --json, a failure is still one parseable document (the human message goes to stderr too). */
-function errorDocument(error: unknown): unknown {
-  if (error instanceof KilnError) {
-    return { error: { message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } };
-  }
-  return { error: { message: messageOf(error), hint: null, exitCode: EXIT_CODES.localError } };
+function errorDocument(error: unknown, verbose: boolean): unknown {
+  const { message, hint, exitCode } = describeError(error, { verboseFlag: true, verbose });
+  return { error: { message, hint, exitCode } };
 }

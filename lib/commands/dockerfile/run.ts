@@ -10,6 +10,7 @@ import {
   resolveBuildMode,
 } from '../../../runner/index';
 import { loadConfig } from '../../config/load';
+import { neutralize } from '../../output/untrusted';
 
 export interface DockerfileOptions {
   explain?: boolean;
@@ -43,10 +44,10 @@ export async function printDockerfile(dir: string, options: DockerfileOptions): 
   });
   if (options.explain) {
     process.stderr.write(`config: ${source ?? 'none (defaults)'}\nmode: ${mode.reason}\n`);
-    process.stderr.write(formatReport(generated.report, generated.warnings));
+    process.stderr.write(neutralize(formatReport(generated.report, generated.warnings)));
     process.stderr.write(`${generated.credentials}\n`);
   } else {
-    for (const warning of generated.warnings) process.stderr.write(`kiln: warning: ${warning}\n`);
+    for (const warning of generated.warnings) process.stderr.write(`kiln: warning: ${neutralize(warning)}\n`);
   }
   if (options.output) {
     await writeFile(resolve(options.output), generated.dockerfile);

@@ -7,6 +7,7 @@ import { processInterrupts } from '../../follow/interrupts';
 import { LogTail } from '../../follow/log-tail';
 import { summarizeBuild } from '../../follow/outcome';
 import { BuildReporter } from '../../output/build-reporter';
+import { neutralize } from '../../output/untrusted';
 import { printData, withContext } from '../query-context';
 import type { RemoteFlags } from '../remote-options';
 
@@ -29,7 +30,7 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
         reporter.note(`build ${buildId} has no log yet (phase ${build.currentPhase ?? 'unknown'})`);
       // A long log takes several reads; each stops at a page limit or once caught up.
       while (tail && read) {
-        for (const line of read.lines) printData(line.message);
+        for (const line of read.lines) printData(neutralize(line.message));
         read = read.caughtUp ? undefined : await tail.read();
       }
       return EXIT_CODES.success;

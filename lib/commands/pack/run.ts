@@ -1,8 +1,11 @@
 // `kiln pack [dir] [--list] [-o out.zip]`: what leaves the machine, and the archive itself.
+import { rm } from 'node:fs/promises';
 
 import { RESERVED_DIR } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
+import { withInterruption } from '../../follow/interrupts';
 import { formatBytes } from '../../output/format';
+import { neutralize } from '../../output/untrusted';
 import { describeProject } from '../../pack/describe-project';
 import { listProjectFiles, type ProjectFile } from '../../pack/file-set';
 import { packProject } from '../../pack/pack-project';
@@ -15,40 +18,37 @@ export async function runPackCommand(
     process.stdout.write(formatFileList(await listProjectFiles(dir)));
     return;
   }
-  const archive = await withInterrupt((signal) =>
-    packProject({ projectDir: dir, description: describeProject(dir), outFile: options.output, signal }),
+  // Ctrl-C, SIGTERM or a closed output while packing: the partial archive is removed before exiting.
+  const archive = await withInterruption(
+    (signal) =>
+      packProject({
+        projectDir: dir,
+        description: describeProject(dir, undefined, signal),
+        outFile: options.output,
+        signal,
+      }),
+    () => new KilnError('interrupted: no archive written', undefined, EXIT_CODES.interrupted),
   );
-  process.stdout.write(
-    `${archive.path}\n` +
-      `  ${archive.files.length} files, ${formatBytes(archive.totalUncompressed)} → ${formatBytes(archive.size)} zip\n` +
-      `  sha256 ${archive.sha256}\n`,
+  const printed = await new Promise<boolean>((resolve) =>
+    process.stdout.write(
+      `${archive.path}\n` +
+        `  ${archive.files.length} files, ${formatBytes(archive.totalUncompressed)} → ${formatBytes(archive.size)} zip\n` +
+        `  sha256 ${archive.sha256}\n`,
+      (error) => resolve(!error),
+    ),
   );
+  // Nobody read where the temporary archive is (stdout was closed): it would only be litter.
+  if (!printed && !options.output) await rm(archive.path, { force: true });
 }
 
 function formatFileList(files: ProjectFile[]): string {
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const lines = files.map((file) => {
     const name = file.isSymlink ? `${file.path} -> ${file.linkTarget}` : file.path;
-    return `${formatBytes(file.size).padStart(9)}  ${name}\n`;
+    return `${formatBytes(file.size).padStart(9)}  ${neutralize(name)}\n`;
   });
   return (
     lines.join('') +
     `${files.length} files, ${formatBytes(total)} (plus kiln's ${RESERVED_DIR}/: the build runner and build.json)\n`
   );
-}
-
-/** Ctrl-C while packing removes the partial archive before exiting. */
-async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
-  try {
-    return await run(controller.signal);
-  } catch (error) {
-    if (controller.signal.aborted)
-      throw new KilnError('interrupted: no archive written', undefined, EXIT_CODES.interrupted);
-    throw error;
-  } finally {
-    process.off('SIGINT', onInterrupt);
-  }
 }

@@ -72,7 +72,7 @@ describe('loadConfig', () => {
     });
     it.each([
       ['kiln.config.js', 'export default { port: 4100 };\n'],
-      ['kiln.config.js', 'module.exports = { port: 4100 };\n'],
+      ...(packageJson?.includes('module') ? [] : [['kiln.config.js', 'module.exports = { port: 4100 };\n']]),
       [
         'kiln.config.ts',
         "import { defineConfig } from 'kiln/config';\nexport default defineConfig({ port: 4100 });\n",
@@ -81,6 +81,14 @@ describe('loadConfig', () => {
       write(file, text);
       expect((await loadConfig(dir)).config.port).toBe(4100);
     });
+  });
+
+  it('refuses module.exports in a "type": "module" project (Node refuses it too) instead of taking the defaults', async () => {
+    write('package.json', '{"type": "module"}');
+    write('kiln.config.js', 'module.exports = { port: 4100 };\n');
+    expect((await loadError()).message).toBe(
+      'kiln.config.js failed to load: it exports nothing; in a "type": "module" project write "export default { ... }", not module.exports',
+    );
   });
 
   it('refuses more than one config file', async () => {

@@ -161,8 +161,10 @@ describe('packProject', () => {
     const dir = await project({ 'a.txt': 'a' });
     const outFile = join(dir, 'missing-dir', 'out.zip');
     await expect(pack(dir, { outFile })).rejects.toMatchObject({
-      message: expect.stringMatching(/^cannot write the archive to .*missing-dir\/out\.zip: ENOENT/),
-      hint: 'Check that its directory exists and is writable.',
+      message: expect.stringMatching(
+        /^cannot write the archive to .*missing-dir\/out\.zip: its folder does not exist/,
+      ),
+      hint: 'Pass -o a file path in an existing, writable folder.',
     });
   });
 
