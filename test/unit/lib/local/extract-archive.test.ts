@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZipFile } from 'yazl';
@@ -39,4 +39,17 @@ it('refuses entries that would be written through a symlink to outside', async (
   const zipPath = join(dir, 'b.zip');
   await once(zip.outputStream.pipe(createWriteStream(zipPath)), 'close');
   await expect(extractArchive(zipPath, join(dir, 'out'))).rejects.toThrow(/writes through a symlink/);
+});
+
+it('never writes a file through a symlink entry of the same name that came before it', async () => {
+  const victim = join(dir, 'victim.txt');
+  await writeFile(victim, 'original\n');
+  const zip = new ZipFile();
+  zip.addBuffer(Buffer.from(victim), 'config.txt', { mode: 0o120777 });
+  zip.addBuffer(Buffer.from('planted\n'), 'config.txt', { mode: 0o100644 });
+  zip.end();
+  const zipPath = join(dir, 'c.zip');
+  await once(zip.outputStream.pipe(createWriteStream(zipPath)), 'close');
+  await expect(extractArchive(zipPath, join(dir, 'out'))).rejects.toThrow(/config\.txt/);
+  expect(await readFile(victim, 'utf8')).toBe('original\n');
 });
