@@ -31,6 +31,7 @@ import { FakeAwsError } from '../../../../helpers/fakes/fake-aws-error';
 import { FakeClock } from '../../../../helpers/fakes/fake-clock';
 import { FakeLogStore } from '../../../../helpers/fakes/log-store';
 import { mockAwsClient } from '../../../../helpers/iam/mocked-clients';
+import { expectDenied } from '../../../../helpers/iam/recorded-calls';
 
 const codebuildMock = mockAwsClient(CodeBuildClient, 'cli');
 const logsMock = mockAwsClient(CloudWatchLogsClient, 'cli');
@@ -136,6 +137,9 @@ test('StartBuild gets the archive as S3 source, kiln’s variables and the overr
   codebuildMock
     .on(BatchGetBuildsCommand)
     .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+  // A stack deployed with kiln:repositoryName=team/app; the IAM check synthesizes the default stack
+  // (repository kiln), so its grant on team/app is not in the policy the check reads.
+  expectDenied(`arn:aws:ecr:us-east-1:123456789012:repository/team/app`);
   const result = await runRemoteBuild(
     options({
       description: description({ repository: 'team/app' }),
