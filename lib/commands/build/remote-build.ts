@@ -31,7 +31,7 @@ export interface ArchiveInfo {
   files: readonly unknown[];
 }
 
-/** pack and upload (which reports its own progress), injected so tests can replace them. */
+/** pack, upload (which reports its own progress) and discard, injected so tests can replace them. */
 export interface BuildSteps<A extends ArchiveInfo> {
   pack(input: { projectDir: string; description: BuildDescription; signal: AbortSignal }): Promise<A>;
   upload(input: {
@@ -40,6 +40,8 @@ export interface BuildSteps<A extends ArchiveInfo> {
     archive: A;
     signal: AbortSignal;
   }): Promise<{ key: string; skipped: boolean }>;
+  /** The packed archive is done with: uploaded, found unchanged in ECR, or the build failed to start. */
+  discard(archive: A): Promise<void>;
 }
 
 export interface RemoteBuildOptions<A extends ArchiveInfo> {
@@ -198,26 +200,30 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       options.reporter.note(
         `packed ${archive.files.length} files (${formatBytes(archive.size)}) in ${formatDuration(pack)}`,
       );
-      const tag = inputTag(
-        inputKey({
-          archiveSha256: archive.sha256,
-          arch: options.description.config.remote.arch,
-          buildArgs: options.buildArgs,
-        }),
-      );
-      const reused = options.force ? undefined : await this.builtImage(session, tag);
-      if (reused) return { session, reused, timings: { pack, upload: null } };
-      start = this.clock.now();
-      const uploaded = await options.steps.upload({
-        s3: session.clients.s3,
-        bucket: session.infra.bucket,
-        archive,
-        signal,
-      });
-      const upload = this.secondsSince(start);
-      options.logger.debug({ bucket: session.infra.bucket, ...uploaded }, 'source uploaded');
-      signal.throwIfAborted();
-      return { session, sourceKey: uploaded.key, inputTag: tag, timings: { pack, upload } };
+      try {
+        const tag = inputTag(
+          inputKey({
+            archiveSha256: archive.sha256,
+            arch: options.description.config.remote.arch,
+            buildArgs: options.buildArgs,
+          }),
+        );
+        const reused = options.force ? undefined : await this.builtImage(session, tag);
+        if (reused) return { session, reused, timings: { pack, upload: null } };
+        start = this.clock.now();
+        const uploaded = await options.steps.upload({
+          s3: session.clients.s3,
+          bucket: session.infra.bucket,
+          archive,
+          signal,
+        });
+        const upload = this.secondsSince(start);
+        options.logger.debug({ bucket: session.infra.bucket, ...uploaded }, 'source uploaded');
+        signal.throwIfAborted();
+        return { session, sourceKey: uploaded.key, inputTag: tag, timings: { pack, upload } };
+      } finally {
+        await options.steps.discard(archive);
+      }
     } catch (error) {
       if (signal.aborted) {
         throw new KilnError(

@@ -89,9 +89,9 @@ function runRemote(
           return uploaded;
         } finally {
           progress.finish(completed);
-          await rm(archive.path, { force: true });
         }
       },
+      discard: (archive) => rm(archive.path, { force: true }),
     },
     reporter,
     interrupts: processInterrupts,

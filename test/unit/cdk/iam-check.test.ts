@@ -55,6 +55,10 @@ async function oneBuildsCalls(): Promise<AwsCall[]> {
     codebuild.handle('StopBuild', { id: build.id });
     logs.createStream('/kiln/builds', build.logs!.streamName!);
     logs.getLogEvents({ logGroupName: '/kiln/builds', logStreamName: build.logs!.streamName! });
+    // An unchanged re-run: the image built from the same input, found and tagged instead of a build.
+    for (const operation of ['BatchGetImage', 'PutImage']) {
+      recordAwsCall('cli', 'ecr', operation, { repositoryName: 'kiln' });
+    }
     recordAwsCall('build', 'ecr', 'GetAuthorizationToken', {});
     // A first pull of a base image through the ECR Public pull-through cache.
     for (const operation of ['CreateRepository', 'BatchImportUpstreamImage', 'BatchGetImage']) {

@@ -86,6 +86,7 @@ function options(extra: Partial<RemoteBuildOptions<ArchiveInfo>> = {}): RemoteBu
     steps: {
       pack: async () => archive,
       upload: async () => ({ key: `sources/${archive.sha256}.zip`, skipped: false }),
+      discard: async () => {},
     },
     reporter: new BuildReporter(createTerminal(stream, {}, false)),
     interrupts: (handler) => {
@@ -194,7 +195,9 @@ test('Ctrl-C during the upload aborts it and starts no build (exit 130)', async 
       signal.addEventListener('abort', () => reject(new Error('Request aborted')));
       interrupt();
     });
-  const run = runRemoteBuild(options({ steps: { pack: async () => archive, upload } }));
+  const run = runRemoteBuild(
+    options({ steps: { pack: async () => archive, upload, discard: async () => {} } }),
+  );
   await expect(run).rejects.toThrow(new KilnError('interrupted: upload aborted, no build was started'));
   await expect(run).rejects.toMatchObject({ exitCode: 130 });
   expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
@@ -312,17 +315,20 @@ describe('an unchanged build (the input key already built)', () => {
     });
     ecrMock.on(PutImageCommand).resolves({});
     const upload = jest.fn();
+    const discard = jest.fn(async () => {});
     const result = await runRemoteBuild(
       options({
         description: {
           ...description(),
           config: kilnConfigSchema.parse({ docker: { tag: ':FRIENDLY_TAG,latest' } }),
         },
-        steps: { pack: async () => archive, upload },
+        steps: { pack: async () => archive, upload, discard },
       }),
     );
     expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
     expect(upload).not.toHaveBeenCalled();
+    // The packed archive is not left in the temp folder when nothing is uploaded.
+    expect(discard).toHaveBeenCalledWith(archive);
     expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(1);
     const lookup = ecrMock.commandCalls(BatchGetImageCommand)[0]!.args[0].input;
     expect(lookup.repositoryName).toBe('kiln');
