@@ -209,6 +209,8 @@ export function assemble(
     from: 'deps',
     purpose: 'Build: the application source and its build; only its results reach the deployment stage',
     lines: credentialed('build', [
+      // An ARG ends with its stage: the user's build-stage args are declared again for the app build.
+      ...section('Build arguments', args(options.buildArgs.buildStage)),
       ...section('Application source and build', [
         copy(['.'], '.'),
         ...copyAssets('build'),
