@@ -5,7 +5,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
-const BIN = join(REPO_ROOT, 'bin', 'kiln.js');
+/**
+ * The kiln under test: this checkout, or another built one (KILN_CLI_UNDER_TEST, used by
+ * scripts/hostile/replay.sh to show which cases fail on an older kiln).
+ */
+const CLI_ROOT = process.env.KILN_CLI_UNDER_TEST ?? REPO_ROOT;
+const BIN = join(CLI_ROOT, 'bin', 'kiln.js');
 
 export interface CliRun {
   child: ChildProcess;
@@ -17,7 +22,7 @@ export interface CliRun {
 }
 
 export function startCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): CliRun {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'lib', 'cli.js'))) throw new Error('run `npm run build` first');
+  if (!existsSync(join(CLI_ROOT, 'dist', 'lib', 'cli.js'))) throw new Error('run `npm run build` first');
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },

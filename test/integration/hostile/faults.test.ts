@@ -4,7 +4,15 @@
 // exit code, the line the user reads and that nothing was left behind: no temp file, no multipart
 // upload, no build still running unless detached on purpose.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -88,6 +96,25 @@ function operations(): string[] {
   return fake.codebuild.calls.map((call) => call.operation);
 }
 
+/** Polls `probe` until it returns a value (10 s at most). */
+async function waitFor<T>(probe: () => T | undefined): Promise<T> {
+  for (let tries = 0; tries < 200; tries++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out waiting');
+}
+
+/** Alive and not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 function runningBuilds(): number {
   return [...fake.codebuild.builds.values()].filter((build) => build.buildStatus === 'IN_PROGRESS').length;
 }
@@ -150,6 +177,33 @@ describe('signals', () => {
     // Detached on purpose: the build was asked to stop, and the user was told how to get back to it.
     expect(operations()).toContain('StopBuild');
   });
+
+  test.each([
+    ['stops on SIGTERM', ''],
+    ['ignores SIGTERM', "trap '' TERM"],
+  ])(
+    'SIGTERM during --local while docker %s: the docker child is gone, no temp folder left, exit 130',
+    async (_how, trap) => {
+      // A docker CLI on PATH that records its pid and blocks: the first docker call of the build.
+      const bin = mkdtempSync(join(root, 'bin-'));
+      const pidFile = join(bin, 'docker.pid');
+      writeFileSync(join(bin, 'docker'), `#!/bin/bash\n${trap}\necho $$ > '${pidFile}'\nsleep 300 & wait\n`, {
+        mode: 0o755,
+      });
+      const run = startCli(['build', small, '--local'], { ...env, PATH: `${bin}:${process.env.PATH}` });
+      const pid = await waitFor(() =>
+        existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined,
+      );
+      const sent = Date.now();
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(130);
+      // SIGTERM first; what ignores it is killed after the 5 s grace period.
+      expect(Date.now() - sent).toBeLessThan(trap ? 9_000 : 3_000);
+      expect(errorLine(run.stderr())).toBe('kiln: interrupted: local build stopped');
+      expect(isAlive(pid)).toBe(false);
+      expectNoInternals(run.stderr());
+    },
+  );
 
   test.each([
     ['pack', (dir: string) => ['pack', dir, '-o', join(dir, 'out.zip')]],

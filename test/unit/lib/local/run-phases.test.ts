@@ -63,6 +63,25 @@ describe('runPhases', () => {
     expect(isRunning(pid)).toBe(false);
   });
 
+  it('kills what ignores SIGTERM after the grace period, and waits for it before returning', async () => {
+    const controller = new AbortController();
+    const run = runPhases(
+      {
+        variables: {},
+        exportedVariables: [],
+        // The subshell ignores SIGTERM, as a stuck docker CLI might; bash itself does not.
+        phases: [
+          { name: 'build', commands: ["(trap '' TERM; sleep 30; touch late) &", 'echo $! > pid', 'wait'] },
+        ],
+      },
+      { ...options(), signal: controller.signal, killGraceMs: 300 },
+    );
+    setTimeout(() => controller.abort(), 300);
+    await expect(run).rejects.toThrow('the local build was interrupted');
+    // Returned only once the stubborn process was gone: no polling needed here.
+    expect(isRunning(Number(await readFile(join(dir, 'pid'), 'utf8')))).toBe(false);
+  });
+
   it('starts nothing when already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
