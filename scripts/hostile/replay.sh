@@ -12,7 +12,7 @@ trap 'rm -rf "$old" "$results"' EXIT
 git archive "$commit" | tar -x -C "$old"
 ln -s "$PWD/node_modules" "$old/node_modules"
 (cd "$old" && npx tsc -p tsconfig.build.json && node scripts/bundle-runner.mjs) >/dev/null
-KILN_CLI_UNDER_TEST="$old" npx jest --selectProjects integration test/integration/hostile \
+KILN_CLI_UNDER_TEST="$old" npx jest test/integration/hostile --selectProjects integration \
   ${2:+-t "$2"} --json --outputFile="$results" >/dev/null 2>&1 || true
 node -e '
   const run = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));

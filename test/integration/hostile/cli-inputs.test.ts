@@ -547,6 +547,17 @@ const CASES: Case[] = [
     check: ({ stdout }) => expect(stdout).toContain('pnpm'),
   },
   {
+    name: 'a yarn berry lockfile over 512 KiB is read, not taken for yarn classic',
+    class: 'silent loss or substitution',
+    files: {
+      'yarn.lock': `__metadata:\n  version: 8\n  cacheKey: 10c0\n\n${'# padding\n'.repeat(60_000)}`,
+    },
+    args: dockerfile,
+    code: 0,
+    line: /^$/,
+    check: ({ stdout }) => expect(stdout).toContain('yarn install --immutable'),
+  },
+  {
     name: 'engines.node is a number',
     class: 'internal error as message',
     files: {
