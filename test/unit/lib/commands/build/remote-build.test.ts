@@ -203,6 +203,53 @@ test('Ctrl-C during the upload aborts it and starts no build (exit 130)', async 
   expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
 });
 
+test('the session and the pack run at the same time (neither waits for the other)', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand)
+    .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+  const started: string[] = [];
+  let openSession!: () => void;
+  const sessionOpened = new Promise<void>((resolve) => {
+    openSession = resolve;
+  });
+  const run = runRemoteBuild(
+    options({
+      openSession: async () => {
+        started.push('session');
+        await sessionOpened;
+        return session;
+      },
+      steps: {
+        pack: async () => {
+          started.push('pack');
+          // The pack starts while the session is still open(ing): it would hang here otherwise.
+          openSession();
+          return archive;
+        },
+        upload: async () => ({ key: `sources/${archive.sha256}.zip`, skipped: false }),
+        discard: async () => {},
+      },
+    }),
+  );
+  await expect(run).resolves.toMatchObject({ exitCode: 0 });
+  expect(started).toEqual(['session', 'pack']);
+});
+
+test('a session that fails while the pack succeeded discards the archive and reports the session error', async () => {
+  const discard = jest.fn(async () => {});
+  const run = runRemoteBuild(
+    options({
+      openSession: async () => {
+        throw new KilnError('no credentials');
+      },
+      steps: { pack: async () => archive, upload: jest.fn(), discard },
+    }),
+  );
+  await expect(run).rejects.toThrow('no credentials');
+  expect(discard).toHaveBeenCalledWith(archive);
+  expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
+});
+
 test('Ctrl-C while following stops the build, says so, waits for STOPPED and exits 13', async () => {
   buildUntilStopped();
   clock.onSleep = (time) => {
