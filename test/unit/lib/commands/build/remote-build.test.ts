@@ -441,4 +441,19 @@ describe('an unchanged build (the input key already built)', () => {
     expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(0);
     expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(1);
   });
+
+  it('looks up the same key whatever the per-build options that do not change the image (--compute, --timeout, --async)', async () => {
+    succeeded();
+    const tagsLookedUp = async (extra: Partial<RemoteBuildOptions<ArchiveInfo>>) => {
+      ecrMock.resetHistory();
+      await runRemoteBuild(options(extra));
+      return ecrMock.commandCalls(BatchGetImageCommand).map((call) => call.args[0].input.imageIds);
+    };
+    const plain = await tagsLookedUp({});
+    expect(plain).toHaveLength(1);
+    expect(await tagsLookedUp({ computeType: 'BUILD_GENERAL1_LARGE', timeoutMinutes: 90 })).toEqual(plain);
+    expect(await tagsLookedUp({ async: true })).toEqual(plain);
+    // A build arg is part of the image: it moves the key.
+    expect(await tagsLookedUp({ buildArgs: { NPM_TOKEN: 'other' } })).not.toEqual(plain);
+  });
 });
