@@ -6,6 +6,7 @@ import {
   Cache,
   type ComputeType,
   type IBuildImage,
+  type IFleet,
   LinuxArmBuildImage,
   LinuxBuildImage,
   LocalCacheMode,
@@ -19,6 +20,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Architecture } from '../contract/config-schema';
 import { PROJECT_ENVIRONMENT, SOURCE_PREFIX } from '../contract/infra-names';
+import type { DockerServerProjectProps } from './docker-server';
 
 /** CodeBuild-managed images with docker and buildx: Ubuntu standard on x86_64, Amazon Linux on ARM. */
 const BUILD_IMAGES: Record<Architecture, IBuildImage> = {
@@ -42,6 +44,16 @@ export interface BuildProjectProps {
   buildSpec: BuildSpec;
   computeType: ComputeType;
   timeoutMinutes: number;
+  /** kiln:fleetCapacity: builds run on this reserved-capacity fleet. */
+  fleet?: IFleet;
+  /** kiln:dockerServer: builds run in the VPC and docker commands go to CodeBuild's Docker server. */
+  dockerServer?: DockerServerProjectProps;
+}
+
+/** CodeBuild offers no local cache on these compute types, nor to builds in a VPC. */
+function localCache(props: BuildProjectProps) {
+  if (props.dockerServer || NO_LOCAL_CACHE_COMPUTE_TYPES.includes(props.computeType)) return {};
+  return { cache: Cache.local(LocalCacheMode.DOCKER_LAYER) };
 }
 
 export function buildProject(scope: Construct, id: string, props: BuildProjectProps): Project {
@@ -57,18 +69,29 @@ export function buildProject(scope: Construct, id: string, props: BuildProjectPr
       computeType: props.computeType,
       // The runner drives a docker daemon inside the build container.
       privileged: true,
+      ...(props.fleet ? { fleet: props.fleet } : {}),
+      ...(props.dockerServer ? { dockerServer: props.dockerServer.dockerServer } : {}),
     },
+    ...(props.dockerServer
+      ? {
+          vpc: props.dockerServer.vpc,
+          subnetSelection: props.dockerServer.subnetSelection,
+          securityGroups: props.dockerServer.securityGroups,
+        }
+      : {}),
     environmentVariables: {
       [PROJECT_ENVIRONMENT.repositoryUri]: { value: props.repository.repositoryUri },
       [PROJECT_ENVIRONMENT.region]: { value: Aws.REGION },
     },
     timeout: Duration.minutes(props.timeoutMinutes),
     // Keeps docker layers on the build host between close builds; the registry cache covers the rest.
-    ...(NO_LOCAL_CACHE_COMPUTE_TYPES.includes(props.computeType)
-      ? {}
-      : { cache: Cache.local(LocalCacheMode.DOCKER_LAYER) }),
+    ...localCache(props),
     logging: { cloudWatch: { logGroup: props.logGroup } },
   });
+
+  // For a project in a VPC, CDK adds a policy of EC2 actions for the project's role; the role is
+  // immutable here (nothing is attached, nothing synthesized) and BuildRole grants these itself.
+  if (props.dockerServer) project.node.tryRemoveChild('PolicyDocument');
 
   Validations.of(project).acknowledge({
     id: 'AwsSolutions-CB4',

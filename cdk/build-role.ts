@@ -8,6 +8,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PULL_THROUGH_PREFIX, SOURCE_PREFIX } from '../contract/infra-names';
+import { vpcNetworkInterfaceStatements } from './docker-server';
 import { sourceArchivesWildcardFinding } from './nag-findings';
 import { pullThroughStatement } from './pull-through-cache';
 
@@ -15,6 +16,8 @@ export interface BuildRoleProps {
   bucket: IBucket;
   repository: IRepository;
   logGroup: ILogGroup;
+  /** kiln:dockerServer: the builds run in these subnets of the user's VPC. */
+  vpcSubnetIds?: readonly string[];
 }
 
 /** Pull and push of image layers and manifests, including the moving cache tag. */
@@ -31,7 +34,7 @@ export const REPOSITORY_PUSH_PULL_ACTIONS = [
 export class BuildRole extends Construct {
   readonly role: Role;
 
-  constructor(scope: Construct, id: string, { bucket, repository, logGroup }: BuildRoleProps) {
+  constructor(scope: Construct, id: string, { bucket, repository, logGroup, vpcSubnetIds }: BuildRoleProps) {
     super(scope, id);
     const statements = [
       new PolicyStatement({
@@ -62,6 +65,7 @@ export class BuildRole extends Construct {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],
       }),
+      ...(vpcSubnetIds ? vpcNetworkInterfaceStatements(vpcSubnetIds) : []),
     ];
     this.role = new Role(this, 'Role', {
       description:
@@ -76,9 +80,17 @@ export class BuildRole extends Construct {
     Validations.of(this.role).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ecr:GetAuthorizationToken has no resource-level permissions (AWS only accepts "*"); every other ECR action is scoped to the kiln repository.',
+        reason: `ecr:GetAuthorizationToken has no resource-level permissions (AWS only accepts "*"); every other ECR action is scoped to the kiln repository.${vpcSubnetIds ? ' The EC2 network-interface actions CodeBuild needs to place a kiln build in the VPC are only granted on "*" by AWS; attaching an interface is limited to the configured subnets.' : ''}`,
       },
+      ...(vpcSubnetIds
+        ? [
+            {
+              id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+              reason:
+                'CodeBuild creates a new network interface for every kiln build in the VPC, so its id is unknown in advance; the permission is limited to the configured subnets and to CodeBuild as the authorized service.',
+            },
+          ]
+        : []),
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${PULL_THROUGH_PREFIX}/*]`,
         reason: `The ECR Public pull-through cache creates one repository per base image under ${PULL_THROUGH_PREFIX}/ on first pull; builds may pull (and so create) only below that prefix.`,

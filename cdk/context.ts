@@ -1,7 +1,7 @@
 // The stack's knobs: every `kiln:*` CDK context option, parsed and validated in one place so that a
 // typo fails synth with the key, what was given and what is accepted (never a CloudFormation error
 // minutes into a deploy). Values arrive as strings from `-c key=value` and as JSON values from cdk.json.
-import { ComputeType } from 'aws-cdk-lib/aws-codebuild';
+import { ComputeType, DockerServerComputeType, FleetOverflowBehavior } from 'aws-cdk-lib/aws-codebuild';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { closest } from 'fastest-levenshtein';
@@ -24,6 +24,16 @@ export interface KilnContext {
   timeoutMinutes: number;
   maxImages: number;
   untaggedImageDays: number;
+  /** Reserved-capacity machines per architecture (a CodeBuild fleet of kiln:computeType); 0 = on demand. */
+  fleetCapacity: number;
+  /** What a build does when every fleet machine is busy. */
+  fleetOverflow: FleetOverflowBehavior;
+  /** Compute type of the CodeBuild Docker server; undefined = the build host runs docker itself. */
+  dockerServer?: DockerServerComputeType;
+  /** The VPC the projects and the Docker server run in (the Docker server needs one). */
+  dockerServerVpcId?: string;
+  /** Private subnets of that VPC with a route to ECR, S3 and CloudWatch Logs (NAT or endpoints). */
+  dockerServerSubnetIds?: string[];
 }
 
 export const DEFAULT_CONTEXT: KilnContext = {
@@ -39,6 +49,9 @@ export const DEFAULT_CONTEXT: KilnContext = {
   timeoutMinutes: 60,
   maxImages: 100,
   untaggedImageDays: 7,
+  fleetCapacity: 0,
+  // A build that finds every reserved machine busy starts on demand rather than waiting in a queue.
+  fleetOverflow: FleetOverflowBehavior.ON_DEMAND,
 };
 
 /** The context keys, as users type them. */
@@ -55,6 +68,11 @@ const CONTEXT_KEYS = {
   timeoutMinutes: 'kiln:timeoutMinutes',
   maxImages: 'kiln:maxImages',
   untaggedImageDays: 'kiln:untaggedImageDays',
+  fleetCapacity: 'kiln:fleetCapacity',
+  fleetOverflow: 'kiln:fleetOverflow',
+  dockerServer: 'kiln:dockerServer',
+  dockerServerVpcId: 'kiln:dockerServerVpcId',
+  dockerServerSubnetIds: 'kiln:dockerServerSubnetIds',
 } as const satisfies Record<keyof KilnContext, string>;
 
 /** Compute types that run privileged docker builds (Lambda compute cannot). */
@@ -64,6 +82,15 @@ const BUILD_COMPUTE_TYPES = [
   ComputeType.LARGE,
   ComputeType.X_LARGE,
   ComputeType.X2_LARGE,
+] as const;
+
+/** Docker server sizes (the API also lists Lambda and custom types, which run no Docker server for kiln). */
+const DOCKER_SERVER_COMPUTE_TYPES = [
+  DockerServerComputeType.SMALL,
+  DockerServerComputeType.MEDIUM,
+  DockerServerComputeType.LARGE,
+  DockerServerComputeType.X_LARGE,
+  DockerServerComputeType.X2_LARGE,
 ] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -79,6 +106,8 @@ const BUCKET_NAME = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 const PROJECT_NAME = /^(?=.{2,249}$)[A-Za-z0-9][A-Za-z0-9_-]*$/;
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 
 function invalid(key: string, value: unknown, accepted: string): KilnError {
   return new KilnError(
@@ -123,6 +152,47 @@ function architectures(key: string, value: unknown): Architecture[] {
   return ARCHITECTURES.filter((arch) => parsed.includes(arch));
 }
 
+function subnetIds(key: string, value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  const parsed = items.map((item) => String(item).trim()).filter((item) => item !== '');
+  if (parsed.length === 0 || parsed.some((item) => !SUBNET_ID.test(item))) {
+    throw invalid(
+      key,
+      value,
+      'a comma-separated list of subnet ids (e.g. "subnet-0abc1234,subnet-0def5678")',
+    );
+  }
+  return [...new Set(parsed)];
+}
+
+/** The options that only make sense together: refused at synth, not minutes into a deploy. */
+function checkCombinations(context: KilnContext): KilnContext {
+  const { dockerServer, dockerServerVpcId, dockerServerSubnetIds, fleetCapacity } = context;
+  const vpcGiven = dockerServerVpcId !== undefined || dockerServerSubnetIds !== undefined;
+  if (dockerServer === undefined && vpcGiven) {
+    throw new KilnError(
+      `${CONTEXT_KEYS.dockerServerVpcId} and ${CONTEXT_KEYS.dockerServerSubnetIds} are used only with ${CONTEXT_KEYS.dockerServer}.`,
+      `Add -c ${CONTEXT_KEYS.dockerServer}=BUILD_GENERAL1_MEDIUM (or remove the VPC options); see docs/infrastructure.md.`,
+    );
+  }
+  if (
+    dockerServer !== undefined &&
+    (dockerServerVpcId === undefined || dockerServerSubnetIds === undefined)
+  ) {
+    throw new KilnError(
+      `${CONTEXT_KEYS.dockerServer} needs a VPC: CodeBuild reaches the Docker server inside one.`,
+      `Add -c ${CONTEXT_KEYS.dockerServerVpcId}=vpc-... -c ${CONTEXT_KEYS.dockerServerSubnetIds}=subnet-...,subnet-... (private subnets with a route to ECR, S3 and CloudWatch Logs); see docs/infrastructure.md.`,
+    );
+  }
+  if (dockerServer !== undefined && fleetCapacity > 0) {
+    throw new KilnError(
+      `${CONTEXT_KEYS.dockerServer} and ${CONTEXT_KEYS.fleetCapacity} cannot be combined: a fleet's builds run in the fleet's network, not the project's VPC where the Docker server is.`,
+      `Choose one: ${CONTEXT_KEYS.fleetCapacity} for builds that start at once, ${CONTEXT_KEYS.dockerServer} for a build cache that stays warm; see docs/infrastructure.md.`,
+    );
+  }
+  return context;
+}
+
 /** A misspelt option would otherwise be ignored without a word and deploy the default. */
 function rejectUnknownKeys(keys: Iterable<string>): void {
   const known: string[] = Object.values(CONTEXT_KEYS);
@@ -151,7 +221,7 @@ export function parseContext(get: (key: string) => unknown, presentKeys: Iterabl
     const value = get(key);
     return value === undefined ? DEFAULT_CONTEXT[field] : parse(key, value);
   };
-  return {
+  return checkCombinations({
     bucketName: read('bucketName', (key, value) =>
       name(key, value, BUCKET_NAME, 'an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
     ),
@@ -173,7 +243,16 @@ export function parseContext(get: (key: string) => unknown, presentKeys: Iterabl
     timeoutMinutes: read('timeoutMinutes', (key, value) => integer(key, value, 5, 2160)),
     maxImages: read('maxImages', (key, value) => integer(key, value, 1, 10000)),
     untaggedImageDays: read('untaggedImageDays', (key, value) => integer(key, value, 1, 3650)),
-  };
+    fleetCapacity: read('fleetCapacity', (key, value) => integer(key, value, 0, 100)),
+    fleetOverflow: read('fleetOverflow', (key, value) =>
+      oneOf(key, value, [FleetOverflowBehavior.ON_DEMAND, FleetOverflowBehavior.QUEUE]),
+    ),
+    dockerServer: read('dockerServer', (key, value) => oneOf(key, value, DOCKER_SERVER_COMPUTE_TYPES)),
+    dockerServerVpcId: read('dockerServerVpcId', (key, value) =>
+      name(key, value, VPC_ID, 'a VPC id (vpc- and 8 or 17 hex digits)'),
+    ),
+    dockerServerSubnetIds: read('dockerServerSubnetIds', subnetIds),
+  });
 }
 
 /** The options set on a CDK app (by `-c` or cdk.json): what `cdk synth` deploys. */

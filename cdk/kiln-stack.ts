@@ -12,7 +12,9 @@ import { buildProject } from './build-project';
 import { BuildRole } from './build-role';
 import { loadBuildSpec } from './buildspec';
 import type { KilnContext } from './context';
+import { DockerServerNetwork } from './docker-server';
 import { ecrPublicPullThroughCache } from './pull-through-cache';
+import { reservedFleet } from './reserved-fleet';
 import { userPolicy } from './user-policy';
 
 export const USER_POLICY_EXPORT = 'kiln-user-policy-arn';
@@ -82,7 +84,20 @@ export class KilnStack extends Stack {
     });
 
     ecrPublicPullThroughCache(this, 'EcrPublicPullThroughCache');
-    const { role } = new BuildRole(this, 'BuildRole', { bucket, repository, logGroup });
+    const { role } = new BuildRole(this, 'BuildRole', {
+      bucket,
+      repository,
+      logGroup,
+      ...(context.dockerServerSubnetIds ? { vpcSubnetIds: context.dockerServerSubnetIds } : {}),
+    });
+    const dockerServer =
+      context.dockerServer && context.dockerServerVpcId && context.dockerServerSubnetIds
+        ? new DockerServerNetwork(this, 'DockerServerNetwork', {
+            computeType: context.dockerServer,
+            vpcId: context.dockerServerVpcId,
+            subnetIds: context.dockerServerSubnetIds,
+          }).projectProps
+        : undefined;
     const buildSpec = loadBuildSpec();
     this.projects = context.architectures.map((architecture) => {
       const name = projectName(architecture, context.projectName);
@@ -96,6 +111,18 @@ export class KilnStack extends Stack {
         buildSpec,
         computeType: context.computeType,
         timeoutMinutes: context.timeoutMinutes,
+        ...(context.fleetCapacity > 0
+          ? {
+              fleet: reservedFleet(this, `Fleet-${architecture}`, {
+                fleetName: name,
+                architecture,
+                computeType: context.computeType,
+                baseCapacity: context.fleetCapacity,
+                overflowBehavior: context.fleetOverflow,
+              }),
+            }
+          : {}),
+        ...(dockerServer ? { dockerServer } : {}),
       });
       new CfnOutput(this, `ProjectName${architecture === 'x86_64' ? 'X8664' : 'Arm64'}`, {
         description: `CodeBuild project for ${architecture} builds`,

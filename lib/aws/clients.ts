@@ -1,8 +1,8 @@
 // The AWS clients kiln uses, created once per command from the SDK v3 default chain (env, shared
 // config and profiles, SSO, container/instance roles). Only command actions load this module, so
 // commands that never talk to AWS never load the SDK.
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -49,13 +49,35 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
   };
   const sts = new STSClient({ ...common, ...(options.region ? { region: options.region } : {}) });
   const region = options.region ?? (await resolveRegion(sts));
+  // Loaded on first use: a build found unchanged in ECR starts and follows nothing, and these two
+  // SDK packages are a few hundred milliseconds of its start-up (docs/benchmarks.md, unchanged re-run).
+  const codebuild = once(() => {
+    const sdk: typeof import('@aws-sdk/client-codebuild') = require('@aws-sdk/client-codebuild');
+    return new sdk.CodeBuildClient({ ...common, region });
+  });
+  const logs = once(() => {
+    const sdk: typeof import('@aws-sdk/client-cloudwatch-logs') = require('@aws-sdk/client-cloudwatch-logs');
+    return new sdk.CloudWatchLogsClient({ ...common, region });
+  });
   return {
     region,
     sts,
     s3: new S3Client({ ...common, region, forcePathStyle: s3ForcePathStyle(env) }),
-    codebuild: new CodeBuildClient({ ...common, region }),
-    logs: new CloudWatchLogsClient({ ...common, region }),
+    get codebuild() {
+      return codebuild();
+    },
+    get logs() {
+      return logs();
+    },
     ecr: new ECRClient({ ...common, region }),
+  };
+}
+
+function once<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= create();
+    return value;
   };
 }
 

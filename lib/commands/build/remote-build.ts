@@ -185,22 +185,32 @@ class RemoteBuildRun<A extends ArchiveInfo> {
     const { options } = this;
     const signal = this.cancelUpload.signal;
     try {
-      // The credential chain and STS have no abort path of their own: an interruption must not wait on them.
-      const session = await abortable(options.openSession(), signal);
+      // The session (credential chain, STS) and the pack need nothing of each other: run together.
+      let start = this.clock.now();
+      let pack = 0;
+      const [opened, packed] = await Promise.allSettled([
+        // The credential chain and STS have no abort path of their own: an interruption must not wait on them.
+        abortable(options.openSession(), signal),
+        options.steps
+          .pack({ projectDir: options.projectDir, description: options.description, signal })
+          .finally(() => {
+            pack = this.secondsSince(start);
+          }),
+      ]);
+      if (opened.status === 'rejected') {
+        if (packed.status === 'fulfilled') await options.steps.discard(packed.value);
+        throw opened.reason;
+      }
+      const session = opened.value;
       this.session = session;
       options.logger.debug({ ...session.infra }, 'infrastructure');
-      signal.throwIfAborted();
-      let start = this.clock.now();
-      const archive = await options.steps.pack({
-        projectDir: options.projectDir,
-        description: options.description,
-        signal,
-      });
-      const pack = this.secondsSince(start);
+      if (packed.status === 'rejected') throw packed.reason;
+      const archive = packed.value;
       options.reporter.note(
         `packed ${archive.files.length} files (${formatBytes(archive.size)}) in ${formatDuration(pack)}`,
       );
       try {
+        signal.throwIfAborted();
         const tag = inputTag(
           inputKey({
             archiveSha256: archive.sha256,

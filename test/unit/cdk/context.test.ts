@@ -97,11 +97,68 @@ describe('kiln:* context', () => {
     ['kiln:bucketName', 'Bad_Bucket', 'an S3 bucket name'],
     ['kiln:projectName', 'kiln project', 'a CodeBuild project name'],
     ['kiln:logGroupName', 'logs:kiln', 'a log group name'],
+    ['kiln:fleetCapacity', '101', 'a whole number from 0 to 100'],
+    ['kiln:fleetOverflow', 'WAIT', 'ON_DEMAND, QUEUE'],
+    ['kiln:dockerServer', 'BUILD_LAMBDA_4GB', 'BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM'],
   ])('rejects %s=%j, naming the key and the accepted values', (key, value, accepted) => {
     const error = errorFor({ [key]: value });
     expect(error.message).toContain(`Invalid CDK context ${key}=${JSON.stringify(value)}`);
     expect(error.message).toContain(accepted);
     expect(error.hint).toContain('docs/infrastructure.md');
+  });
+
+  describe('fast start (fleet, Docker server): off unless asked for', () => {
+    const network = {
+      'kiln:dockerServerVpcId': 'vpc-0123456789abcdef0',
+      'kiln:dockerServerSubnetIds': 'subnet-0123456789abcdef0, subnet-01234567',
+    };
+
+    it('defaults to on-demand builds with no Docker server', () => {
+      expect(DEFAULT_CONTEXT).toMatchObject({ fleetCapacity: 0, fleetOverflow: 'ON_DEMAND' });
+      expect(DEFAULT_CONTEXT.dockerServer).toBeUndefined();
+    });
+
+    it('reads a fleet and a Docker server with its network', () => {
+      expect(parse({ 'kiln:fleetCapacity': '2', 'kiln:fleetOverflow': 'QUEUE' })).toMatchObject({
+        fleetCapacity: 2,
+        fleetOverflow: 'QUEUE',
+      });
+      expect(parse({ 'kiln:dockerServer': 'BUILD_GENERAL1_LARGE', ...network })).toMatchObject({
+        dockerServer: 'BUILD_GENERAL1_LARGE',
+        dockerServerVpcId: 'vpc-0123456789abcdef0',
+        dockerServerSubnetIds: ['subnet-0123456789abcdef0', 'subnet-01234567'],
+      });
+    });
+
+    it.each([
+      ['kiln:dockerServerVpcId', 'my-vpc', 'a VPC id'],
+      [
+        'kiln:dockerServerSubnetIds',
+        'subnet-0123456789abcdef0,sg-01234567',
+        'a comma-separated list of subnet ids',
+      ],
+    ])('rejects %s=%j', (key, value, accepted) => {
+      const error = errorFor({ 'kiln:dockerServer': 'BUILD_GENERAL1_SMALL', ...network, [key]: value });
+      expect(error.message).toContain(`Invalid CDK context ${key}`);
+      expect(error.message).toContain(accepted);
+    });
+
+    it('refuses a Docker server without a VPC, and VPC options without a Docker server', () => {
+      expect(errorFor({ 'kiln:dockerServer': 'BUILD_GENERAL1_SMALL' }).message).toContain('needs a VPC');
+      expect(errorFor({ 'kiln:dockerServer': 'BUILD_GENERAL1_SMALL' }).hint).toContain(
+        'kiln:dockerServerSubnetIds',
+      );
+      expect(errorFor(network).message).toContain('used only with kiln:dockerServer');
+    });
+
+    it('refuses a fleet and a Docker server together', () => {
+      const error = errorFor({
+        'kiln:dockerServer': 'BUILD_GENERAL1_SMALL',
+        ...network,
+        'kiln:fleetCapacity': 1,
+      });
+      expect(error.message).toContain('cannot be combined');
+    });
   });
 
   it('rejects an unknown kiln: option, suggesting the closest one', () => {

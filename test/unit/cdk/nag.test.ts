@@ -4,6 +4,12 @@ import type { IConstruct } from 'constructs';
 import { synthesize } from './synth';
 
 const ALL_OPTIONS = { 'kiln:architectures': 'x86_64,arm64', 'kiln:retainSourceBucket': 'false' };
+const FLEET = { 'kiln:architectures': 'x86_64,arm64', 'kiln:fleetCapacity': '1' };
+const DOCKER_SERVER = {
+  'kiln:dockerServer': 'BUILD_GENERAL1_MEDIUM',
+  'kiln:dockerServerVpcId': 'vpc-0123456789abcdef0',
+  'kiln:dockerServerSubnetIds': 'subnet-0123456789abcdef0,subnet-0123456789abcdef1',
+};
 
 function findings(stack: IConstruct): string[] {
   const report = new AwsSolutionsChecks().validateScope(stack);
@@ -40,6 +46,8 @@ function unacknowledgedFindings(context: Record<string, string>): string[] {
 describe.each([
   ['default context', {}],
   ['ARM project and a destroyable bucket', ALL_OPTIONS],
+  ['reserved-capacity fleets', FLEET],
+  ['the Docker server in a VPC', DOCKER_SERVER],
 ])('cdk-nag AwsSolutions on the stack with %s', (_name, context: Record<string, string>) => {
   let stack: IConstruct;
   beforeAll(() => {

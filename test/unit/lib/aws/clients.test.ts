@@ -31,3 +31,30 @@ test('no region anywhere is a clear error', async () => {
     hint: 'Pass --region, set remote.region in the kiln config, or export AWS_REGION.',
   });
 });
+
+test('the CodeBuild and CloudWatch Logs SDKs load on first use only (an unchanged re-run never needs them)', async () => {
+  const loaded: string[] = [];
+  for (const name of ['@aws-sdk/client-codebuild', '@aws-sdk/client-cloudwatch-logs']) {
+    jest.doMock(name, () => {
+      loaded.push(name);
+      return jest.requireActual(name);
+    });
+  }
+  try {
+    let create!: typeof createAwsClients;
+    jest.isolateModules(() => {
+      ({ createAwsClients: create } = require('../../../../lib/aws/clients'));
+    });
+    const clients = await create({ region: 'eu-west-1' });
+    await clients.ecr.config.region();
+    expect(loaded).toEqual([]);
+    expect(await clients.codebuild.config.region()).toBe('eu-west-1');
+    expect(clients.codebuild).toBe(clients.codebuild);
+    expect(loaded).toEqual(['@aws-sdk/client-codebuild']);
+    expect(await clients.logs.config.region()).toBe('eu-west-1');
+    expect(loaded).toEqual(['@aws-sdk/client-codebuild', '@aws-sdk/client-cloudwatch-logs']);
+  } finally {
+    jest.dontMock('@aws-sdk/client-codebuild');
+    jest.dontMock('@aws-sdk/client-cloudwatch-logs');
+  }
+});

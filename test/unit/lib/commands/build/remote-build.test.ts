@@ -203,6 +203,53 @@ test('Ctrl-C during the upload aborts it and starts no build (exit 130)', async 
   expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
 });
 
+test('the session and the pack run at the same time (neither waits for the other)', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand)
+    .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+  const started: string[] = [];
+  let openSession!: () => void;
+  const sessionOpened = new Promise<void>((resolve) => {
+    openSession = resolve;
+  });
+  const run = runRemoteBuild(
+    options({
+      openSession: async () => {
+        started.push('session');
+        await sessionOpened;
+        return session;
+      },
+      steps: {
+        pack: async () => {
+          started.push('pack');
+          // The pack starts while the session is still open(ing): it would hang here otherwise.
+          openSession();
+          return archive;
+        },
+        upload: async () => ({ key: `sources/${archive.sha256}.zip`, skipped: false }),
+        discard: async () => {},
+      },
+    }),
+  );
+  await expect(run).resolves.toMatchObject({ exitCode: 0 });
+  expect(started).toEqual(['session', 'pack']);
+});
+
+test('a session that fails while the pack succeeded discards the archive and reports the session error', async () => {
+  const discard = jest.fn(async () => {});
+  const run = runRemoteBuild(
+    options({
+      openSession: async () => {
+        throw new KilnError('no credentials');
+      },
+      steps: { pack: async () => archive, upload: jest.fn(), discard },
+    }),
+  );
+  await expect(run).rejects.toThrow('no credentials');
+  expect(discard).toHaveBeenCalledWith(archive);
+  expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
+});
+
 test('Ctrl-C while following stops the build, says so, waits for STOPPED and exits 13', async () => {
   buildUntilStopped();
   clock.onSleep = (time) => {
@@ -393,5 +440,20 @@ describe('an unchanged build (the input key already built)', () => {
     await runRemoteBuild(options({ force: true }));
     expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(0);
     expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(1);
+  });
+
+  it('looks up the same key whatever the per-build options that do not change the image (--compute, --timeout, --async)', async () => {
+    succeeded();
+    const tagsLookedUp = async (extra: Partial<RemoteBuildOptions<ArchiveInfo>>) => {
+      ecrMock.resetHistory();
+      await runRemoteBuild(options(extra));
+      return ecrMock.commandCalls(BatchGetImageCommand).map((call) => call.args[0].input.imageIds);
+    };
+    const plain = await tagsLookedUp({});
+    expect(plain).toHaveLength(1);
+    expect(await tagsLookedUp({ computeType: 'BUILD_GENERAL1_LARGE', timeoutMinutes: 90 })).toEqual(plain);
+    expect(await tagsLookedUp({ async: true })).toEqual(plain);
+    // A build arg is part of the image: it moves the key.
+    expect(await tagsLookedUp({ buildArgs: { NPM_TOKEN: 'other' } })).not.toEqual(plain);
   });
 });
