@@ -1,6 +1,7 @@
 // `kiln build` (remote): pack → upload → StartBuild → follow, with Ctrl-C meaning "abort the upload"
 // before a build exists, "stop the build" once it runs, and "detach" the second time.
 import type { Build } from '@aws-sdk/client-codebuild';
+import { primaryArchitecture } from '../../../contract/config-schema';
 import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { ecrRepositoryUri } from '../../../contract/infra-names';
@@ -204,7 +205,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
         const tag = inputTag(
           inputKey({
             archiveSha256: archive.sha256,
-            arch: options.description.config.remote.arch,
+            arch: primaryArchitecture(options.description.config.remote.arch),
             buildArgs: options.buildArgs,
           }),
         );
