@@ -147,6 +147,8 @@ test('remote.arch in the config asks for both too; an unchanged architecture is 
     );
     const first = await runCli(['build', project], env);
     expect(first.code).toBe(22);
+    // The fake pushes the input tag when a build starts; a failed build pushes nothing.
+    fake.ecr.delete(starts()[1]!.variables.KILN_INPUT_TAG!);
     fake.codebuild.projectScripts.set('kiln-arm64', script('arm64'));
     const second = await runCli(['build', project, '--json'], env);
     expect(second.code).toBe(0);
