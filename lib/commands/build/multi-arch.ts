@@ -30,7 +30,7 @@ import { BuildReporter } from '../../output/build-reporter';
 import { formatBytes, formatDuration } from '../../output/format';
 import { prefixedTerminal } from '../../output/prefixed-terminal';
 import type { Terminal } from '../../output/terminal';
-import type { ArchiveInfo, RemoteBuildOptions } from './remote-build';
+import { type ArchiveInfo, type RemoteBuildOptions, uploadAborted } from './remote-build';
 
 /** One architecture in the `--json` document (seconds; null where not applicable). */
 export interface ArchitectureDocument {
@@ -228,13 +228,7 @@ class MultiArchRun<A extends ArchiveInfo> {
         await options.steps.discard(archive);
       }
     } catch (error) {
-      if (signal.aborted) {
-        throw new KilnError(
-          'interrupted: upload aborted, no build was started',
-          undefined,
-          EXIT_CODES.interrupted,
-        );
-      }
+      if (signal.aborted) throw uploadAborted();
       throw session ? sessionError(session, error) : error;
     }
   }

@@ -91,6 +91,15 @@ export interface BuildResult {
   exitCode: number;
 }
 
+/** Ctrl-C before any build exists: the upload stops and nothing is left running. */
+export function uploadAborted(): KilnError {
+  return new KilnError(
+    'interrupted: upload aborted, no build was started',
+    undefined,
+    EXIT_CODES.interrupted,
+  );
+}
+
 type Stage = 'prepare' | 'starting' | 'following' | 'stopping' | 'done';
 
 export function runRemoteBuild<A extends ArchiveInfo>(options: RemoteBuildOptions<A>): Promise<BuildResult> {
@@ -226,13 +235,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
         await options.steps.discard(archive);
       }
     } catch (error) {
-      if (signal.aborted) {
-        throw new KilnError(
-          'interrupted: upload aborted, no build was started',
-          undefined,
-          EXIT_CODES.interrupted,
-        );
-      }
+      if (signal.aborted) throw uploadAborted();
       throw this.session ? sessionError(this.session, error) : error;
     }
   }

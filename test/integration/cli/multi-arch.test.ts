@@ -78,6 +78,16 @@ function starts() {
     });
 }
 
+/** Both builds keep running (until stopped): time for a Ctrl-C. */
+function holdBothBuilds(): void {
+  for (const [name, arch] of [
+    ['kiln', 'x86_64'],
+    ['kiln-arm64', 'arm64'],
+  ] as const) {
+    fake.codebuild.projectScripts.set(name, script(arch, { holdBuildMs: 20_000 }));
+  }
+}
+
 /** Image indexes stored in the fake ECR, by tag. */
 function indexTags(): string[] {
   return [...fake.ecr.entries()]
@@ -153,7 +163,7 @@ test('remote.arch in the config asks for both too; an unchanged architecture is 
     const second = await runCli(['build', project, '--json'], env);
     expect(second.code).toBe(0);
     expect(starts().map((start) => start.project)).toEqual(['kiln', 'kiln-arm64', 'kiln-arm64']);
-    expect(second.stderr).toMatch(/\[x86_64\] unchanged: /);
+    expect(second.stderr).toMatch(/\[x86_64\] kiln unchanged: /);
     expect(JSON.parse(second.stdout).architectures.x86_64).toMatchObject({ buildId: null, skipped: true });
     expect(indexTags()).toContain('demo');
   } finally {
@@ -190,12 +200,7 @@ test('one architecture stopped elsewhere (console, kiln stop): the whole fails, 
 });
 
 test('Ctrl-C stops both builds; no index', async () => {
-  for (const [name, arch] of [
-    ['kiln', 'x86_64'],
-    ['kiln-arm64', 'arm64'],
-  ] as const) {
-    fake.codebuild.projectScripts.set(name, script(arch, { holdBuildMs: 20_000 }));
-  }
+  holdBothBuilds();
   const run = startCli(['build', project, '--arch', 'x86_64,arm64'], env);
   await run.waitForStderr('building for x86_64');
   await run.waitForStderr('building for arm64');
@@ -210,12 +215,7 @@ test('Ctrl-C stops both builds; no index', async () => {
 });
 
 test('the laptop detaching (second Ctrl-C) leaves both builds running and the merge to them', async () => {
-  for (const [name, arch] of [
-    ['kiln', 'x86_64'],
-    ['kiln-arm64', 'arm64'],
-  ] as const) {
-    fake.codebuild.projectScripts.set(name, script(arch, { holdBuildMs: 20_000 }));
-  }
+  holdBothBuilds();
   fake.codebuild.slowStop = true;
   const run = startCli(['build', project, '--arch', 'x86_64,arm64'], env);
   await run.waitForStderr('building for arm64');
