@@ -9,7 +9,7 @@ import type { BuildScript } from '../../helpers/fakes/codebuild-model';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { runCli, startCli } from './run-cli';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const BUCKET = `kiln-source-${FAKE_ACCOUNT}-us-east-1`;
 const REPOSITORY = `${FAKE_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/kiln`;
@@ -191,7 +191,7 @@ test('one architecture fails: the whole fails, the exit code names it, no index'
 test('one architecture stopped elsewhere (console, kiln stop): the whole fails, no index', async () => {
   fake.codebuild.projectScripts.set('kiln', script('x86_64', { holdBuildMs: 20_000 }));
   const run = startCli(['build', project, '--arch', 'x86_64,arm64'], env);
-  await run.waitForStderr('[x86_64] building for x86_64');
+  await run.waitForStderr('[x86_64] building for x86_64', 45_000);
   const x86 = [...fake.codebuild.builds.values()].find((build) => build.projectName === 'kiln')!;
   fake.codebuild.handle('StopBuild', { id: x86.id });
   expect(await run.exit).toBe(21);
@@ -202,8 +202,8 @@ test('one architecture stopped elsewhere (console, kiln stop): the whole fails, 
 test('Ctrl-C stops both builds; no index', async () => {
   holdBothBuilds();
   const run = startCli(['build', project, '--arch', 'x86_64,arm64'], env);
-  await run.waitForStderr('building for x86_64');
-  await run.waitForStderr('building for arm64');
+  await run.waitForStderr('building for x86_64', 45_000);
+  await run.waitForStderr('building for arm64', 45_000);
   run.child.kill('SIGINT');
   expect(await run.exit).toBe(13);
   const stops = fake.codebuild.calls
@@ -218,10 +218,10 @@ test('the laptop detaching (second Ctrl-C) leaves both builds running and the me
   holdBothBuilds();
   fake.codebuild.slowStop = true;
   const run = startCli(['build', project, '--arch', 'x86_64,arm64'], env);
-  await run.waitForStderr('building for arm64');
-  await run.waitForStderr('building for x86_64');
+  await run.waitForStderr('building for arm64', 45_000);
+  await run.waitForStderr('building for x86_64', 45_000);
   run.child.kill('SIGINT');
-  await run.waitForStderr('Ctrl-C again to detach');
+  await run.waitForStderr('Ctrl-C again to detach', 45_000);
   run.child.kill('SIGTERM');
   expect(await run.exit).toBe(14);
   expect(run.stderr()).toContain('the last to finish publishes the image index');
