@@ -45,6 +45,17 @@ export type Framework = (typeof FRAMEWORKS)[number];
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
+/** `remote.arch` as a list, in ARCHITECTURES order, without repeats. */
+export function architecturesOf(arch: Architecture | readonly Architecture[]): Architecture[] {
+  const wanted: readonly Architecture[] = typeof arch === 'string' ? [arch] : arch;
+  return ARCHITECTURES.filter((candidate) => wanted.includes(candidate));
+}
+
+/** The one architecture of a single-architecture build (the first when several are asked for). */
+export function primaryArchitecture(arch: Architecture | readonly Architecture[]): Architecture {
+  return architecturesOf(arch)[0] ?? ARCHITECTURES[0];
+}
+
 export const DEFAULT_TAG_FORMAT = ':FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA';
 
 // Descriptions travel into the JSON Schema (schema/kiln.config.schema.json), so editors show them;
@@ -205,7 +216,17 @@ export const kilnConfigSchema = z.strictObject({
       project: z.string().min(1).optional(),
       repository: z.string().min(1).optional(),
       logGroup: z.string().min(1).optional(),
-      arch: z.enum(ARCHITECTURES).default('x86_64'),
+      arch: z
+        .union([z.enum(ARCHITECTURES), z.array(z.enum(ARCHITECTURES)).min(1)])
+        .default('x86_64')
+        // One architecture stays a string; several become one build each plus an image index.
+        .transform((arch) => {
+          const list = architecturesOf(arch);
+          return list.length === 1 ? list[0]! : list;
+        })
+        .describe(
+          'CPU architecture of the image, or a list (["x86_64", "arm64"]): one build per architecture, merged into a multi-platform image index.',
+        ),
       compute: z
         .string()
         .min(1)

@@ -63,6 +63,27 @@ export const KILN_VARIABLES = {
     meaning:
       'the tag of the build’s input key, which an unchanged re-run finds in ECR (lib/aws/built-image.ts)',
   },
+  KILN_ARCH: {
+    setBy: 'kiln build with several architectures (StartBuild environment override)',
+    readBy: 'runner (cache ref and tag suffix of this build’s architecture)',
+    meaning:
+      'the architecture this build runs on, when the archive asks for several (contract/multi-arch.ts)',
+  },
+  KILN_INDEX_TAGS: {
+    setBy: 'kiln build with several architectures (StartBuild environment override)',
+    readBy: 'runner (each tag gets the -<arch> suffix; the image index gets the tags themselves)',
+    meaning: 'the requested tags, formatted once on the laptop so every architecture agrees on them',
+  },
+  KILN_INDEX_MEMBERS: {
+    setBy: 'kiln build with several architectures (StartBuild environment override)',
+    readBy: 'runner (the last build to finish finds every member and publishes the image index)',
+    meaning: '`<arch>=<input tag>` pairs, comma-separated: where each architecture’s image is found',
+  },
+  KILN_INDEX_INPUT_TAG: {
+    setBy: 'kiln build with several architectures (StartBuild environment override)',
+    readBy: 'runner (pushes the image index under it too); kiln build (an unchanged re-run finds the index)',
+    meaning: 'the input key tag of the image index (archive, all architectures, build args)',
+  },
   KILN_IMAGE_URI: {
     setBy: 'runner (.kiln-build/outputs.env, exported by buildspec.yml)',
     readBy: 'kiln build / status / builds (CodeBuild exported variables); kiln build --local',

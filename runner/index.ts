@@ -9,5 +9,12 @@ export { readProjectSnapshot } from './detect/snapshot';
 export { openRegularFile, readRegularFile } from './files/regular-file';
 export { generateFromSnapshot, resolveBuildMode } from './generate';
 export { RunnerLog } from './log/logger';
+export { type IndexPublication, publishIndexWhenComplete } from './registry/image-index';
+export {
+  httpManifestStore,
+  type ManifestStore,
+  manifestDigest,
+  type StoredManifest,
+} from './registry/manifest-store';
 export { parseOutputsEnv } from './steps/outputs-env';
 export { formatTags, sanitizeTag } from './tags/format-tags';

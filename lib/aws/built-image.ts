@@ -4,6 +4,7 @@
 // of building again. Base images move: a skipped build keeps the base the image was built on.
 import { createHash } from 'node:crypto';
 import { BatchGetImageCommand, type ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { MANIFEST_TYPES } from '../../contract/multi-arch';
 import { errorName } from './error-name';
 import { messageOf } from './errors';
 
@@ -46,7 +47,12 @@ export async function findBuiltImage(
 ): Promise<BuiltImageLookup> {
   try {
     const response = await ecr.send(
-      new BatchGetImageCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }),
+      new BatchGetImageCommand({
+        repositoryName: repository,
+        imageIds: [{ imageTag: tag }],
+        // Image indexes too (a multi-architecture build's), which ECR returns only when accepted.
+        acceptedMediaTypes: MANIFEST_TYPES,
+      }),
     );
     const image = response.images?.[0];
     if (!image?.imageManifest || !image.imageId?.imageDigest) return { kind: 'missing' };

@@ -39,6 +39,8 @@ export interface StartBuildRequest {
   timeoutMinutes?: number;
   /** `--verbose`: the runner prints stack traces (KILN_DEBUG). */
   debug?: boolean;
+  /** Further kiln variables (one architecture of a multi-architecture build: contract/multi-arch.ts). */
+  kilnVariables?: Partial<Record<KilnVariableName, string>>;
 }
 
 function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
@@ -49,6 +51,7 @@ function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
     ...(request.repositoryUri ? [variable(PROJECT_ENVIRONMENT.repositoryUri, request.repositoryUri)] : []),
     ...(request.inputTag ? [variable(INPUT_TAG_VARIABLE, request.inputTag)] : []),
     ...(request.debug ? [variable('KILN_DEBUG', '1')] : []),
+    ...Object.entries(request.kilnVariables ?? {}).map(([name, value]) => variable(name, value ?? '')),
     ...Object.entries(request.buildArgs).map(([name, value]) => variable(name, value)),
   ];
 }

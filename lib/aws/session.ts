@@ -1,6 +1,6 @@
 // Everything a remote command needs before its first real call: clients from the credential chain,
 // the caller's account, and the stack's names for that account and region.
-import type { Architecture, KilnConfig } from '../../contract/config-schema';
+import { type Architecture, type KilnConfig, primaryArchitecture } from '../../contract/config-schema';
 import { type AwsClients, createAwsClients } from './clients';
 import { toKilnError } from './errors';
 import {
@@ -45,7 +45,7 @@ export async function openSession(options: SessionOptions): Promise<RemoteSessio
     options.remote,
     account,
     clients.region,
-    options.arch ?? options.remote.arch,
+    options.arch ?? primaryArchitecture(options.remote.arch),
   );
   if (options.checkBucket) await assertBucketExists(clients, infra);
   return { clients, infra, ...(profile ? { profile } : {}) };

@@ -2,7 +2,9 @@
 // push → outputs. Every dependency with I/O beyond the source folder is injected.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { primaryArchitecture } from '../../contract/config-schema';
 import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../../contract/description';
+import { memberTag } from '../../contract/multi-arch';
 import type { BuildMode } from '../config/build-mode';
 import {
   type CredentialSource,
@@ -20,6 +22,7 @@ import { formatTags } from '../tags/format-tags';
 import { BUILDER_LABELS, buildImage, chooseBuilder } from './build-image';
 import { type ImageOutputs, renderOutputsEnv } from './outputs-env';
 import { type DockerfileGenerator, prepareDockerfile } from './prepare-dockerfile';
+import { publishIndex } from './publish-index';
 import { pushImage } from './push-image';
 import { readBuildDescription } from './read-description';
 import { runStep } from './run-step';
@@ -58,6 +61,12 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
     plan.mode.mode === 'image'
       ? await retagPrebuilt(plan.mode.image, plan, environment, deps)
       : await buildFromDockerfile(plan.mode, plan, environment, deps);
+  const { multiArch } = environment;
+  if (multiArch && environment.push) {
+    await runStep(log, 'publish image index', () =>
+      publishIndex(multiArch, environment.repositoryUri, { ecrTokens: deps.ecrTokens, log }),
+    );
+  }
 
   const outputs: ImageOutputs = {
     KILN_IMAGE_URI: plan.imageRefs[0] as string,
@@ -75,17 +84,19 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
 
 async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Promise<BuildPlan> {
   const description = await readBuildDescription(environment.sourceDir);
-  const tags = [
-    ...formatTags(description.config.docker.tag, {
-      friendlyTag: description.name,
-      timestamp: deps.now(),
-      gitSha: description.git?.sha,
-      gitBranch: description.git?.branch,
-      gitDirty: description.git?.dirty,
-      buildNumber: environment.buildNumber,
-    }),
-    ...(environment.inputTag ? [environment.inputTag] : []),
-  ];
+  const { multiArch } = environment;
+  // Several architectures: the laptop formatted the tags once, so every member agrees on them.
+  const requested = multiArch
+    ? multiArch.indexTags.map((tag) => memberTag(tag, multiArch.arch))
+    : formatTags(description.config.docker.tag, {
+        friendlyTag: description.name,
+        timestamp: deps.now(),
+        gitSha: description.git?.sha,
+        gitBranch: description.git?.branch,
+        gitDirty: description.git?.dirty,
+        buildNumber: environment.buildNumber,
+      });
+  const tags = [...requested, ...(environment.inputTag ? [environment.inputTag] : [])];
   return {
     description,
     tags,
@@ -145,7 +156,8 @@ async function buildFromDockerfile(
   // BuildKit: the credentials as a secret file too (managed Dockerfiles mount it; custom ones may).
   const secretDir =
     delivery === 'secret' && secretEnv.AWS_ACCESS_KEY_ID ? await writeCredentialsFile(secretEnv) : undefined;
-  const prefix = cacheRefPrefix(environment.repositoryUri, name, config.remote.arch);
+  const arch = environment.multiArch?.arch ?? primaryArchitecture(config.remote.arch);
+  const prefix = cacheRefPrefix(environment.repositoryUri, name, arch);
   const request: BuildRequest = {
     contextDir: environment.sourceDir,
     dockerfile,

@@ -3,6 +3,7 @@
 import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
 import { BUILDERS, type Builder } from '../docker/build-command';
+import { type MultiArchBuild, readMultiArchBuild } from './multi-arch-environment';
 
 export interface RunnerEnvironment {
   /** The extracted archive: build context and home of `.kiln-build/`. */
@@ -25,6 +26,8 @@ export interface RunnerEnvironment {
   inputTag?: string;
   /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
   inCodeBuild: boolean;
+  /** This build is one architecture's member of an image index (`kiln build --arch x86_64,arm64`). */
+  multiArch?: MultiArchBuild;
 }
 
 export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): RunnerEnvironment {
@@ -58,5 +61,6 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
     prebuiltImage: env.KILN_DOCKER_IMAGE || undefined,
     buildArgNames,
     inCodeBuild: Boolean(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
+    ...readMultiArchBuild(env),
   };
 }

@@ -5,8 +5,11 @@ import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import type { RemoteFlags } from '../remote-options';
 
 export interface BuildFlags extends RemoteFlags {
-  /** Checked against the schema's architectures when the command runs (the schema loads zod). */
-  arch?: Architecture;
+  /**
+   * One architecture or a comma-separated list (`x86_64,arm64`); checked against the schema's
+   * architectures when the command runs (the schema loads zod).
+   */
+  arch?: string;
   compute?: string;
   timeout?: number;
   image?: string;
@@ -95,10 +98,16 @@ export function parseBuildArgs(values: string[]): Record<string, string> {
   return args;
 }
 
+/** `--arch x86_64,arm64` → both; a single value stays a string (the single-architecture build). */
+function archList(value: string): Architecture | Architecture[] {
+  const list = value.split(',').map((arch) => arch.trim()) as Architecture[];
+  return list.length === 1 ? list[0]! : list;
+}
+
 /** The flags that change the build description (they travel in the archive's build.json). */
 export function configOverrides(flags: BuildFlags): KilnConfigInput {
   const remote = {
-    ...(flags.arch ? { arch: flags.arch } : {}),
+    ...(flags.arch ? { arch: archList(flags.arch) } : {}),
     ...(flags.compute ? { compute: flags.compute } : {}),
     ...(flags.timeout ? { timeoutMinutes: flags.timeout } : {}),
   };
@@ -112,9 +121,12 @@ export function configOverrides(flags: BuildFlags): KilnConfigInput {
 
 /** Flag values and combinations that cannot work, refused before anything runs. */
 export function checkFlags(flags: BuildFlags, architectures: readonly string[]): void {
-  if (flags.arch !== undefined && !architectures.includes(flags.arch)) {
+  if (
+    flags.arch !== undefined &&
+    !flags.arch.split(',').every((arch) => architectures.includes(arch.trim()))
+  ) {
     throw new KilnError(
-      `--arch ${flags.arch}: expected one of ${architectures.join(', ')}`,
+      `--arch ${flags.arch}: expected one of ${architectures.join(', ')}, or several separated by commas`,
       undefined,
       EXIT_CODES.usage,
     );

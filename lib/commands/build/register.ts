@@ -10,7 +10,10 @@ export function registerBuildCommand(program: Command): void {
       'Build the project’s image remotely on AWS CodeBuild (or locally with --local) and follow it',
     )
     .argument('[dir]', 'project directory', '.')
-    .option('--arch <arch>', 'CPU architecture of the image: x86_64 or arm64')
+    .option(
+      '--arch <arch>',
+      'CPU architecture of the image: x86_64, arm64, or both (x86_64,arm64: one build each, merged into an image index)',
+    )
     .option('--compute <type>', 'CodeBuild compute type, e.g. BUILD_GENERAL1_LARGE')
     .option('--timeout <minutes>', 'build timeout in minutes (5-2160)', parseTimeout)
     .option('--image <image>', 'retag and push this prebuilt image instead of building')

@@ -1,6 +1,7 @@
 // `kiln build` (remote): pack → upload → StartBuild → follow, with Ctrl-C meaning "abort the upload"
 // before a build exists, "stop the build" once it runs, and "detach" the second time.
 import type { Build } from '@aws-sdk/client-codebuild';
+import { primaryArchitecture } from '../../../contract/config-schema';
 import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { ecrRepositoryUri } from '../../../contract/infra-names';
@@ -88,6 +89,15 @@ export interface BuildDocument {
 export interface BuildResult {
   document: BuildDocument;
   exitCode: number;
+}
+
+/** Ctrl-C before any build exists: the upload stops and nothing is left running. */
+export function uploadAborted(): KilnError {
+  return new KilnError(
+    'interrupted: upload aborted, no build was started',
+    undefined,
+    EXIT_CODES.interrupted,
+  );
 }
 
 type Stage = 'prepare' | 'starting' | 'following' | 'stopping' | 'done';
@@ -214,7 +224,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
         const tag = inputTag(
           inputKey({
             archiveSha256: archive.sha256,
-            arch: options.description.config.remote.arch,
+            arch: primaryArchitecture(options.description.config.remote.arch),
             buildArgs: options.buildArgs,
           }),
         );
@@ -235,13 +245,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
         await options.steps.discard(archive);
       }
     } catch (error) {
-      if (signal.aborted) {
-        throw new KilnError(
-          'interrupted: upload aborted, no build was started',
-          undefined,
-          EXIT_CODES.interrupted,
-        );
-      }
+      if (signal.aborted) throw uploadAborted();
       throw this.session ? sessionError(this.session, error) : error;
     }
   }

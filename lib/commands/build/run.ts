@@ -1,7 +1,7 @@
 // `kiln build` wiring: flags → build description → remote build (or `--local`), then the
 // outcome as an exit code and, with --json, one JSON document on stdout.
 import { rm } from 'node:fs/promises';
-import { ARCHITECTURES } from '../../../contract/config-schema';
+import { ARCHITECTURES, architecturesOf } from '../../../contract/config-schema';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { openSession } from '../../aws/session';
 import { processInterrupts, withInterruption } from '../../follow/interrupts';
@@ -11,11 +11,12 @@ import { createLogger, type Logger } from '../../output/logger';
 import { writeStepOutputs } from '../../output/step-outputs';
 import { createTerminal, type Terminal } from '../../output/terminal';
 import { describeProject } from '../../pack/describe-project';
-import { packProject } from '../../pack/pack-project';
+import { type PackedArchive, packProject } from '../../pack/pack-project';
 import { createUploadProgress } from '../../upload/progress';
 import { uploadArchive } from '../../upload/upload-archive';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
-import { type BuildResult, runRemoteBuild } from './remote-build';
+import { checkMultiArch, type MultiArchResult, runMultiArchBuild } from './multi-arch';
+import { type BuildResult, type RemoteBuildOptions, runRemoteBuild } from './remote-build';
 import { runLocal } from './run-local';
 
 export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<number> {
@@ -33,6 +34,7 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
       { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
       'project',
     );
+    checkMultiArch(description, Boolean(flags.local));
     const { document, exitCode } = flags.local
       ? await runLocal(dir, flags, description, buildArgs, terminal)
       : await runRemote(dir, flags, description, buildArgs, terminal, logger);
@@ -52,9 +54,9 @@ function runRemote(
   buildArgs: Record<string, string>,
   terminal: Terminal,
   logger: Logger,
-): Promise<BuildResult> {
+): Promise<BuildResult | MultiArchResult> {
   const reporter = new BuildReporter(terminal);
-  return runRemoteBuild({
+  const options: RemoteBuildOptions<PackedArchive> = {
     projectDir: dir,
     description,
     buildArgs,
@@ -96,7 +98,11 @@ function runRemote(
     reporter,
     interrupts: processInterrupts,
     logger,
-  });
+  };
+  // Several architectures: one build each and an image index (multi-arch.ts).
+  if (architecturesOf(description.config.remote.arch).length > 1)
+    return runMultiArchBuild({ ...options, terminal });
+  return runRemoteBuild(options);
 }
 
 function writeJson(document: unknown): void {

@@ -1,6 +1,7 @@
 // CodeBuild, CloudWatch Logs, ECR (images by tag) and STS on one loopback HTTP server, speaking the real wire protocols
 // (AWS JSON 1.1 by X-Amz-Target; STS's query protocol with XML answers), so the CLI runs unmodified
 // with AWS_ENDPOINT_URL_CODEBUILD / _CLOUDWATCH_LOGS / _ECR / _STS pointing here.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GetLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
@@ -94,7 +95,9 @@ function respond(fake: AwsFake, request: IncomingMessage, body: string, response
 function pushInputTag(fake: AwsFake, input: Record<string, unknown>): void {
   const variables = (input.environmentVariablesOverride ?? []) as { name: string; value: string }[];
   const tag = variables.find((variable) => variable.name === 'KILN_INPUT_TAG')?.value;
-  if (tag) fake.ecr.set(tag, { digest: `sha256:${'e'.repeat(64)}`, manifest: '{"schemaVersion":2}' });
+  // Each build's image differs (several architectures from one archive each push their own).
+  if (tag)
+    fake.ecr.set(tag, { digest: `sha256:${sha256(tag)}`, manifest: `{"schemaVersion":2,"tag":"${tag}"}` });
 }
 
 function respondEcr(fake: AwsFake, operation: string, input: Record<string, unknown>): unknown {
@@ -111,7 +114,16 @@ function respondEcr(fake: AwsFake, operation: string, input: Record<string, unkn
     return { images: found, failures: found.length ? [] : [{ failureCode: 'ImageNotFound' }] };
   }
   if (operation === 'PutImage') {
-    const image = [...fake.ecr.values()].find((entry) => entry.manifest === input.imageManifest);
+    const manifest = input.imageManifest as string;
+    const known = [...fake.ecr.values()].find((entry) => entry.manifest === manifest);
+    // A new image index is accepted when every image it points at exists, as ECR checks.
+    const children = (JSON.parse(manifest) as { manifests?: { digest: string }[] }).manifests;
+    const digests = new Set([...fake.ecr.values()].map((entry) => entry.digest));
+    const image =
+      known ??
+      (children?.every((child) => digests.has(child.digest))
+        ? { digest: `sha256:${sha256(manifest)}`, manifest }
+        : undefined);
     if (!image) throw new FakeAwsError('ImageNotFoundException', 'no image has this manifest');
     fake.ecr.set(input.imageTag as string, image);
     return { image: {} };
@@ -143,6 +155,10 @@ function respondSts(fake: AwsFake, body: string, response: ServerResponse): void
 function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
   const raw = this[key];
   return raw instanceof Date ? raw.getTime() / 1000 : value;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -46,6 +46,8 @@ export class FakeCodeBuild {
   /** Operations answered with AccessDeniedException. */
   readonly denied = new Set<string>();
   script: BuildScript = {};
+  /** Per CodeBuild project (e.g. `kiln-arm64`), instead of `script`: architectures that differ. */
+  readonly projectScripts = new Map<string, BuildScript>();
   /** StopBuild is accepted but the build keeps running: a stop that takes its time. */
   slowStop = false;
   /** Operations processed, then answered with a 500 once each: a reply lost on the way back. */
@@ -173,7 +175,7 @@ export class FakeCodeBuild {
     };
     this.builds.set(build.id!, build);
     this.recordServiceCalls(build);
-    void this.run(build, { ...this.script });
+    void this.run(build, { ...(this.projectScripts.get(project) ?? this.script) });
     return build;
   }
 
