@@ -17,7 +17,9 @@ function buildProgram(onAction: (command: Command) => void): Command {
   const program = new Command('kiln')
     .description('Build Docker images remotely on AWS CodeBuild, with a managed Dockerfile')
     .version(KILN_VERSION)
-    .showHelpAfterError()
+    .showHelpAfterError('  Run `kiln --help` for the commands.')
+    // Usage errors read like kiln's other errors: one line, then the hint (never the whole help).
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'kiln: ')) })
     .exitOverride()
     .hook('preAction', (_program, action) => onAction(action));
   registerDockerfileCommand(program);
@@ -27,6 +29,9 @@ function buildProgram(onAction: (command: Command) => void): Command {
   registerStatusCommand(program);
   registerBuildsCommand(program);
   registerStopCommand(program);
+  for (const command of program.commands) {
+    command.showHelpAfterError(`  Run \`kiln ${command.name()} --help\` for its options.`);
+  }
   return program;
 }
 
