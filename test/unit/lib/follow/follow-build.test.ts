@@ -296,7 +296,10 @@ test('each phase is reported once, after its own log lines, even when the status
 });
 
 test('a phase the log shows before the status poll knew of it takes its duration from the log', async () => {
-  scriptBuilds(snapshot({ current: 'DOWNLOAD_SOURCE' }), snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }));
+  scriptBuilds(
+    snapshot({ current: 'DOWNLOAD_SOURCE' }),
+    snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
+  );
   const base = 1_700_000_000_000 + 3 * 10_000;
   agent('Phase complete: DOWNLOAD_SOURCE State: SUCCEEDED', base + 1000);
   agent('Entering phase INSTALL', base + 1000);
@@ -306,7 +309,13 @@ test('a phase the log shows before the status poll knew of it takes its duration
   codebuildMock.on(BatchGetBuildsCommand).callsFake(() => {
     // The second read (before the log's markers are shown) still lags: only the first phases.
     calls++;
-    return { builds: [calls < 3 ? snapshot({ current: 'DOWNLOAD_SOURCE' }) : snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] };
+    return {
+      builds: [
+        calls < 3
+          ? snapshot({ current: 'DOWNLOAD_SOURCE' })
+          : snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
+      ],
+    };
   });
   await followBuild({ codebuild, logs, buildId: BUILD_ID, clock, onEvent: (event) => events.push(event) });
   const ends = events.flatMap((event) => (event.kind === 'phase-end' ? [[event.phase, event.seconds]] : []));
