@@ -5,7 +5,7 @@
 /** How many lines of output before the failure the summary repeats. */
 const LAST_LINES = 8;
 const FAILURE = /^\[kiln\] ✗ (.*)$/;
-const HINT = /^\[kiln\] {2}hint: (.*)$/;
+const HINT = /^\[kiln\] +hint: (.*)$/;
 
 export interface FailureDetail {
   /** The runner's failure line, e.g. `step "build image" failed: docker build exited with code 1`. */
