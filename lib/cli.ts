@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, KilnError } from '../contract/errors';
 import { registerBuildCommand } from './commands/build/register';
 import { registerBuildsCommand } from './commands/builds/register';
+import { registerCompletionCommand } from './commands/completion/register';
 import { registerDockerfileCommand } from './commands/dockerfile/register';
 import { registerLogsCommand } from './commands/logs/register';
 import { registerPackCommand } from './commands/pack/register';
@@ -13,7 +14,7 @@ import { installInterruptHandling } from './follow/interrupts';
 import { describeError, formatErrorReport, type ReportContext } from './output/error-report';
 import { KILN_VERSION } from './version';
 
-function buildProgram(onAction: (command: Command) => void): Command {
+export function buildProgram(onAction: (command: Command) => void = () => {}): Command {
   const program = new Command('kiln')
     .description('Build Docker images remotely on AWS CodeBuild, with a managed Dockerfile')
     .version(KILN_VERSION)
@@ -29,6 +30,7 @@ function buildProgram(onAction: (command: Command) => void): Command {
   registerStatusCommand(program);
   registerBuildsCommand(program);
   registerStopCommand(program);
+  registerCompletionCommand(program);
   for (const command of program.commands) {
     command.showHelpAfterError(`  Run \`kiln ${command.name()} --help\` for its options.`);
   }
