@@ -88,6 +88,7 @@ function settle(raw: string): string[] {
     .split('\n')
     .map((line) => {
       const drawn = line
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: redraw sequences are what is split on
         .split(/\r|\x1b\[1G|\x1b\[2K|\x1b8/)
         .map((part) => stripVTControlCharacters(part).trimEnd())
         .filter(Boolean);
