@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
+import { PHASES } from '../../helpers/fakes/codebuild-model';
 import { expectDenied } from '../../helpers/iam/recorded-calls';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { runCli, startCli } from './run-cli';
@@ -74,18 +75,7 @@ test('a successful build: id, console link, phases, log lines in order, image an
   );
   // Each phase once, when it ends, with its duration; the build's lines inside their phase.
   const phaseLines = stderr.split('\n').filter((line) => /^[✓✖] [A-Z_]+ /.test(line));
-  expect(phaseLines.map((line) => line.split(/\s+/)[1])).toEqual([
-    'SUBMITTED',
-    'QUEUED',
-    'PROVISIONING',
-    'DOWNLOAD_SOURCE',
-    'INSTALL',
-    'PRE_BUILD',
-    'BUILD',
-    'POST_BUILD',
-    'UPLOAD_ARTIFACTS',
-    'FINALIZING',
-  ]);
+  expect(phaseLines.map((line) => line.split(/\s+/)[1])).toEqual(PHASES);
   for (const line of phaseLines) expect(line).toMatch(/^✓ [A-Z_]+ +\d+(\.\d)?s$/);
   expect(stderr).toMatch(/✓ PRE_BUILD .*\nStep 1\/9.*\nSuccessfully built.*\npushed.*\n✓ BUILD /);
   // CodeBuild's own phase bookkeeping is not printed a second time.

@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
+import { PHASES } from '../../helpers/fakes/codebuild-model';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { REPO_ROOT } from './run-cli';
 
@@ -32,18 +33,6 @@ const RUNNER_LINES = [
   '[kiln] ▸ push image …',
   '[kiln] ✓ push image done in 0.3s',
   `[kiln] ✓ image ${IMAGE} (${DIGEST.slice(0, 19)}…)`,
-];
-const PHASES = [
-  'SUBMITTED',
-  'QUEUED',
-  'PROVISIONING',
-  'DOWNLOAD_SOURCE',
-  'INSTALL',
-  'PRE_BUILD',
-  'BUILD',
-  'POST_BUILD',
-  'UPLOAD_ARTIFACTS',
-  'FINALIZING',
 ];
 
 let fake: AwsFake;
