@@ -58,7 +58,9 @@ export class BuildReporter {
     switch (event.kind) {
       case 'phase-start':
         this.current = { phase: event.phase, since: this.now(), noted: this.now() };
-        this.spinner?.show(() => this.liveText());
+        // COMPLETED is no phase to wait on: the summary follows once the log is drained.
+        if (event.phase === 'COMPLETED') this.spinner?.stop();
+        else this.spinner?.show(() => this.liveText());
         if (!this.spinner && WAITING_PHASES[event.phase]) this.startWaitNotes();
         return;
       case 'phase-end':
