@@ -7,7 +7,9 @@ const common = {
   transform,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // Fixture apps are data: their package.json names (two are "app") are not modules to map.
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/test/fixtures/', '<rootDir>/test/e2e/fixtures/'],
+  setupFiles: ['<rootDir>/test/helpers/sdk-environment.ts'],
   // Every AWS call a test makes must be allowed by the IAM policies the stack ships.
   globalSetup: '<rootDir>/test/helpers/iam/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/helpers/iam/check-calls.ts'],

@@ -53,7 +53,7 @@ export async function benchLogLatency(root: string): Promise<RowResult[]> {
     await waitFor(() => build.currentPhase === 'BUILD', 10_000, 'the fake build to reach BUILD');
     // Following has begun once the lines already in the stream are printed.
     await waitFor(
-      () => output.includes('Entering phase BUILD'),
+      () => /✓ PRE_BUILD/.test(output),
       20_000,
       `kiln logs to print the log (output so far: ${output.slice(0, 300)})`,
     );

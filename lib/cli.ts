@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, KilnError } from '../contract/errors';
 import { registerBuildCommand } from './commands/build/register';
 import { registerBuildsCommand } from './commands/builds/register';
+import { registerCompletionCommand } from './commands/completion/register';
 import { registerDockerfileCommand } from './commands/dockerfile/register';
 import { registerLogsCommand } from './commands/logs/register';
 import { registerPackCommand } from './commands/pack/register';
@@ -13,11 +14,13 @@ import { installInterruptHandling } from './follow/interrupts';
 import { describeError, formatErrorReport, type ReportContext } from './output/error-report';
 import { KILN_VERSION } from './version';
 
-function buildProgram(onAction: (command: Command) => void): Command {
+export function buildProgram(onAction: (command: Command) => void = () => {}): Command {
   const program = new Command('kiln')
     .description('Build Docker images remotely on AWS CodeBuild, with a managed Dockerfile')
     .version(KILN_VERSION)
-    .showHelpAfterError()
+    .showHelpAfterError('  Run `kiln --help` for the commands.')
+    // Usage errors read like kiln's other errors: one line, then the hint (never the whole help).
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'kiln: ')) })
     .exitOverride()
     .hook('preAction', (_program, action) => onAction(action));
   registerDockerfileCommand(program);
@@ -27,6 +30,10 @@ function buildProgram(onAction: (command: Command) => void): Command {
   registerStatusCommand(program);
   registerBuildsCommand(program);
   registerStopCommand(program);
+  registerCompletionCommand(program);
+  for (const command of program.commands) {
+    command.showHelpAfterError(`  Run \`kiln ${command.name()} --help\` for its options.`);
+  }
   return program;
 }
 

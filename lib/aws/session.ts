@@ -9,6 +9,7 @@ import {
   type Infrastructure,
   infrastructureNames,
 } from './infrastructure';
+import { assertProfileExists, namedProfile } from './profiles';
 
 export interface RemoteSession {
   clients: AwsClients;
@@ -31,6 +32,15 @@ export interface SessionOptions {
 export async function openSession(options: SessionOptions): Promise<RemoteSession> {
   const region = options.region ?? options.remote.region;
   const profile = options.profile ?? options.remote.profile;
+  const named = namedProfile(
+    options.profile
+      ? { name: options.profile, source: '--profile' }
+      : options.remote.profile
+        ? { name: options.remote.profile, source: 'remote.profile in the kiln config' }
+        : undefined,
+    process.env,
+  );
+  if (named) await assertProfileExists(named, process.env);
   let clients: AwsClients;
   try {
     clients = await (options.createClients ?? createAwsClients)({

@@ -1,15 +1,17 @@
-// Follows one CodeBuild build: phase transitions as they happen, then its log lines in order, none
-// duplicated or lost, until the build has ended and its log stream is drained. A small loop over
-// injected clients and clock, so every timing case is testable without waiting.
+// Follows one CodeBuild build: each phase once, with its duration, in order with the build's log
+// lines (none duplicated or lost; the agent's own phase bookkeeping is read, not passed on), until the
+// build has ended and its log stream is drained. A small loop over injected clients and clock, so
+// every timing case is testable without waiting.
 
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { KilnError } from '../../contract/errors';
+import { agentMarker, isAgentBookkeeping } from './agent-log';
 import { withThrottleBackoff } from './backoff';
 import { type Clock, realClock } from './clock';
 import { type LogLine, LogTail } from './log-tail';
 import { isComplete } from './outcome';
-import { type PhaseEvent, PhaseTracker } from './phases';
+import { type PhaseEvent, PhaseTimeline } from './phases';
 
 export type FollowEvent = PhaseEvent | { kind: 'log'; line: LogLine } | { kind: 'status'; build: Build };
 
@@ -73,7 +75,7 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
   const statusEveryMs = options.statusEveryMs ?? STATUS_EVERY_MS;
   const logEveryMs = options.logEveryMs ?? LOG_EVERY_MS;
   const drainMs = options.drainMs ?? DRAIN_MS;
-  const tracker = new PhaseTracker();
+  const timeline = new PhaseTimeline();
   let tail: LogTail | undefined;
   /** When the build was first seen ended, then when the drain last read a line. */
   let quietSince: number | undefined;
@@ -83,8 +85,24 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
     // Throttling never ends following: the build goes on whatever AWS says about the pace.
     const build = await getBuild(codebuild, buildId, clock, Number.POSITIVE_INFINITY);
     onEvent({ kind: 'status', build });
-    for (const event of tracker.update(build)) onEvent(event);
+    // Once there is a log to read, its phases are shown in order with their lines.
+    if (build.logs?.groupName && build.logs.streamName) timeline.readingLog();
+    for (const event of timeline.fromStatus(build)) onEvent(event);
     return build;
+  };
+  const finish = (result: FollowResult): FollowResult => {
+    if (!result.detached) for (const event of timeline.flush()) onEvent(event);
+    return result;
+  };
+  /** One log line: a phase marker moves the timeline (a status read first if it lags), others are passed on. */
+  const readLine = async (line: LogLine) => {
+    const marker = agentMarker(line.message);
+    if (marker && marker.kind !== 'context' && timeline.needsStatusBefore(marker.phase)) {
+      build = await refresh();
+      nextStatusAt = clock.now() + statusEveryMs;
+    }
+    if (marker) for (const event of timeline.fromLog(marker, line.timestamp)) onEvent(event);
+    if (!isAgentBookkeeping(line.message)) onEvent({ kind: 'log', line });
   };
 
   let build = await refresh();
@@ -99,14 +117,14 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
     let backlog = false;
     if (tail) {
       const read = await tail.read();
-      for (const line of read.lines) onEvent({ kind: 'log', line });
+      for (const line of read.lines) await readLine(line);
       if (ended && read.lines.length) quietSince = clock.now();
       backlog = !read.caughtUp;
-      if (ended && closed && read.lines.length === 0) return { build, detached: false };
+      if (ended && closed && read.lines.length === 0) return finish({ build, detached: false });
       closed ||= read.lines.some((line) => CLOSING_LINE.test(line.message));
     }
     if (ended && !backlog && (!tail || clock.now() - quietSince! >= drainMs))
-      return { build, detached: false };
+      return finish({ build, detached: false });
     // A backlog (e.g. re-attaching to a long build) is read on soon; otherwise wait for more.
     await clock.sleep(backlog ? BACKLOG_EVERY_MS : tail ? logEveryMs : statusEveryMs, signal);
     if (signal?.aborted) return { build, detached: true };

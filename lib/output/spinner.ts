@@ -8,17 +8,24 @@ const FRAME_MS = 80;
 export class StatusSpinner {
   private readonly spinner: Spinner;
   private timer: NodeJS.Timeout | undefined;
+  private text: () => string = () => '';
 
   constructor(stream: NodeJS.WriteStream) {
     this.spinner = createSpinner('', { stream });
   }
 
-  show(text: string): void {
-    this.spinner.update(text);
+  /** `text` is read at every frame, so it may change (an elapsed time). */
+  show(text: () => string): void {
+    this.text = text;
     if (!this.timer) {
-      this.timer = setInterval(() => this.spinner.spin(), FRAME_MS);
+      this.timer = setInterval(() => this.frame(), FRAME_MS);
       this.timer.unref();
     }
+    this.frame();
+  }
+
+  private frame(): void {
+    this.spinner.update(this.text());
     this.spinner.spin();
   }
 

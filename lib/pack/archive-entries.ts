@@ -40,9 +40,11 @@ export async function writeEntries(
   writer: ZipWriter,
   entries: ArchiveEntry[],
   signal?: AbortSignal,
+  /** After each entry is in the archive (progress). */
+  onWritten: (entry: ArchiveEntry) => void = () => {},
 ): Promise<void> {
   const pool = new DeflatePool(DEFLATE_LEVEL);
-  const ahead = new LookAhead(writer, signal);
+  const ahead = new LookAhead(writer, onWritten, signal);
   try {
     for (const entry of entries) {
       signal?.throwIfAborted();
@@ -71,6 +73,7 @@ class LookAhead {
 
   constructor(
     private readonly writer: ZipWriter,
+    private readonly onWritten: (entry: ArchiveEntry) => void,
     private readonly signal?: AbortSignal,
   ) {}
 
@@ -105,6 +108,7 @@ class LookAhead {
       );
     }
     this.bytes -= cost;
+    this.onWritten(entry);
   }
 }
 

@@ -42,6 +42,15 @@ export interface PackOptions {
   runnerBundlePath?: string;
   outFile?: string;
   signal?: AbortSignal;
+  /** Called as entries are written: files and bytes of the project done so far, of the totals. */
+  onProgress?: (progress: PackProgress) => void;
+}
+
+export interface PackProgress {
+  files: number;
+  bytes: number;
+  totalFiles: number;
+  totalBytes: number;
 }
 
 export async function packProject(options: PackOptions): Promise<PackedArchive> {
@@ -90,8 +99,22 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
     if (sink.size > maxArchiveMiB * MIB) throw tooLarge(maxArchiveMiB, files);
   });
   let sha256: string;
+  const totalUncompressed = files.reduce((total, file) => total + file.size, 0);
+  const progress: PackProgress = {
+    files: 0,
+    bytes: 0,
+    totalFiles: files.length,
+    totalBytes: totalUncompressed,
+  };
+  const reserved = new Set([RUNNER_FILE, RUNNER_MAP_FILE, DESCRIPTION_FILE]);
+  const written = (entry: ArchiveEntry) => {
+    if (reserved.has(entry.path)) return;
+    progress.files++;
+    progress.bytes += 'file' in entry ? entry.size : entry.data.length;
+    options.onProgress?.({ ...progress });
+  };
   try {
-    await writeEntries(writer, entries, options.signal);
+    await writeEntries(writer, entries, options.signal, options.onProgress && written);
     await writer.finish();
     sha256 = await sink.finish();
   } catch (error) {
@@ -107,8 +130,13 @@ export async function packProject(options: PackOptions): Promise<PackedArchive> 
         '  Add ignore rules to .kilnignore (gitignore syntax) for what the build does not need.\n',
     );
   }
-  const totalUncompressed = files.reduce((total, file) => total + file.size, 0);
-  return { path: outFile, sha256, size: sink.size, files: files.map(toPackedFile), totalUncompressed };
+  return {
+    path: outFile,
+    sha256,
+    size: sink.size,
+    files: files.map(toPackedFile),
+    totalUncompressed,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { processInterrupts, withInterruption } from '../../follow/interrupts';
 import { BuildReporter } from '../../output/build-reporter';
 import { describeError } from '../../output/error-report';
 import { createLogger, type Logger } from '../../output/logger';
+import { createPackProgress } from '../../output/pack-progress';
 import { writeStepOutputs } from '../../output/step-outputs';
 import { createTerminal, type Terminal } from '../../output/terminal';
 import { describeProject } from '../../pack/describe-project';
@@ -39,6 +40,8 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
       ? await runLocal(dir, flags, description, buildArgs, terminal)
       : await runRemote(dir, flags, description, buildArgs, terminal, logger);
     if (flags.json) writeJson(document);
+    // --async: the id on stdout, alone, for scripts (`id=$(kiln build --async)`); the rest is on stderr.
+    else if (flags.async && document.buildId) process.stdout.write(`${document.buildId}\n`);
     await writeStepOutputs(process.env.GITHUB_OUTPUT, document);
     return exitCode;
   } catch (error) {
@@ -75,7 +78,14 @@ function runRemote(
         ...(flags.profile ? { profile: flags.profile } : {}),
       }),
     steps: {
-      pack: (input) => packProject(input),
+      pack: async (input) => {
+        const progress = createPackProgress(terminal);
+        try {
+          return await packProject({ ...input, onProgress: (update) => progress.update(update) });
+        } finally {
+          progress.finish();
+        }
+      },
       upload: async ({ archive, ...input }) => {
         const progress = createUploadProgress(terminal);
         // "uploaded N MiB" only once the upload completed: never for a failed or interrupted one.

@@ -20,7 +20,7 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
   return withContext(flags.dir, flags, async (context, terminal) => {
     const buildId = await targetBuildId(context, id);
     const { codebuild, logs } = context.session.clients;
-    const reporter = new BuildReporter(terminal, printData);
+    const reporter = new BuildReporter(terminal, { logLine: printData });
     if (!flags.follow) {
       const build = await getBuild(codebuild, buildId);
       const { groupName, streamName } = build.logs ?? {};

@@ -34,6 +34,17 @@ export interface BuildScript {
   exported?: Record<string, string>;
 }
 
+/** The phases CodeBuild's agent writes to the log (the machine runs them), as it writes them. */
+function logsPhase(phase: Phase): boolean {
+  return PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING') && phase !== 'FINALIZING';
+}
+
+/** The agent's timestamp: `2026/11/23 07:56:56.503000`. */
+function agentTime(): string {
+  const iso = new Date().toISOString();
+  return `${iso.slice(0, 10).replaceAll('-', '/')} ${iso.slice(11, 23)}000`;
+}
+
 interface Call {
   operation: string;
   input: Record<string, unknown>;
@@ -187,8 +198,9 @@ export class FakeCodeBuild {
       const record: BuildPhase = { phaseType: phase, startTime: new Date() };
       build.phases!.push(record);
       build.currentPhase = phase;
-      if (PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING')) {
-        this.log(build, `[Container] ${new Date().toISOString()} Entering phase ${phase}`);
+      if (logsPhase(phase)) {
+        const entering = phase === 'DOWNLOAD_SOURCE' ? 'Phase is' : 'Entering phase';
+        this.log(build, `[Container] ${agentTime()} ${entering} ${phase}`);
       }
       if (phase === 'BUILD') {
         for (const line of script.lines ?? []) this.log(build, line);
@@ -201,13 +213,19 @@ export class FakeCodeBuild {
       record.endTime = new Date();
       record.durationInSeconds = Math.round((record.endTime.getTime() - record.startTime!.getTime()) / 1000);
       record.phaseStatus = status;
-      if (PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING')) {
-        this.log(build, `[Container] ${new Date().toISOString()} Phase complete: ${phase} State: ${status}`);
+      const context =
+        status === 'SUCCEEDED'
+          ? undefined
+          : { statusCode: 'COMMAND_EXECUTION_ERROR', message: script.failure?.message ?? 'Build stopped' };
+      if (logsPhase(phase)) {
+        this.log(build, `[Container] ${agentTime()} Phase complete: ${phase} State: ${status}`);
+        this.log(
+          build,
+          `[Container] ${agentTime()} Phase context status code: ${context?.statusCode ?? ''} Message: ${context?.message ?? ''}`,
+        );
       }
-      if (status !== 'SUCCEEDED') {
-        record.contexts = [
-          { statusCode: 'COMMAND_EXECUTION_ERROR', message: script.failure?.message ?? 'Build stopped' },
-        ];
+      if (context) {
+        record.contexts = [context];
         outcome = status;
       }
       // The stream exists once the build machine is up.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
+import { PHASES } from '../../helpers/fakes/codebuild-model';
 import { expectDenied } from '../../helpers/iam/recorded-calls';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { runCli, startCli } from './run-cli';
@@ -72,10 +73,13 @@ test('a successful build: id, console link, phases, log lines in order, image an
   expect(stderr).toContain(
     `https://us-east-1.console.aws.amazon.com/codesuite/codebuild/${FAKE_ACCOUNT}/projects/kiln/build/${encodeURIComponent(id!)}/?region=us-east-1`,
   );
-  expect(stderr).toMatch(/▸ SUBMITTED[\s\S]*▸ PROVISIONING[\s\S]*▸ BUILD[\s\S]*▸ COMPLETED/);
-  expect(stderr).toMatch(
-    /Entering phase INSTALL\n[\s\S]*Step 1\/9.*\nSuccessfully built.*\npushed.*\n[\s\S]*Entering phase FINALIZING/,
-  );
+  // Each phase once, when it ends, with its duration; the build's lines inside their phase.
+  const phaseLines = stderr.split('\n').filter((line) => /^[✓✖] [A-Z_]+ /.test(line));
+  expect(phaseLines.map((line) => line.split(/\s+/)[1])).toEqual(PHASES);
+  for (const line of phaseLines) expect(line).toMatch(/^✓ [A-Z_]+ +\d+(\.\d)?s$/);
+  expect(stderr).toMatch(/✓ PRE_BUILD .*\nStep 1\/9.*\nSuccessfully built.*\npushed.*\n✓ BUILD /);
+  // CodeBuild's own phase bookkeeping is not printed a second time.
+  expect(stderr).not.toMatch(/Entering phase|Phase complete|Phase context/);
   expect(stderr).not.toContain('Warning');
   expect(stderr.match(/Successfully built 1234abcd/g)).toHaveLength(1);
   expect(stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`✔ SUCCEEDED in .* ${IMAGE} ${DIGEST}$`));
@@ -177,6 +181,44 @@ test.each([
       `✖ ${status} in .*: BUILD ${status} \\(Error while executing command: node --enable-source-maps .kiln-build/runner.cjs. Reason: exit status 1\\)`,
     ),
   );
+  // CodeBuild's generic reason is said once, in the summary.
+  expect(stderr.match(/Error while executing command/g)).toHaveLength(1);
+});
+
+test('a failed runner step: the summary names the step, its hint and the log lines before it, not CodeBuild’s generic reason', async () => {
+  fake.codebuild.script = {
+    phaseMs: 20,
+    lines: [
+      '[kiln] ▸ build image …',
+      '  │ Step 5/9 : RUN npm ci',
+      '  │ npm ERR! code E404',
+      '  │ npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd',
+      '[kiln] ✗ step "build image" failed: docker build exited with code 1',
+      '[kiln]   hint: The docker output above shows the failing instruction.',
+    ],
+    failure: {
+      phase: 'BUILD',
+      status: 'FAILED',
+      message:
+        'Error while executing command: node --enable-source-maps .kiln-build/runner.cjs. Reason: exit status 1',
+    },
+  };
+  const { code, stderr } = await runCli(['build', project], env);
+  expect(code).toBe(10);
+  const summary = stderr.slice(stderr.indexOf('✖ FAILED in'));
+  expect(summary).toMatch(
+    /^✖ FAILED in [^\n]*: step "build image" failed: docker build exited with code 1 \(in BUILD\)\n {2}hint: The docker output above shows the failing instruction.\n {2}last lines of the build log:\n {4}\[kiln\] ▸ build image …\n {4} {2}│ Step 5\/9 : RUN npm ci\n {4} {2}│ npm ERR! code E404\n {4} {2}│ npm ERR! 404 Not Found[^\n]*\n$/,
+  );
+  expect(stderr).toMatch(/✖ BUILD +FAILED \d/);
+  expect(stderr).not.toContain('Error while executing command');
+});
+
+test('--async prints the build id alone on stdout (for scripts) and the rest on stderr', async () => {
+  const { code, stdout, stderr } = await runCli(['build', project, '--async'], env);
+  expect(code).toBe(0);
+  const [id] = [...fake.codebuild.builds.keys()];
+  expect(stdout).toBe(`${id}\n`);
+  expect(stderr).toContain(`kiln logs ${id} --follow`);
 });
 
 test('--async starts the build, prints its id and how to follow it, and does not follow', async () => {

@@ -88,14 +88,20 @@ test('a bare build UUID is found in whichever architecture’s project ran it', 
   expect(JSON.parse(stdout)).toMatchObject({ buildId: id, status: 'SUCCEEDED' });
 });
 
-test('builds lists this project’s builds newest first, and only them', async () => {
+test('builds lists this project’s builds newest first, and only them, as a table with a header', async () => {
   const { older, latest, other } = await seedFinishedBuilds();
   const { code, stdout } = await runCli(['builds', '--limit', '5', '--dir', project], env);
   expect(code).toBe(0);
   const lines = stdout.trimEnd().split('\n');
-  expect(lines).toHaveLength(2);
-  expect(lines[0]).toMatch(new RegExp(`^${latest}\\s+SUCCEEDED\\s+.*repo/kiln:v1`));
-  expect(lines[1]).toMatch(new RegExp(`^${older}\\s+FAILED\\s+.*INSTALL`));
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatch(/^BUILD ID +STATUS +STARTED +DURATION +IMAGE$/);
+  expect(lines[1]).toMatch(new RegExp(`^${latest}\\s+SUCCEEDED\\s+.*repo/kiln:v1$`));
+  expect(lines[2]).toMatch(new RegExp(`^${older}\\s+FAILED\\s+.*failed in INSTALL$`));
+  // Columns line up: every row's status starts where the header's does.
+  for (const line of lines.slice(1))
+    expect(line.indexOf(line.includes('SUCCEEDED') ? 'SUCCEEDED' : 'FAILED')).toBe(
+      lines[0]!.indexOf('STATUS'),
+    );
   expect(stdout).not.toContain(other);
 });
 
@@ -135,7 +141,9 @@ test('logs --follow prints lines about a second after they arrive and exits with
   const code = await run.exit;
   expect(code).toBe(10);
   expect(run.stdout()).toContain(texts.join('\n'));
-  expect(run.stderr().trimEnd().split('\n').at(-1)).toMatch(/✖ FAILED in .*: BUILD FAILED \(exit status 1\)/);
+  expect(run.stderr()).toMatch(
+    /\n✖ FAILED in .*: BUILD FAILED \(exit status 1\)\n {2}last lines of the build log:\n(?: {4}line \d\n)+$/,
+  );
   expect(latencies).toHaveLength(texts.length);
   // Typically 100-1100 ms (1 s log polling); generous bounds for a loaded CI machine.
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -175,6 +183,25 @@ test('--profile takes credentials and region from that profile of the shared fil
   expect(code).toBe(1);
   await rm(join(home, '.aws'), { recursive: true });
 });
+
+test.each([
+  ['--profile', (name: string) => ({ args: ['--profile', name], env: {} })],
+  ['AWS_PROFILE', (name: string) => ({ args: [], env: { AWS_PROFILE: name } })],
+] as const)(
+  'a profile that does not exist (named by %s) is named as such, with where kiln looked',
+  async (source, how) => {
+    await mkdir(join(home, '.aws'), { recursive: true });
+    await writeFile(join(home, '.aws', 'config'), '[profile ci]\nregion = eu-west-1\n');
+    const { args, env: extra } = how('ghost');
+    const { code, stderr } = await runCli(['status', ...args, '--dir', project], { ...env, ...extra });
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `kiln: AWS profile "ghost" (from ${source}) does not exist (looked in ${join(home, '.aws', 'config')} and ${join(home, '.aws', 'credentials')})\n` +
+        '  Profiles found: ci. Fix the name, or create it with `aws configure --profile ghost` (or `aws configure sso --profile ghost`).\n',
+    );
+    await rm(join(home, '.aws'), { recursive: true });
+  },
+);
 
 test('a project without builds says so', async () => {
   const { code, stderr } = await runCli(['status', '--dir', project], env);

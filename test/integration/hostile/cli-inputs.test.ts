@@ -666,7 +666,7 @@ const CASES: Case[] = [
     class: 'usage',
     args: ({ project }) => ['pack', project, '--bogus'],
     code: 2,
-    line: /^$/,
+    line: /^kiln: unknown option '--bogus'$/,
     check: ({ stderr }) => expect(stderr).toContain("unknown option '--bogus'"),
   },
   {
@@ -674,7 +674,7 @@ const CASES: Case[] = [
     class: 'usage',
     args: () => ['bulid'],
     code: 2,
-    line: /^$/,
+    line: /^kiln: unknown command 'bulid'$/,
     check: ({ stderr }) => expect(stderr).toContain('unknown command'),
   },
   {
@@ -682,15 +682,19 @@ const CASES: Case[] = [
     class: 'usage',
     args: ({ project }) => ['build', project, '--timeout', 'soon'],
     code: 2,
-    line: /^$/,
-    check: ({ stderr }) => expect(stderr).toContain('expected whole minutes'),
+    line: /^kiln: option '--timeout <minutes>' argument 'soon' is invalid\. expected whole minutes between 5 and 2160\.$/,
+    // One line and the way to the options, never the whole help.
+    check: ({ stderr }) =>
+      expect(stderr).toBe(
+        "kiln: option '--timeout <minutes>' argument 'soon' is invalid. expected whole minutes between 5 and 2160.\n  Run `kiln build --help` for its options.\n",
+      ),
   },
   {
     name: '--limit 0',
     class: 'usage',
     args: () => ['builds', '--limit', '0'],
     code: 2,
-    line: /^$/,
+    line: /^kiln: option '--limit <n>' argument '0' is invalid/,
     check: ({ stderr }) => expect(stderr).toContain('between 1 and 100'),
   },
   {

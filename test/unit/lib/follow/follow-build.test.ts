@@ -248,3 +248,83 @@ test('phase ends carry their status, duration and CodeBuild context message', as
     message: 'Error while executing command: kiln-runner. Reason: exit status 1',
   });
 });
+
+/** The agent's markers as CodeBuild writes them, at log time `at`. */
+const agent = (text: string, at: number) =>
+  store.append(LOG_GROUP, LOG_STREAM, `[Container] 2026/11/30 19:00:00.000000 ${text}`, at);
+
+test('each phase is reported once, after its own log lines, even when the status poll is ahead of the log', async () => {
+  // Status already says BUILD ended; the log is read a second at a time behind it.
+  scriptBuilds(snapshot({ current: 'POST_BUILD' }), snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }));
+  const base = 1_700_000_000_000 + 3 * 10_000;
+  agent('Phase is DOWNLOAD_SOURCE', base);
+  agent('Phase complete: DOWNLOAD_SOURCE State: SUCCEEDED', base + 400);
+  agent('Phase context status code:  Message: ', base + 400);
+  agent('Entering phase INSTALL', base + 500);
+  store.append(LOG_GROUP, LOG_STREAM, 'installing', base + 600);
+  agent('Phase complete: INSTALL State: SUCCEEDED', base + 2500);
+  agent('Entering phase PRE_BUILD', base + 2500);
+  agent('Phase complete: PRE_BUILD State: SUCCEEDED', base + 2500);
+  agent('Entering phase BUILD', base + 2600);
+  store.append(LOG_GROUP, LOG_STREAM, '[kiln] ▸ build image …', base + 2700);
+  agent('Phase complete: BUILD State: SUCCEEDED', base + 9600);
+  const { events } = await follow();
+  const shown = events.flatMap((event) =>
+    event.kind === 'phase-end'
+      ? [`${event.phase} ${event.seconds}`]
+      : event.kind === 'log'
+        ? [event.line.message]
+        : [],
+  );
+  expect(shown).toEqual([
+    'SUBMITTED 10',
+    'QUEUED 10',
+    'PROVISIONING 10',
+    // From the status snapshot's times (it knew DOWNLOAD_SOURCE's start and end first).
+    'DOWNLOAD_SOURCE 10',
+    'installing',
+    'INSTALL 10',
+    'PRE_BUILD 10',
+    '[kiln] ▸ build image …',
+    'BUILD 10',
+    'POST_BUILD 10',
+    'UPLOAD_ARTIFACTS 10',
+    'FINALIZING 10',
+  ]);
+  // The agent's bookkeeping is read, never passed on as build output.
+  expect(shown.join('\n')).not.toMatch(/Entering phase|Phase complete|Phase context|Phase is/);
+});
+
+test('a phase the log shows before the status poll knew of it takes its duration from the log', async () => {
+  scriptBuilds(
+    snapshot({ current: 'DOWNLOAD_SOURCE' }),
+    snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
+  );
+  const base = 1_700_000_000_000 + 3 * 10_000;
+  agent('Phase complete: DOWNLOAD_SOURCE State: SUCCEEDED', base + 1000);
+  agent('Entering phase INSTALL', base + 1000);
+  agent('Phase complete: INSTALL Success: true', base + 3500);
+  const events: FollowEvent[] = [];
+  let calls = 0;
+  codebuildMock.on(BatchGetBuildsCommand).callsFake(() => {
+    // The second read (before the log's markers are shown) still lags: only the first phases.
+    calls++;
+    return {
+      builds: [
+        calls < 3
+          ? snapshot({ current: 'DOWNLOAD_SOURCE' })
+          : snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
+      ],
+    };
+  });
+  await followBuild({ codebuild, logs, buildId: BUILD_ID, clock, onEvent: (event) => events.push(event) });
+  const ends = events.flatMap((event) => (event.kind === 'phase-end' ? [[event.phase, event.seconds]] : []));
+  expect(ends.slice(0, 5)).toEqual([
+    ['SUBMITTED', 10],
+    ['QUEUED', 10],
+    ['PROVISIONING', 10],
+    ['DOWNLOAD_SOURCE', 1],
+    ['INSTALL', 2.5],
+  ]);
+  expect(new Set(ends.map(([phase]) => phase)).size).toBe(ends.length);
+});
