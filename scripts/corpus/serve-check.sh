@@ -6,7 +6,7 @@
 # Prints one line per app: `<dir> built in <n>s size=<MB> answered-<status>|no-answer user=<name> uid=<n>`
 # (or `build-failed`). The container shares the host's network, so the app is asked on the host's
 # first non-loopback address: an app that binds only localhost (unreachable when deployed) reports
-# `loopback-only`, not an answer. KILN_SERVE_ENV: more `-e` variables for the container, space-separated
+# `loopback-only`, not an answer. CORPUS_SERVE_ENV: more `-e` variables for the container, space-separated
 # (e.g. REDIS_URL=redis://127.0.0.1:6379 for an app that needs a service running on loopback).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -35,7 +35,7 @@ for dir in "$@"; do
   port=$(node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')
   size=$(docker image inspect --format '{{.Size}}' "$image" | awk '{ printf "%.0fMB", $1 / 1e6 }')
   extra=()
-  for variable in ${KILN_SERVE_ENV:-}; do extra+=(-e "$variable"); done
+  for variable in ${CORPUS_SERVE_ENV:-}; do extra+=(-e "$variable"); done
   container=$(docker run -d --network host -e "PORT=$port" "${extra[@]}" "$image")
   # Apps that ignore $PORT listen on the port the image EXPOSEs.
   exposed=$(docker inspect --format '{{range $p, $_ := .Config.ExposedPorts}}{{$p}}{{end}}' "$image" | cut -d/ -f1)
