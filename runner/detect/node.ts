@@ -211,11 +211,13 @@ export function runScript(manager: NodePackageManager, script: string): string {
   return `${manager === 'yarn-berry' ? 'yarn' : manager} run ${script}`;
 }
 
-function nodeDependencies(pkg: PackageJson): DependencyList {
+/** A git URL, a hosted-git prefix, or GitHub's `owner/repo[#ref]` shorthand (npm and yarn clone these). */
+const GIT_SPEC =
+  /^(git\+|git:|github:|gitlab:|bitbucket:|git@)|\.git(#|$)|^[A-Za-z0-9][\w.-]*\/[\w.-]+(#\S*)?$/;
+
+export function nodeDependencies(pkg: PackageJson): DependencyList {
   const deps = allDependencies(pkg);
-  const gitSourced = Object.values(deps).some((spec) =>
-    /^(git\+|git:|github:|gitlab:|bitbucket:|git@)|\.git(#|$)/.test(spec),
-  );
+  const gitSourced = Object.values(deps).some((spec) => GIT_SPEC.test(spec));
   return {
     ecosystem: 'node',
     names: Object.keys(deps)

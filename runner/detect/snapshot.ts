@@ -4,7 +4,7 @@ import { closeSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KilnError } from '../../contract/errors';
-import { openRegularFile, readExactly } from '../files/regular-file';
+import { fileType, openRegularFile, readExactly } from '../files/regular-file';
 
 export interface ProjectSnapshot {
   /** Relative POSIX paths of files, and of directories with a trailing `/`, up to MAX_DEPTH. */
@@ -104,12 +104,19 @@ export async function readProjectSnapshot(dir: string): Promise<ProjectSnapshot>
       if (entry.isDirectory()) {
         paths.add(`${path}/`);
         if (depth < MAX_DEPTH && !SKIPPED_DIRS.has(entry.name)) await walk(path, depth + 1);
-      } else if (entry.isFile() && !wantsContents(path)) {
-        paths.add(path);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
-        // A broken symlink or an unreadable file counts as absent.
+      } else if (!wantsContents(path)) {
+        // Listed when it is a file or a link to one; never read.
+        if (entry.isFile()) paths.add(path);
+        else if (entry.isSymbolicLink() && (await stat(join(dir, path)).catch(() => undefined))?.isFile())
+          paths.add(path);
+      } else {
+        // A file detection reads that is a broken link, a FIFO or a directory counts as absent, said.
         const info = await stat(join(dir, path)).catch(() => undefined);
-        if (info === undefined || !info.isFile()) continue;
+        if (info === undefined || !info.isFile()) {
+          const what = info === undefined ? 'a symlink to nothing' : fileType(info);
+          warnings.push(`${path} is ${what}, not a regular file: detection treats it as absent`);
+          continue;
+        }
         const text = readText(join(dir, path), path, warnings);
         if (text === undefined) continue;
         paths.add(path);

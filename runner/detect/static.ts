@@ -2,7 +2,7 @@
 // all served by lighttpd as a non-root user.
 import type { Framework, KilnConfig } from '../../contract/config-schema';
 import { resolveBuildCommand, resolvePort, resolveStart } from './common';
-import { detectNodeBuild, inAppDir, nodeApp, readPackageJson } from './node';
+import { detectNodeBuild, inAppDir, nodeApp, nodeDependencies, readPackageJson } from './node';
 import { nodeBuildKind } from './node-frameworks';
 import { NO_DEPENDENCIES, type StaticPlan } from './plan';
 import type { DecisionLog } from './report';
@@ -105,6 +105,8 @@ export function detectStatic(
     return {
       ...base,
       generator: 'node',
+      // Only git: the site's packages run at build time, the image serves files.
+      dependencies: { ...nodeDependencies(app.pkg), names: [] },
       nodeBuild,
       siteDir: nodeBuild.outputDir,
       spaFallback: spa,

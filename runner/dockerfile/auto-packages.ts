@@ -77,7 +77,8 @@ export const AUTO_PACKAGES: Record<DependencyEcosystem, Record<string, AutoPacka
   },
 };
 
-const GIT: SystemPackages = { build: ['git'], runtime: [] };
+/** git clones over HTTPS, and slim images (node's) carry no CA certificates. */
+const GIT: SystemPackages = { build: ['git', 'ca-certificates'], runtime: [] };
 
 /** Lists the system packages each dependency needs, skipping dependencies that need none. */
 export function autoPackagesFor(

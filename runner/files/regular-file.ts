@@ -80,7 +80,8 @@ export function readExactly(fd: number, size: number, label: string): Buffer {
   return data;
 }
 
-function fileType(stats: Stats): string {
+/** What a non-regular file is, for messages ("package.json is a FIFO (named pipe)"). */
+export function fileType(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isSocket()) return 'a socket';

@@ -8,6 +8,12 @@ import type { Recipe, RecipeContext } from './recipe';
 const WORKDIR = '/app';
 
 /**
+ * Yarn classic fails the whole install when one tarball takes over 30 s (its default), which a big
+ * lockfile on a busy builder hits (gatsby-starter-default's 1,745 packages did here); npm waits minutes.
+ */
+const YARN_CLASSIC_NETWORK_TIMEOUT_MS = 600_000;
+
+/**
  * Install, frozen when a lockfile exists. With a build step, dev dependencies are installed
  * (NODE_ENV=production would skip them) and pruned after the build; without one, only production
  * dependencies are installed, so no prune runs after the source copy and a source change reuses the
@@ -26,7 +32,7 @@ const INSTALL: Record<NodePackageManager, (frozen: boolean, dev: boolean, spec: 
     ],
     yarn: (frozen, dev, spec) => [
       `npm install -g --force ${spec ?? 'yarn@1'}`,
-      `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=${dev ? 'false' : 'true'}`,
+      `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=${dev ? 'false' : 'true'} --network-timeout ${YARN_CLASSIC_NETWORK_TIMEOUT_MS}`,
     ],
     'yarn-berry': (frozen, _dev, spec) => [
       `npm install -g --force ${spec ?? '@yarnpkg/cli-dist@4'}`,

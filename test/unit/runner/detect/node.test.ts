@@ -1,3 +1,4 @@
+import { nodeDependencies } from '../../../../runner/detect/node';
 import { decision, detect, detectError, pkg } from './helpers';
 
 const express = pkg({ scripts: { start: 'node server.js' }, dependencies: { express: '4' } });
@@ -218,5 +219,29 @@ describe('pnpm release', () => {
     expect(decision({ ...app, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" }, 'pnpm version')).toBe(
       'pnpm@10 (from pnpm-lock.yaml (lockfileVersion))',
     );
+  });
+
+  describe('git-sourced dependencies (the install stage needs git)', () => {
+    it.each([
+      'acme/plugin',
+      'acme/plugin#v1.0.0',
+      'github:acme/plugin',
+      'git+https://example.com/acme/plugin.git',
+      'git@github.com:acme/plugin.git',
+    ])('%s is cloned', (spec) => {
+      expect(nodeDependencies({ dependencies: { plugin: spec } }).gitSource).toBe('package.json');
+    });
+
+    it.each([
+      '^1.2.0',
+      'latest',
+      'file:../plugin',
+      '../plugin',
+      'workspace:*',
+      'npm:@acme/plugin@1',
+      'https://example.com/plugin.tgz',
+    ])('%s is not', (spec) => {
+      expect(nodeDependencies({ dependencies: { plugin: spec } }).gitSource).toBeUndefined();
+    });
   });
 });

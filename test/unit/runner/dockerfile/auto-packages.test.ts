@@ -57,10 +57,15 @@ describe('autoPackages tables', () => {
     },
   );
 
-  it('adds git for git-sourced dependencies', () => {
+  it('adds git, and the CA certificates it clones over HTTPS with, for git-sourced dependencies', () => {
     const { reasons } = autoPackagesFor({ ecosystem: 'ruby', names: [], gitSource: 'Gemfile.lock' }, 'apt');
     expect(reasons).toEqual([
-      { build: ['git'], runtime: [], dependency: 'git-sourced dependencies', source: 'Gemfile.lock' },
+      {
+        build: ['git', 'ca-certificates'],
+        runtime: [],
+        dependency: 'git-sourced dependencies',
+        source: 'Gemfile.lock',
+      },
     ]);
   });
 

@@ -43,7 +43,7 @@ describe('kiln dockerfile', () => {
     expect(stderr).toContain(
       'build: libmagickwand-dev; runtime: imagemagick  (for rmagick, from Gemfile.lock)',
     );
-    expect(stderr).toContain('build: git  (for git-sourced dependencies, from Gemfile.lock)');
+    expect(stderr).toContain('build: git ca-certificates  (for git-sourced dependencies, from Gemfile.lock)');
     expect(stderr).toContain('AWS credentials: BuildKit secret file /run/secrets/aws-credentials');
   });
 
