@@ -6,9 +6,11 @@ import { type BuildDescription, OUTPUTS_FILE, RESERVED_DIR } from '../../contrac
 import type { BuildMode } from '../config/build-mode';
 import {
   type CredentialSource,
+  credentialsFileText,
   resolveCredentialBuildArgs,
-  writeCredentialsFile,
+  writeSecretFiles,
 } from '../credentials/build-credentials';
+import { readUserSecrets, type SecretParameterCleanup } from '../credentials/user-secrets';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { cacheRefPrefix, planStageCache } from '../docker/stage-cache';
@@ -33,12 +35,16 @@ export interface RunnerDeps {
   ecrTokens: EcrTokenSource;
   generate: DockerfileGenerator;
   now: () => Date;
-  /** Where user build-arg values are read from (to mask them). */
+  /** Where user build-arg and secret values are read from (to mask and pass them). */
   env: NodeJS.ProcessEnv;
+  /** Deletes the build's secret parameters once CodeBuild has put their values in `env`. */
+  deleteSecretParameters: SecretParameterCleanup;
 }
 
 interface BuildPlan {
   description: BuildDescription;
+  /** `--secret` / dockerfile.secrets: name → value. */
+  secrets: Record<string, string>;
   mode: BuildMode;
   tags: string[];
   /** `<repository>:<tag>` for every tag; the first is the image URI. */
@@ -49,6 +55,15 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
   const { log } = deps;
   log.masker.add(...environment.buildArgNames.map((name) => deps.env[name]));
   const plan = await runStep(log, 'read build description', () => planBuild(environment, deps));
+  if (environment.secretParameters) {
+    const path = environment.secretParameters;
+    await runStep(log, 'delete secret parameters', () =>
+      deps.deleteSecretParameters(
+        environment.region,
+        Object.keys(plan.secrets).map((name) => `${path}${name}`),
+      ),
+    ).catch((error: Error) => log.info(`notice: ${error.message}; kiln deletes them when the build ends`));
+  }
   log.info(`mode: ${describeBuildMode(plan.mode)}`);
   log.info(
     `image: ${environment.repositoryUri}, tags: ${plan.tags.join(', ')}${environment.push ? '' : ' (not pushed)'}`,
@@ -86,8 +101,12 @@ async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Prom
     }),
     ...(environment.inputTag ? [environment.inputTag] : []),
   ];
+  const secrets = readUserSecrets(description.config.dockerfile.secrets, deps.env);
+  // Registered before anything can print them.
+  deps.log.masker.add(...Object.values(secrets));
   return {
     description,
+    secrets,
     tags,
     imageRefs: tags.map((tag) => `${environment.repositoryUri}:${tag}`),
     mode: buildModeFor(description.config, environment.sourceDir, environment.prebuiltImage),
@@ -141,10 +160,20 @@ async function buildFromDockerfile(
   const dockerfile = await runStep(log, 'prepare Dockerfile', () =>
     prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log, { credentials: delivery }),
   );
-  const secretEnv = config.dockerfile.buildArgs.enableAwsCreds ? await credentialEnv(environment, deps) : {};
-  // BuildKit: the credentials as a secret file too (managed Dockerfiles mount it; custom ones may).
+  const credentials = config.dockerfile.buildArgs.enableAwsCreds
+    ? await credentialEnv(environment, deps)
+    : {};
+  const userSecrets = plan.secrets;
+  // BuildKit: the credentials and the user's secrets as secret files (managed Dockerfiles mount them;
+  // custom ones may); the classic builder takes them as build args, values in docker's environment.
   const secretDir =
-    delivery === 'secret' && secretEnv.AWS_ACCESS_KEY_ID ? await writeCredentialsFile(secretEnv) : undefined;
+    delivery === 'secret'
+      ? await writeSecretFiles({
+          ...(credentials.AWS_ACCESS_KEY_ID ? { [AWS_SECRET_ID]: credentialsFileText(credentials) } : {}),
+          ...userSecrets,
+        })
+      : undefined;
+  const secretEnv = delivery === 'secret' ? credentials : { ...credentials, ...userSecrets };
   const prefix = cacheRefPrefix(environment.repositoryUri, name, config.remote.arch);
   const request: BuildRequest = {
     contextDir: environment.sourceDir,
@@ -154,11 +183,21 @@ async function buildFromDockerfile(
       ...environment.buildArgNames,
       // Managed Dockerfiles declare only the region args with BuildKit; custom ones may declare all.
       ...AWS_CREDENTIAL_ARGS.filter((arg) => secretEnv[arg] !== undefined),
+      ...(delivery === 'secret' ? [] : Object.keys(userSecrets)),
     ],
     network: environment.network,
-    secrets: secretDir ? { [AWS_SECRET_ID]: secretDir.file } : undefined,
+    secrets: secretDir?.files,
   };
-  const stages = environment.push ? planStageCache(await readFile(dockerfile, 'utf8'), prefix) : undefined;
+  // The classic builder writes build-arg values into its stages' history: with secrets, none of those
+  // stages may be pushed as a cache image.
+  const classicSecrets = delivery === 'build-args' && Object.keys(userSecrets).length > 0;
+  if (classicSecrets && environment.push) {
+    log.info('notice: classic builder with secrets: no registry cache (its images would hold the values)');
+  }
+  const stages =
+    environment.push && !classicSecrets
+      ? planStageCache(await readFile(dockerfile, 'utf8'), prefix)
+      : undefined;
   const digest = await runStep(log, 'build image', () =>
     buildImage(request, {
       docker,
@@ -171,10 +210,10 @@ async function buildFromDockerfile(
     }),
   ).finally(() => secretDir && rm(secretDir.dir, { recursive: true, force: true }));
   // buildx pushed already (with its registry cache); the others push the tags and the cache images.
-  if (choice.builder === 'buildx' || !stages) return digest;
+  if (choice.builder === 'buildx' || !environment.push) return digest;
   return runStep(log, 'push image', async () => {
     const pushed = await pushImage(docker, plan.imageRefs);
-    await pushImage(docker, stages.refs);
+    if (stages) await pushImage(docker, stages.refs);
     return pushed;
   });
 }

@@ -1,6 +1,10 @@
 // What the runner reads from its environment (CodeBuild's variables, the CDK stack's KILN_*,
 // and `kiln build --local`'s stand-ins), parsed once.
-import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
+import {
+  BUILD_ARG_NAMES_VARIABLE,
+  INPUT_TAG_VARIABLE,
+  SECRET_PARAMETERS_VARIABLE,
+} from '../../contract/description';
 import { KilnError } from '../../contract/errors';
 import { BUILDERS, type Builder } from '../docker/build-command';
 
@@ -23,6 +27,8 @@ export interface RunnerEnvironment {
   builder?: Builder;
   /** `KILN_INPUT_TAG`: the input key's tag, pushed too, so an unchanged re-run finds this image. */
   inputTag?: string;
+  /** `KILN_SECRET_PARAMETERS`: SSM path of this build's secrets, deleted once read (remote builds). */
+  secretParameters?: string;
   /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
   inCodeBuild: boolean;
 }
@@ -57,6 +63,7 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
     network: env.KILN_DOCKER_NETWORK || undefined,
     prebuiltImage: env.KILN_DOCKER_IMAGE || undefined,
     buildArgNames,
+    secretParameters: env[SECRET_PARAMETERS_VARIABLE] || undefined,
     inCodeBuild: Boolean(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
   };
 }

@@ -14,7 +14,7 @@ import { describeProject } from '../../pack/describe-project';
 import { packProject } from '../../pack/pack-project';
 import { createUploadProgress } from '../../upload/progress';
 import { uploadArchive } from '../../upload/upload-archive';
-import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
+import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs, readSecrets } from './flags';
 import { type BuildResult, runRemoteBuild } from './remote-build';
 import { runLocal } from './run-local';
 
@@ -25,17 +25,24 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
     checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
     // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
-    const description = await withInterruption(
+    const described = await withInterruption(
       (signal) => describeProject(dir, configOverrides(flags), signal),
       () => new KilnError('interrupted: nothing was packed or started', undefined, EXIT_CODES.interrupted),
     );
+    // The secrets' names travel in build.json (the generated Dockerfile mounts them); values never do.
+    const secretNames = [...new Set([...described.config.dockerfile.secrets, ...(flags.secret ?? [])])];
+    const secrets = readSecrets(secretNames, buildArgs, process.env);
+    const description = {
+      ...described,
+      config: { ...described.config, dockerfile: { ...described.config.dockerfile, secrets: secretNames } },
+    };
     logger.debug(
-      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
+      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs), secretNames },
       'project',
     );
     const { document, exitCode } = flags.local
-      ? await runLocal(dir, flags, description, buildArgs, terminal)
-      : await runRemote(dir, flags, description, buildArgs, terminal, logger);
+      ? await runLocal(dir, flags, description, buildArgs, secrets, terminal)
+      : await runRemote(dir, flags, description, buildArgs, secrets, terminal, logger);
     if (flags.json) writeJson(document);
     await writeStepOutputs(process.env.GITHUB_OUTPUT, document);
     return exitCode;
@@ -50,6 +57,7 @@ function runRemote(
   flags: BuildFlags,
   description: Awaited<ReturnType<typeof describeProject>>,
   buildArgs: Record<string, string>,
+  secrets: Record<string, string>,
   terminal: Terminal,
   logger: Logger,
 ): Promise<BuildResult> {
@@ -58,6 +66,7 @@ function runRemote(
     projectDir: dir,
     description,
     buildArgs,
+    secrets,
     async: Boolean(flags.async),
     force: Boolean(flags.force),
     debug: Boolean(flags.verbose),
