@@ -25,6 +25,12 @@ export const KILN_VARIABLES = {
     readBy: 'runner (ECR login region)',
     meaning: 'region of the stack and its ECR repository',
   },
+  KILN_BASE_IMAGE_MIRROR: {
+    setBy: 'the CDK stack (CodeBuild project environment); the e2e suite (a local registry)',
+    readBy: 'runner (runner/ecr/base-image-mirror.ts)',
+    meaning:
+      '`<registry>/<prefix>` of the pull-through cache of ECR Public: every FROM and the BuildKit builder image are pulled through it',
+  },
   KILN_PROJECT_NAME: {
     setBy: 'kiln build (StartBuild environment override)',
     readBy: 'kiln logs/status/builds/stop (finds a project’s builds)',

@@ -36,6 +36,8 @@ export const PROJECT_ENVIRONMENT = {
   repositoryUri: 'KILN_REPOSITORY_URI',
   /** Region of the stack (and of the repository). */
   region: 'KILN_REGION',
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/kiln-ecr-public`: base images through the pull-through cache. */
+  baseImageMirror: 'KILN_BASE_IMAGE_MIRROR',
 } as const satisfies Record<string, KilnVariableName>;
 
 /**

@@ -15,6 +15,7 @@ import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { cacheRefPrefix, planStageCache } from '../docker/stage-cache';
 import { AWS_CREDENTIAL_ARGS, AWS_SECRET_ID } from '../dockerfile/credentials';
+import { BUILDKIT_ECR_PUBLIC_PATH, mirrorBaseImages } from '../ecr/base-image-mirror';
 import { ecrRegion, registryHost } from '../ecr/registry-host';
 import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
@@ -40,6 +41,9 @@ export interface RunnerDeps {
   /** Deletes the build's secret parameters once CodeBuild has put their values in `env`. */
   deleteSecretParameters: SecretParameterCleanup;
 }
+
+/** The Dockerfile built in CodeBuild: the managed or custom one with its base images mirrored. */
+const MIRRORED_DOCKERFILE = 'Dockerfile.mirrored';
 
 interface BuildPlan {
   description: BuildDescription;
@@ -117,6 +121,8 @@ async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Prom
 async function logInToRegistries(plan: BuildPlan, environment: RunnerEnvironment, deps: RunnerDeps) {
   const refs = [
     environment.push ? environment.repositoryUri : undefined,
+    // The pull-through cache answers only a logged-in docker.
+    plan.mode.mode === 'image' ? undefined : environment.baseImageMirror,
     plan.mode.mode === 'image' ? plan.mode.image : undefined,
   ].filter((ref): ref is string => ref !== undefined && ecrRegion(registryHost(ref)) !== undefined);
   if (refs.length === 0) return;
@@ -152,14 +158,22 @@ async function buildFromDockerfile(
 ): Promise<string | undefined> {
   const { docker, log } = deps;
   const { config, name } = plan.description;
+  const mirror = environment.baseImageMirror;
   const choice = await runStep(log, 'choose builder', () =>
-    chooseBuilder(docker, log, environment.push, environment.builder),
+    chooseBuilder(
+      docker,
+      log,
+      environment.push,
+      environment.builder,
+      mirror && `${mirror}/${BUILDKIT_ECR_PUBLIC_PATH}`,
+    ),
   );
   log.info(`builder: ${BUILDER_LABELS[choice.builder]}`);
   const delivery = choice.builder === 'classic' ? 'build-args' : 'secret';
-  const dockerfile = await runStep(log, 'prepare Dockerfile', () =>
+  const prepared = await runStep(log, 'prepare Dockerfile', () =>
     prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log, { credentials: delivery }),
   );
+  const dockerfile = mirror ? await pullBaseImagesThrough(mirror, prepared, environment, log) : prepared;
   const credentials = config.dockerfile.buildArgs.enableAwsCreds
     ? await credentialEnv(environment, deps)
     : {};
@@ -215,6 +229,28 @@ async function buildFromDockerfile(
     const pushed = await pushImage(docker, plan.imageRefs);
     if (stages) await pushImage(docker, stages.refs);
     return pushed;
+  });
+}
+
+/**
+ * The Dockerfile with its base images through the pull-through cache, written beside build.json (the
+ * project's own file stays as it is; `.kiln-build` is outside the build context).
+ */
+async function pullBaseImagesThrough(
+  mirror: string,
+  dockerfile: string,
+  environment: RunnerEnvironment,
+  log: RunnerLog,
+): Promise<string> {
+  return runStep(log, 'base images through the ECR pull-through cache', async () => {
+    const mirrored = mirrorBaseImages(await readFile(dockerfile, 'utf8'), mirror);
+    for (const [from, to] of mirrored.rewritten) log.info(`base image ${from} → ${to}`);
+    for (const image of mirrored.unchanged) {
+      log.info(`notice: base image ${image} is pulled as named (no ECR Public mirror known for it)`);
+    }
+    const path = join(environment.sourceDir, RESERVED_DIR, MIRRORED_DOCKERFILE);
+    await writeFile(path, mirrored.text);
+    return path;
   });
 }
 

@@ -27,6 +27,8 @@ export interface RunnerEnvironment {
   builder?: Builder;
   /** `KILN_INPUT_TAG`: the input key's tag, pushed too, so an unchanged re-run finds this image. */
   inputTag?: string;
+  /** `KILN_BASE_IMAGE_MIRROR`: base images and the builder image through this pull-through cache. */
+  baseImageMirror?: string;
   /** `KILN_SECRET_PARAMETERS`: SSM path of this build's secrets, deleted once read (remote builds). */
   secretParameters?: string;
   /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
@@ -63,6 +65,7 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
     network: env.KILN_DOCKER_NETWORK || undefined,
     prebuiltImage: env.KILN_DOCKER_IMAGE || undefined,
     buildArgNames,
+    baseImageMirror: env.KILN_BASE_IMAGE_MIRROR?.replace(/\/+$/, '') || undefined,
     secretParameters: env[SECRET_PARAMETERS_VARIABLE] || undefined,
     inCodeBuild: Boolean(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
   };

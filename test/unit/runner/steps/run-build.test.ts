@@ -547,3 +547,38 @@ describe('runner with secrets (--secret, dockerfile.secrets)', () => {
     await expect(setup().run()).rejects.toThrow("secret NPM_TOKEN has no value in the build's environment");
   });
 });
+
+describe('runner with the base-image mirror (CodeBuild: KILN_BASE_IMAGE_MIRROR)', () => {
+  const MIRROR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln-ecr-public';
+
+  it('builds a copy of the Dockerfile whose FROMs go through the mirror, with the builder image from it too, after logging in', async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup({ buildx: true, environment: { baseImageMirror: MIRROR } });
+    docker.failing(['buildx', 'inspect']);
+    await run();
+    const commands = docker.commands();
+    expect(commands).toContain(
+      'login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    );
+    expect(commands.find((command) => command.startsWith('buildx create'))).toContain(
+      `--driver-opt image=${MIRROR}/vend/moby/buildkit:buildx-stable-1`,
+    );
+    const mirrored = join(sourceDir, '.kiln-build/Dockerfile.mirrored');
+    expect(commands.find((command) => command.startsWith('buildx build'))).toContain(`--file ${mirrored}`);
+    expect(await readFile(mirrored, 'utf8')).toBe(
+      `FROM ${MIRROR}/docker/library/node:22 AS deps\nRUN npm ci\nFROM deps\nRUN npm run build\n`,
+    );
+    // The generated file the user would see keeps the familiar name.
+    expect(await readFile(join(sourceDir, 'Dockerfile.kiln'), 'utf8')).toBe(DOCKERFILE);
+    expect(lines).toContain(`[kiln] base image node:22 → ${MIRROR}/docker/library/node:22`);
+  });
+
+  it('without it (a laptop, --local) nothing is rewritten', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ buildx: true });
+    docker.failing(['buildx', 'inspect']);
+    await run();
+    expect(docker.commands().join('\n')).not.toContain('Dockerfile.mirrored');
+    expect(docker.commands().find((command) => command.startsWith('buildx create'))).not.toContain('image=');
+  });
+});
