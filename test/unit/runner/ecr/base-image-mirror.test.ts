@@ -34,7 +34,7 @@ describe('mirrorBaseImages', () => {
       'ARG BASE=node:20',
       'FROM --platform=$BUILDPLATFORM node:20-slim AS base',
       'FROM base AS deps',
-      'FROM ${BASE} AS from-arg',
+      `FROM \${BASE} AS from-arg`,
       'FROM ghcr.io/acme/tools:1 AS tools',
       'from python:3.12 as Build',
       'FROM build',
@@ -49,7 +49,7 @@ describe('mirrorBaseImages', () => {
         'ARG BASE=node:20',
         `FROM --platform=$BUILDPLATFORM ${MIRROR}/docker/library/node:20-slim AS base`,
         'FROM base AS deps',
-        'FROM ${BASE} AS from-arg',
+        `FROM \${BASE} AS from-arg`,
         'FROM ghcr.io/acme/tools:1 AS tools',
         `from ${MIRROR}/docker/library/python:3.12 as Build`,
         'FROM build',
@@ -63,6 +63,6 @@ describe('mirrorBaseImages', () => {
       ['python:3.12', `${MIRROR}/docker/library/python:3.12`],
       ['node:20', `${MIRROR}/docker/library/node:20`],
     ]);
-    expect(mirrored.unchanged).toEqual(['${BASE}', 'ghcr.io/acme/tools:1']);
+    expect(mirrored.unchanged).toEqual([`\${BASE}`, 'ghcr.io/acme/tools:1']);
   });
 });
