@@ -19,7 +19,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Architecture } from '../contract/config-schema';
-import { PROJECT_ENVIRONMENT, SOURCE_PREFIX } from '../contract/infra-names';
+import { PROJECT_ENVIRONMENT, PULL_THROUGH_PREFIX, SOURCE_PREFIX } from '../contract/infra-names';
 import type { DockerServerProjectProps } from './docker-server';
 
 /** CodeBuild-managed images with docker and buildx: Ubuntu standard on x86_64, Amazon Linux on ARM. */
@@ -82,6 +82,9 @@ export function buildProject(scope: Construct, id: string, props: BuildProjectPr
     environmentVariables: {
       [PROJECT_ENVIRONMENT.repositoryUri]: { value: props.repository.repositoryUri },
       [PROJECT_ENVIRONMENT.region]: { value: Aws.REGION },
+      [PROJECT_ENVIRONMENT.baseImageMirror]: {
+        value: `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/${PULL_THROUGH_PREFIX}`,
+      },
     },
     timeout: Duration.minutes(props.timeoutMinutes),
     // Keeps docker layers on the build host between close builds; the registry cache covers the rest.

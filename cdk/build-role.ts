@@ -8,6 +8,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PULL_THROUGH_PREFIX, SOURCE_PREFIX } from '../contract/infra-names';
+import { SECRET_PARAMETERS_FINDING, SECRET_PARAMETERS_REASON, secretParametersArn } from './build-secrets';
 import { vpcNetworkInterfaceStatements } from './docker-server';
 import { sourceArchivesWildcardFinding } from './nag-findings';
 import { pullThroughStatement } from './pull-through-cache';
@@ -60,6 +61,14 @@ export class BuildRole extends Construct {
         resources: ['*'],
       }),
       pullThroughStatement(),
+      // CodeBuild resolves a build's PARAMETER_STORE variables (GetParameters); the runner deletes them
+      // once read. SecureStrings use the AWS-managed key alias/aws/ssm, whose key policy already lets
+      // this account's principals decrypt through SSM: no KMS statement.
+      new PolicyStatement({
+        sid: 'ReadBuildSecrets',
+        actions: ['ssm:GetParameters', 'ssm:DeleteParameters'],
+        resources: [secretParametersArn()],
+      }),
       new PolicyStatement({
         sid: 'WriteBuildLogs',
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -94,6 +103,10 @@ export class BuildRole extends Construct {
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${PULL_THROUGH_PREFIX}/*]`,
         reason: `The ECR Public pull-through cache creates one repository per base image under ${PULL_THROUGH_PREFIX}/ on first pull; builds may pull (and so create) only below that prefix.`,
+      },
+      {
+        id: SECRET_PARAMETERS_FINDING,
+        reason: SECRET_PARAMETERS_REASON,
       },
       {
         id: sourceArchivesWildcardFinding(bucket),

@@ -22,7 +22,8 @@ export interface KilnContext {
   architectures: Architecture[];
   computeType: ComputeType;
   timeoutMinutes: number;
-  maxImages: number;
+  /** Opt-in count limit on tagged images (undefined: tagged images never expire). */
+  maxImages: number | undefined;
   untaggedImageDays: number;
   /** Reserved-capacity machines per architecture (a CodeBuild fleet of kiln:computeType); 0 = on demand. */
   fleetCapacity: number;
@@ -47,7 +48,7 @@ export const DEFAULT_CONTEXT: KilnContext = {
   // Docker builds of framework apps (asset compilation, native gems) run out of memory on SMALL (3 GB).
   computeType: ComputeType.MEDIUM,
   timeoutMinutes: 60,
-  maxImages: 100,
+  maxImages: undefined,
   untaggedImageDays: 7,
   fleetCapacity: 0,
   // A build that finds every reserved machine busy starts on demand rather than waiting in a queue.

@@ -3,7 +3,7 @@
 // name from STS GetCallerIdentity and its region alone (contract/infra-names.ts).
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Project } from 'aws-cdk-lib/aws-codebuild';
-import { Repository, TagMutability, TagStatus } from 'aws-cdk-lib/aws-ecr';
+import { Repository, TagMutability } from 'aws-cdk-lib/aws-ecr';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -14,6 +14,7 @@ import { loadBuildSpec } from './buildspec';
 import type { KilnContext } from './context';
 import { DockerServerNetwork } from './docker-server';
 import { ecrPublicPullThroughCache } from './pull-through-cache';
+import { repositoryLifecycleRules } from './repository-lifecycle';
 import { reservedFleet } from './reserved-fleet';
 import { userPolicy } from './user-policy';
 
@@ -60,18 +61,7 @@ export class KilnStack extends Stack {
       imageScanOnPush: true,
       // MUTABLE: the build cache lives under a moving tag that every build overwrites.
       imageTagMutability: TagMutability.MUTABLE,
-      lifecycleRules: [
-        {
-          description: `Expire untagged images after ${context.untaggedImageDays} days`,
-          tagStatus: TagStatus.UNTAGGED,
-          maxImageAge: Duration.days(context.untaggedImageDays),
-        },
-        {
-          description: `Keep the newest ${context.maxImages} images`,
-          tagStatus: TagStatus.ANY,
-          maxImageCount: context.maxImages,
-        },
-      ],
+      lifecycleRules: repositoryLifecycleRules(context),
       // Running services pull these images: deleting the stack must not delete them.
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -8,6 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { ARCHITECTURES } from '../contract/config-schema';
 import { projectName, SOURCE_PREFIX } from '../contract/infra-names';
+import { SECRET_PARAMETERS_FINDING, SECRET_PARAMETERS_REASON, secretParametersArn } from './build-secrets';
 import { sourceArchivesWildcardFinding } from './nag-findings';
 
 export interface UserPolicyProps {
@@ -74,12 +75,21 @@ export function userPolicy(
         actions: ['ecr:BatchGetImage', 'ecr:PutImage'],
         resources: [repository.repositoryArn],
       }),
+      // `kiln build --secret`: one SecureString per secret for the build, deleted when it ends.
+      new PolicyStatement({
+        sid: 'StoreBuildSecrets',
+        actions: ['ssm:PutParameter', 'ssm:DeleteParameters'],
+        resources: [secretParametersArn()],
+      }),
     ],
   });
 
-  Validations.of(policy).acknowledge({
-    id: sourceArchivesWildcardFinding(bucket),
-    reason: `The CLI uploads each archive under a content-addressed key (${SOURCE_PREFIX}<sha256>.zip) computed on the user's machine, so object access is scoped to the ${SOURCE_PREFIX} prefix of the kiln source bucket.`,
-  });
+  Validations.of(policy).acknowledge(
+    {
+      id: sourceArchivesWildcardFinding(bucket),
+      reason: `The CLI uploads each archive under a content-addressed key (${SOURCE_PREFIX}<sha256>.zip) computed on the user's machine, so object access is scoped to the ${SOURCE_PREFIX} prefix of the kiln source bucket.`,
+    },
+    { id: SECRET_PARAMETERS_FINDING, reason: SECRET_PARAMETERS_REASON },
+  );
   return policy;
 }

@@ -142,6 +142,19 @@ export const kilnConfigSchema = z.strictObject({
             ),
         })
         .prefault({}),
+      secrets: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^[A-Za-z_][A-Za-z0-9_]*$/,
+              'a secret name uses letters, digits and _ and starts with no digit',
+            ),
+        )
+        .default([])
+        .describe(
+          'Names of secrets (like `kiln build --secret NAME`): each value comes from the environment of `kiln build`, reaches RUN steps as a BuildKit secret (/run/secrets/NAME) or a late build arg on the classic builder, and never lands in the archive, a log or the image.',
+        ),
       custom: z
         .union([z.boolean(), z.string().min(1)])
         .default(false)

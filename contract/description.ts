@@ -31,6 +31,12 @@ export const BUILD_ARG_NAMES_VARIABLE = 'KILN_BUILD_ARG_NAMES' satisfies KilnVar
 /** The tag of the build's input key (lib/aws/built-image.ts), pushed beside the requested tags. */
 export const INPUT_TAG_VARIABLE = 'KILN_INPUT_TAG' satisfies KilnVariableName;
 
+/** Names of the build's secrets (`--secret`); each value is a variable of that name. */
+export const SECRET_NAMES_VARIABLE = 'KILN_SECRET_NAMES' satisfies KilnVariableName;
+
+/** The SSM path of a remote build's secret parameters, which the runner deletes once it has them. */
+export const SECRET_PARAMETERS_VARIABLE = 'KILN_SECRET_PARAMETERS' satisfies KilnVariableName;
+
 export const buildDescriptionSchema = z.object({
   kilnVersion: z.string(),
   /** Friendly project name (config `name`, default the directory name). */

@@ -25,6 +25,12 @@ export const KILN_VARIABLES = {
     readBy: 'runner (ECR login region)',
     meaning: 'region of the stack and its ECR repository',
   },
+  KILN_BASE_IMAGE_MIRROR: {
+    setBy: 'the CDK stack (CodeBuild project environment); the e2e suite (a local registry)',
+    readBy: 'runner (runner/ecr/base-image-mirror.ts)',
+    meaning:
+      '`<registry>/<prefix>` of the pull-through cache of ECR Public: every FROM and the BuildKit builder image are pulled through it',
+  },
   KILN_PROJECT_NAME: {
     setBy: 'kiln build (StartBuild environment override)',
     readBy: 'kiln logs/status/builds/stop (finds a project’s builds)',
@@ -34,6 +40,17 @@ export const KILN_VARIABLES = {
     setBy: 'kiln build (StartBuild override); kiln build --local',
     readBy: 'runner (passes --build-arg NAME without a value)',
     meaning: 'comma-separated names of `--env` build args; each value is its own variable',
+  },
+  KILN_SECRET_NAMES: {
+    setBy: 'kiln build (StartBuild override); kiln build --local',
+    readBy: 'runner (BuildKit secrets, or late build args on the classic builder)',
+    meaning:
+      'comma-separated names of `--secret` values; each value is a variable of that name (remote: a PARAMETER_STORE variable)',
+  },
+  KILN_SECRET_PARAMETERS: {
+    setBy: 'kiln build (StartBuild override), with --secret',
+    readBy: 'runner (deletes the parameters under it as soon as it starts)',
+    meaning: 'the SSM Parameter Store path `/kiln/secrets/<uuid>/` holding this build’s secrets',
   },
   KILN_PUSH: {
     setBy: 'kiln build --local (`false` without --registry or with --no-push)',

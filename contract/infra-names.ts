@@ -36,6 +36,8 @@ export const PROJECT_ENVIRONMENT = {
   repositoryUri: 'KILN_REPOSITORY_URI',
   /** Region of the stack (and of the repository). */
   region: 'KILN_REGION',
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/kiln-ecr-public`: base images through the pull-through cache. */
+  baseImageMirror: 'KILN_BASE_IMAGE_MIRROR',
 } as const satisfies Record<string, KilnVariableName>;
 
 /**
@@ -44,3 +46,10 @@ export const PROJECT_ENVIRONMENT = {
  * e.g. Docker official images as `<prefix>/docker/library/node:20`.
  */
 export const PULL_THROUGH_PREFIX = 'kiln-ecr-public';
+
+/**
+ * SSM Parameter Store path under which `kiln build --secret` stores a build's secrets, one
+ * SecureString per name: `/kiln/secrets/<uuid>/<NAME>`. The user policy writes and deletes there, the
+ * build role reads and deletes there, nothing else.
+ */
+export const SECRET_PARAMETER_ROOT = '/kiln/secrets/';

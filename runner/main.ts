@@ -3,6 +3,7 @@
 // errors no await catches (an 'error' event nobody handles), which Node would otherwise print with
 // a line of the minified bundle; KILN_DEBUG adds the stack.
 import { defaultCredentialSource } from './credentials/build-credentials';
+import { deleteSecretParameters } from './credentials/user-secrets';
 import { CliDockerClient } from './docker/cli-docker-client';
 import { ecrTokenSource } from './ecr/ecr-token-source';
 import { generateForDirectory } from './generate';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       generate: generateForDirectory,
       now: () => new Date(),
       env: process.env,
+      deleteSecretParameters,
     });
   } catch (error) {
     process.exitCode = reportFailure(log, error, { debug });

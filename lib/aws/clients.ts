@@ -5,6 +5,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { KilnError } from '../../contract/errors';
@@ -17,6 +18,8 @@ export interface AwsClients {
   sts: STSClient;
   /** The unchanged-build lookup (BatchGetImage) and its tagging (PutImage). */
   ecr: ECRClient;
+  /** `--secret`: the build's SecureString parameters (PutParameter, DeleteParameters). */
+  ssm: SSMClient;
 }
 
 export interface AwsClientOptions {
@@ -70,6 +73,7 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
       return logs();
     },
     ecr: new ECRClient({ ...common, region }),
+    ssm: new SSMClient({ ...common, region }),
   };
 }
 

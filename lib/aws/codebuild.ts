@@ -13,7 +13,11 @@ import {
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
 import { ARCHITECTURES } from '../../contract/config-schema';
-import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
+import {
+  BUILD_ARG_NAMES_VARIABLE,
+  INPUT_TAG_VARIABLE,
+  SECRET_PARAMETERS_VARIABLE,
+} from '../../contract/description';
 import type { KilnVariableName } from '../../contract/environment';
 import { KilnError } from '../../contract/errors';
 import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
@@ -31,6 +35,11 @@ export interface StartBuildRequest {
   projectName: string;
   /** `--env KEY=VALUE`: each value travels as its own environment variable, never in the archive. */
   buildArgs: Record<string, string>;
+  /**
+   * `--secret`: each name becomes a PARAMETER_STORE variable naming its SecureString, which CodeBuild
+   * resolves into the build's environment; `path` tells the runner what to delete.
+   */
+  secrets?: { path: string; parameters: Record<string, string> };
   /** The input key's tag (./built-image.ts), pushed beside the requested tags. */
   inputTag?: string;
   /** Set when config overrides the repository the CodeBuild project was deployed with. */
@@ -53,6 +62,14 @@ function buildEnvironment(request: StartBuildRequest): EnvironmentVariable[] {
     ...(request.debug ? [variable('KILN_DEBUG', '1')] : []),
     ...Object.entries(request.kilnVariables ?? {}).map(([name, value]) => variable(name, value ?? '')),
     ...Object.entries(request.buildArgs).map(([name, value]) => variable(name, value)),
+    ...(request.secrets
+      ? [
+          variable(SECRET_PARAMETERS_VARIABLE, request.secrets.path),
+          ...Object.entries(request.secrets.parameters).map(
+            ([name, parameter]): EnvironmentVariable => ({ name, value: parameter, type: 'PARAMETER_STORE' }),
+          ),
+        ]
+      : []),
   ];
 }
 

@@ -14,6 +14,7 @@ const DEFAULTS: KilnConfig = {
       enableAwsCreds: true,
       awsCredsForInstall: false,
     },
+    secrets: [],
     custom: false,
     apt: { packages: { allStages: [], buildStage: [], deploymentStage: [] } },
     yum: { packages: { allStages: [], buildStage: [], deploymentStage: [] } },

@@ -9,7 +9,7 @@ import { KilnError } from '../../contract/errors';
 import { agentMarker, isAgentBookkeeping } from './agent-log';
 import { withThrottleBackoff } from './backoff';
 import { type Clock, realClock } from './clock';
-import { type LogLine, LogTail } from './log-tail';
+import { BACKLOG_EVERY_MS, type LogLine, LogTail } from './log-tail';
 import { isComplete } from './outcome';
 import { type PhaseEvent, PhaseTimeline } from './phases';
 
@@ -47,7 +47,6 @@ const DRAIN_MS = 12_000;
  */
 const CLOSING_LINE = /^\[Container\] .*Phase complete: UPLOAD_ARTIFACTS State: /;
 /** Between two reads of a backlog (each up to a few pages). */
-const BACKLOG_EVERY_MS = 250;
 
 export interface FollowResult {
   build: Build;

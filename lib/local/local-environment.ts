@@ -13,6 +13,8 @@ export interface LocalEnvironmentInput {
   registry?: string;
   push: boolean;
   buildArgs: Record<string, string>;
+  /** `--secret` values: the runner hands them to docker as BuildKit secrets (names: build.json). */
+  secrets?: Record<string, string>;
   /** The caller's environment (local credentials chain, PATH, DOCKER_HOST, KILN_DOCKER_NETWORK…). */
   baseEnv: NodeJS.ProcessEnv;
 }
@@ -38,6 +40,7 @@ export function localBuildEnvironment(input: LocalEnvironmentInput): NodeJS.Proc
   return {
     ...baseEnv,
     ...input.buildArgs,
+    ...input.secrets,
     CODEBUILD_BUILD_ID: `local:${randomUUID()}`,
     CODEBUILD_BUILD_NUMBER: '0',
     CODEBUILD_SRC_DIR: input.sourceDir,

@@ -21,6 +21,8 @@ export interface LocalBuildOptions {
   push: boolean;
   /** User build args (`--env KEY=VALUE`); values travel in the environment, never argv. */
   buildArgs: Record<string, string>;
+  /** `--secret` values by name; like build args they travel in the environment, never argv. */
+  secrets: Record<string, string>;
   /** Keep stdout for the caller's JSON document: build output goes to stderr. */
   json: boolean;
   signal?: AbortSignal;

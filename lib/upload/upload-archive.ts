@@ -52,6 +52,17 @@ export async function uploadArchive(options: UploadOptions): Promise<{ key: stri
   }
 }
 
+/** An archive reused must outlive the longest a build waits in CodeBuild's queue (8 h) with margin. */
+const MIN_REMAINING_MS = 24 * 60 * 60 * 1000;
+
+/** `expiry-date="Fri, 23 Dec 2026 00:00:00 GMT", rule-id="…"` within `ms` of `at`. */
+export function expiresWithin(expiration: string | undefined, ms: number, at: number): boolean {
+  const date = expiration && /expiry-date="([^"]+)"/.exec(expiration)?.[1];
+  if (!date) return false;
+  const expires = Date.parse(date);
+  return Number.isFinite(expires) && expires - at < ms;
+}
+
 async function alreadyUploaded(
   s3: S3Client,
   bucket: string,
@@ -64,7 +75,11 @@ async function alreadyUploaded(
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     // Only kiln's own upload of this very archive counts: an object of the right size without the
     // sha256 kiln records (a failed copy, someone else's file) is uploaded over.
-    return head.ContentLength === archive.size && head.Metadata?.[SHA256_METADATA] === archive.sha256;
+    const ours = head.ContentLength === archive.size && head.Metadata?.[SHA256_METADATA] === archive.sha256;
+    // The bucket's lifecycle rule names the expiry (x-amz-expiration): an archive that could be gone
+    // before CodeBuild fetches it (a build may queue for hours) is uploaded again, which restarts its
+    // clock.
+    return ours && !expiresWithin(head.Expiration, MIN_REMAINING_MS, Date.now());
   } catch (error) {
     // Without s3:ListBucket, S3 answers 403 rather than 404 for a missing key: upload, and let the
     // upload itself report a real permission problem.

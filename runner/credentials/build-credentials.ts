@@ -57,21 +57,31 @@ export async function resolveCredentialBuildArgs(
 }
 
 /**
- * The credentials as an AWS shared-credentials file (default profile), for BuildKit's `--secret`:
- * any SDK or CLI in a RUN step that mounts it finds it through AWS_SHARED_CREDENTIALS_FILE. Written
- * outside the build context, readable by this user only; the caller removes `dir`.
+ * The credentials as the text of an AWS shared-credentials file (default profile), for BuildKit's
+ * `--secret`: any SDK or CLI in a RUN step that mounts it finds it through AWS_SHARED_CREDENTIALS_FILE.
  */
-export async function writeCredentialsFile(
-  args: Record<string, string>,
-): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'kiln-credentials-'));
-  const file = join(dir, 'credentials');
+export function credentialsFileText(args: Record<string, string>): string {
   const lines = [
     '[default]',
     `aws_access_key_id = ${args.AWS_ACCESS_KEY_ID}`,
     `aws_secret_access_key = ${args.AWS_SECRET_ACCESS_KEY}`,
     ...(args.AWS_SESSION_TOKEN ? [`aws_session_token = ${args.AWS_SESSION_TOKEN}`] : []),
   ];
-  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-  return { dir, file };
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * BuildKit secrets (id → content) as files for `docker build --secret id=…,src=…`: written outside
+ * the build context, in a folder only this user can read; the caller removes `dir`.
+ */
+export async function writeSecretFiles(
+  contents: Record<string, string>,
+): Promise<{ dir: string; files: Record<string, string> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-secrets-'));
+  const files: Record<string, string> = {};
+  for (const [id, content] of Object.entries(contents)) {
+    files[id] = join(dir, id);
+    await writeFile(files[id], content, { mode: 0o600 });
+  }
+  return { dir, files };
 }

@@ -78,10 +78,11 @@ export function buildxBuildArgs(request: BuildRequest, cacheRef: string, metadat
 }
 
 /**
- * `docker buildx create` for the pushing builder, started at once (`--bootstrap`) so a builder that
+ * `docker buildx create` for the pushing builder (its BuildKit image: `builderImage`, else Docker
+ * Hub's moby/buildkit), started at once (`--bootstrap`) so a builder that
  * cannot run is found before the build; host networking allowed for KILN_DOCKER_NETWORK=host.
  */
-export function buildxCreateArgs(): string[] {
+export function buildxCreateArgs(builderImage?: string): string[] {
   return [
     'buildx',
     'create',
@@ -91,6 +92,8 @@ export function buildxCreateArgs(): string[] {
     'docker-container',
     '--driver-opt',
     'network=host',
+    // The moby/buildkit image through the pull-through cache instead of Docker Hub (CodeBuild).
+    ...(builderImage ? ['--driver-opt', `image=${builderImage}`] : []),
     '--buildkitd-flags',
     '--allow-insecure-entitlement network.host',
     '--bootstrap',

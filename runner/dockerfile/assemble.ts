@@ -9,7 +9,12 @@ import type { AppPlan, NodeAssets, StartCommand } from '../detect/plan';
 import type { PackageReason } from '../detect/report';
 import { autoPackagesFor } from './auto-packages';
 import { type BaseImage, LAMBDA_WEB_ADAPTER_IMAGE, overrideBaseImage } from './base-images';
-import { type CredentialDelivery, credentialDeclarations, mountCredentials } from './credentials';
+import {
+  type CredentialDelivery,
+  credentialDeclarations,
+  mountCredentials,
+  withUserSecrets,
+} from './credentials';
 import type { HookName, StageHooks } from './hooks';
 import { HOOK_DIR } from './hooks';
 import {
@@ -167,8 +172,9 @@ export function assemble(
       ? ['deps', 'build']
       : ['build'];
   const credentialed = (stage: 'deps' | 'build', lines: Line[]): Line[] => {
-    if (!credentialStages.includes(stage)) return lines;
-    const declared = [blank(), ...credentialDeclarations(delivery), ...lines];
+    const withSecrets = withUserSecrets(lines, options.secrets, delivery);
+    if (!credentialStages.includes(stage)) return withSecrets;
+    const declared = [blank(), ...credentialDeclarations(delivery), ...withSecrets];
     return delivery === 'secret' ? mountCredentials(declared) : declared;
   };
   const depsStage: Stage = {

@@ -47,11 +47,53 @@ export function credentialDeclarations(delivery: CredentialDelivery): Line[] {
 
 /** BuildKit: every RUN of the lines (hook text included) mounts the credentials file. */
 export function mountCredentials(lines: Line[]): Line[] {
+  return mountIntoRuns(lines, [SECRET_MOUNT]);
+}
+
+/**
+ * The user's secrets (`--secret`, dockerfile.secrets) in the deps and build stages, never the
+ * deployment stage. BuildKit: each RUN mounts each secret at /run/secrets/NAME, and kiln's own RUN
+ * steps (the install, the app build) also see it as $NAME, read from that file inside the step, so
+ * an `.npmrc` with `${NPM_TOKEN}` works; nothing reaches a layer, the history or a cache key. Classic
+ * builder: ARGs, whose values the stage's history holds (the runner then pushes no cache images of
+ * these stages; the deployment stage, the image, declares none).
+ */
+export function withUserSecrets(
+  lines: Line[],
+  names: readonly string[],
+  delivery: CredentialDelivery,
+): Line[] {
+  if (names.length === 0) return lines;
+  if (delivery === 'build-args') {
+    return [
+      comment('Secrets (build args, classic builder): only the build stages, never the image'),
+      ...names.map((name) => arg(name, null)),
+      ...lines,
+    ];
+  }
+  const exported = names.map((name) => `export ${name}="$(cat /run/secrets/${name})"`);
+  const mounted = mountIntoRuns(
+    lines,
+    names.map((name) => `type=secret,id=${name}`),
+  );
+  return [
+    comment(
+      `Secrets (BuildKit): /run/secrets/<name> in each RUN below, never in a layer: ${names.join(', ')}`,
+    ),
+    ...mounted.map((line) =>
+      line.kind === 'run' ? { ...line, commands: [...exported, ...line.commands] } : line,
+    ),
+  ];
+}
+
+/** Each RUN of the lines (hook text included) gets the `--mount` flags. */
+function mountIntoRuns(lines: Line[], mounts: string[]): Line[] {
+  const flags = mounts.map((mount) => `--mount=${mount}`).join(' ');
   return lines.map((line) => {
-    if (line.kind === 'run') return { ...line, mounts: [...(line.mounts ?? []), SECRET_MOUNT] };
+    if (line.kind === 'run') return { ...line, mounts: [...(line.mounts ?? []), ...mounts] };
     if (line.kind === 'instruction' && line.keyword === 'RUN') {
       const [first = '', ...rest] = line.args;
-      return { ...line, args: [`--mount=${SECRET_MOUNT} ${first}`, ...rest] };
+      return { ...line, args: [`${flags} ${first}`, ...rest] };
     }
     if (line.kind !== 'verbatim') return line;
     const runLines = new Set(
@@ -62,7 +104,7 @@ export function mountCredentials(lines: Line[]): Line[] {
     const text = line.text
       .split('\n')
       .map((source, index) =>
-        runLines.has(index + 1) ? source.replace(/^(\s*RUN)(\s+)/i, `$1 --mount=${SECRET_MOUNT}$2`) : source,
+        runLines.has(index + 1) ? source.replace(/^(\s*RUN)(\s+)/i, `$1 ${flags}$2`) : source,
       )
       .join('\n');
     return verbatim(text);

@@ -38,24 +38,29 @@ export async function chooseBuilder(
   log: RunnerLog,
   push: boolean,
   requested?: Builder,
+  builderImage?: string,
 ): Promise<BuilderChoice> {
   const buildxInstalled = (await docker.run(['buildx', 'version'], { quiet: true })).exitCode === 0;
   const choose = (builder: Builder) => ({ builder, buildxInstalled });
   // kiln's buildx builder only pushes; a build that is not pushed takes the engine's BuildKit instead.
   if (requested) return choose(requested === 'buildx' && !push ? 'buildkit' : requested);
   if (buildxInstalled) {
-    if (push && (await startKilnBuilder(docker, log))) return choose('buildx');
+    if (push && (await startKilnBuilder(docker, log, builderImage))) return choose('buildx');
     return choose('buildkit');
   }
   return choose((await legacyCliWithBuildKit(docker)) ? 'buildkit' : 'classic');
 }
 
-async function startKilnBuilder(docker: DockerClient, log: RunnerLog): Promise<boolean> {
+async function startKilnBuilder(
+  docker: DockerClient,
+  log: RunnerLog,
+  builderImage: string | undefined,
+): Promise<boolean> {
   if ((await docker.run(['buildx', 'inspect', BUILDX_BUILDER], { quiet: true })).exitCode === 0) return true;
   log.info(
     `creating the buildx builder "${BUILDX_BUILDER}" (docker-container driver, for the registry cache)`,
   );
-  if ((await docker.run(buildxCreateArgs())).exitCode === 0) return true;
+  if ((await docker.run(buildxCreateArgs(builderImage))).exitCode === 0) return true;
   log.info(`notice: the buildx builder "${BUILDX_BUILDER}" could not start; using the engine's BuildKit`);
   await docker.run(['buildx', 'rm', BUILDX_BUILDER], { quiet: true });
   return false;

@@ -8,13 +8,16 @@ import { memberTag } from '../../contract/multi-arch';
 import type { BuildMode } from '../config/build-mode';
 import {
   type CredentialSource,
+  credentialsFileText,
   resolveCredentialBuildArgs,
-  writeCredentialsFile,
+  writeSecretFiles,
 } from '../credentials/build-credentials';
+import { readUserSecrets, type SecretParameterCleanup } from '../credentials/user-secrets';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { cacheRefPrefix, planStageCache } from '../docker/stage-cache';
 import { AWS_CREDENTIAL_ARGS, AWS_SECRET_ID } from '../dockerfile/credentials';
+import { BUILDKIT_ECR_PUBLIC_PATH, mirrorBaseImages } from '../ecr/base-image-mirror';
 import { ecrRegion, registryHost } from '../ecr/registry-host';
 import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
@@ -36,12 +39,19 @@ export interface RunnerDeps {
   ecrTokens: EcrTokenSource;
   generate: DockerfileGenerator;
   now: () => Date;
-  /** Where user build-arg values are read from (to mask them). */
+  /** Where user build-arg and secret values are read from (to mask and pass them). */
   env: NodeJS.ProcessEnv;
+  /** Deletes the build's secret parameters once CodeBuild has put their values in `env`. */
+  deleteSecretParameters: SecretParameterCleanup;
 }
+
+/** The Dockerfile built in CodeBuild: the managed or custom one with its base images mirrored. */
+const MIRRORED_DOCKERFILE = 'Dockerfile.mirrored';
 
 interface BuildPlan {
   description: BuildDescription;
+  /** `--secret` / dockerfile.secrets: name → value. */
+  secrets: Record<string, string>;
   mode: BuildMode;
   tags: string[];
   /** `<repository>:<tag>` for every tag; the first is the image URI. */
@@ -52,6 +62,15 @@ export async function runBuild(environment: RunnerEnvironment, deps: RunnerDeps)
   const { log } = deps;
   log.masker.add(...environment.buildArgNames.map((name) => deps.env[name]));
   const plan = await runStep(log, 'read build description', () => planBuild(environment, deps));
+  if (environment.secretParameters) {
+    const path = environment.secretParameters;
+    await runStep(log, 'delete secret parameters', () =>
+      deps.deleteSecretParameters(
+        environment.region,
+        Object.keys(plan.secrets).map((name) => `${path}${name}`),
+      ),
+    ).catch((error: Error) => log.info(`notice: ${error.message}; kiln deletes them when the build ends`));
+  }
   log.info(`mode: ${describeBuildMode(plan.mode)}`);
   log.info(
     `image: ${environment.repositoryUri}, tags: ${plan.tags.join(', ')}${environment.push ? '' : ' (not pushed)'}`,
@@ -97,8 +116,12 @@ async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Prom
         buildNumber: environment.buildNumber,
       });
   const tags = [...requested, ...(environment.inputTag ? [environment.inputTag] : [])];
+  const secrets = readUserSecrets(description.config.dockerfile.secrets, deps.env);
+  // Registered before anything can print them.
+  deps.log.masker.add(...Object.values(secrets));
   return {
     description,
+    secrets,
     tags,
     imageRefs: tags.map((tag) => `${environment.repositoryUri}:${tag}`),
     mode: buildModeFor(description.config, environment.sourceDir, environment.prebuiltImage),
@@ -109,6 +132,8 @@ async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Prom
 async function logInToRegistries(plan: BuildPlan, environment: RunnerEnvironment, deps: RunnerDeps) {
   const refs = [
     environment.push ? environment.repositoryUri : undefined,
+    // The pull-through cache answers only a logged-in docker.
+    plan.mode.mode === 'image' ? undefined : environment.baseImageMirror,
     plan.mode.mode === 'image' ? plan.mode.image : undefined,
   ].filter((ref): ref is string => ref !== undefined && ecrRegion(registryHost(ref)) !== undefined);
   if (refs.length === 0) return;
@@ -144,18 +169,36 @@ async function buildFromDockerfile(
 ): Promise<string | undefined> {
   const { docker, log } = deps;
   const { config, name } = plan.description;
+  const mirror = environment.baseImageMirror;
   const choice = await runStep(log, 'choose builder', () =>
-    chooseBuilder(docker, log, environment.push, environment.builder),
+    chooseBuilder(
+      docker,
+      log,
+      environment.push,
+      environment.builder,
+      mirror && `${mirror}/${BUILDKIT_ECR_PUBLIC_PATH}`,
+    ),
   );
   log.info(`builder: ${BUILDER_LABELS[choice.builder]}`);
   const delivery = choice.builder === 'classic' ? 'build-args' : 'secret';
-  const dockerfile = await runStep(log, 'prepare Dockerfile', () =>
+  const prepared = await runStep(log, 'prepare Dockerfile', () =>
     prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log, { credentials: delivery }),
   );
-  const secretEnv = config.dockerfile.buildArgs.enableAwsCreds ? await credentialEnv(environment, deps) : {};
-  // BuildKit: the credentials as a secret file too (managed Dockerfiles mount it; custom ones may).
+  const dockerfile = mirror ? await pullBaseImagesThrough(mirror, prepared, environment, log) : prepared;
+  const credentials = config.dockerfile.buildArgs.enableAwsCreds
+    ? await credentialEnv(environment, deps)
+    : {};
+  const userSecrets = plan.secrets;
+  // BuildKit: the credentials and the user's secrets as secret files (managed Dockerfiles mount them;
+  // custom ones may); the classic builder takes them as build args, values in docker's environment.
   const secretDir =
-    delivery === 'secret' && secretEnv.AWS_ACCESS_KEY_ID ? await writeCredentialsFile(secretEnv) : undefined;
+    delivery === 'secret'
+      ? await writeSecretFiles({
+          ...(credentials.AWS_ACCESS_KEY_ID ? { [AWS_SECRET_ID]: credentialsFileText(credentials) } : {}),
+          ...userSecrets,
+        })
+      : undefined;
+  const secretEnv = delivery === 'secret' ? credentials : { ...credentials, ...userSecrets };
   const arch = environment.multiArch?.arch ?? primaryArchitecture(config.remote.arch);
   const prefix = cacheRefPrefix(environment.repositoryUri, name, arch);
   const request: BuildRequest = {
@@ -166,11 +209,21 @@ async function buildFromDockerfile(
       ...environment.buildArgNames,
       // Managed Dockerfiles declare only the region args with BuildKit; custom ones may declare all.
       ...AWS_CREDENTIAL_ARGS.filter((arg) => secretEnv[arg] !== undefined),
+      ...(delivery === 'secret' ? [] : Object.keys(userSecrets)),
     ],
     network: environment.network,
-    secrets: secretDir ? { [AWS_SECRET_ID]: secretDir.file } : undefined,
+    secrets: secretDir?.files,
   };
-  const stages = environment.push ? planStageCache(await readFile(dockerfile, 'utf8'), prefix) : undefined;
+  // The classic builder writes build-arg values into its stages' history: with secrets, none of those
+  // stages may be pushed as a cache image.
+  const classicSecrets = delivery === 'build-args' && Object.keys(userSecrets).length > 0;
+  if (classicSecrets && environment.push) {
+    log.info('notice: classic builder with secrets: no registry cache (its images would hold the values)');
+  }
+  const stages =
+    environment.push && !classicSecrets
+      ? planStageCache(await readFile(dockerfile, 'utf8'), prefix)
+      : undefined;
   const digest = await runStep(log, 'build image', () =>
     buildImage(request, {
       docker,
@@ -183,11 +236,33 @@ async function buildFromDockerfile(
     }),
   ).finally(() => secretDir && rm(secretDir.dir, { recursive: true, force: true }));
   // buildx pushed already (with its registry cache); the others push the tags and the cache images.
-  if (choice.builder === 'buildx' || !stages) return digest;
+  if (choice.builder === 'buildx' || !environment.push) return digest;
   return runStep(log, 'push image', async () => {
     const pushed = await pushImage(docker, plan.imageRefs);
-    await pushImage(docker, stages.refs);
+    if (stages) await pushImage(docker, stages.refs);
     return pushed;
+  });
+}
+
+/**
+ * The Dockerfile with its base images through the pull-through cache, written beside build.json (the
+ * project's own file stays as it is; `.kiln-build` is outside the build context).
+ */
+async function pullBaseImagesThrough(
+  mirror: string,
+  dockerfile: string,
+  environment: RunnerEnvironment,
+  log: RunnerLog,
+): Promise<string> {
+  return runStep(log, 'base images through the ECR pull-through cache', async () => {
+    const mirrored = mirrorBaseImages(await readFile(dockerfile, 'utf8'), mirror);
+    for (const [from, to] of mirrored.rewritten) log.info(`base image ${from} → ${to}`);
+    for (const image of mirrored.unchanged) {
+      log.info(`notice: base image ${image} is pulled as named (no ECR Public mirror known for it)`);
+    }
+    const path = join(environment.sourceDir, RESERVED_DIR, MIRRORED_DOCKERFILE);
+    await writeFile(path, mirrored.text);
+    return path;
   });
 }
 

@@ -1,6 +1,10 @@
 // What the runner reads from its environment (CodeBuild's variables, the CDK stack's KILN_*,
 // and `kiln build --local`'s stand-ins), parsed once.
-import { BUILD_ARG_NAMES_VARIABLE, INPUT_TAG_VARIABLE } from '../../contract/description';
+import {
+  BUILD_ARG_NAMES_VARIABLE,
+  INPUT_TAG_VARIABLE,
+  SECRET_PARAMETERS_VARIABLE,
+} from '../../contract/description';
 import { KilnError } from '../../contract/errors';
 import { BUILDERS, type Builder } from '../docker/build-command';
 import { type MultiArchBuild, readMultiArchBuild } from './multi-arch-environment';
@@ -24,6 +28,10 @@ export interface RunnerEnvironment {
   builder?: Builder;
   /** `KILN_INPUT_TAG`: the input key's tag, pushed too, so an unchanged re-run finds this image. */
   inputTag?: string;
+  /** `KILN_BASE_IMAGE_MIRROR`: base images and the builder image through this pull-through cache. */
+  baseImageMirror?: string;
+  /** `KILN_SECRET_PARAMETERS`: SSM path of this build's secrets, deleted once read (remote builds). */
+  secretParameters?: string;
   /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
   inCodeBuild: boolean;
   /** This build is one architecture's member of an image index (`kiln build --arch x86_64,arm64`). */
@@ -60,6 +68,8 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
     network: env.KILN_DOCKER_NETWORK || undefined,
     prebuiltImage: env.KILN_DOCKER_IMAGE || undefined,
     buildArgNames,
+    baseImageMirror: env.KILN_BASE_IMAGE_MIRROR?.replace(/\/+$/, '') || undefined,
+    secretParameters: env[SECRET_PARAMETERS_VARIABLE] || undefined,
     inCodeBuild: Boolean(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
     ...readMultiArchBuild(env),
   };

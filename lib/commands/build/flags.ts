@@ -16,6 +16,8 @@ export interface BuildFlags extends RemoteFlags {
   dockerfile?: string | true;
   tag?: string;
   env: string[];
+  /** `--secret NAME`: names only; each value comes from this process's environment. */
+  secret?: string[];
   async?: boolean;
   force?: boolean;
   json?: boolean;
@@ -78,21 +80,7 @@ export function parseBuildArgs(values: string[]): Record<string, string> {
       );
     }
     const [, name, argValue] = match as unknown as [string, string, string];
-    const reserved = RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
-    if (reserved) {
-      throw new KilnError(
-        `--env ${name}: names starting with ${reserved} are reserved for CodeBuild, AWS, docker and kiln`,
-        'Rename the build arg (and the matching ARG in your Dockerfile).',
-        EXIT_CODES.usage,
-      );
-    }
-    if (RESERVED_NAMES.has(name.toUpperCase())) {
-      throw new KilnError(
-        `--env ${name}: this name would override the build machine's own ${name} and change how the build itself runs`,
-        'Rename the build arg (and the matching ARG in your Dockerfile); set the variable inside the Dockerfile with ENV if the image needs it.',
-        EXIT_CODES.usage,
-      );
-    }
+    checkVariableName('--env', name);
     args[name] = argValue;
   }
   return args;
@@ -102,6 +90,66 @@ export function parseBuildArgs(values: string[]): Record<string, string> {
 function archList(value: string): Architecture | Architecture[] {
   const list = value.split(',').map((arch) => arch.trim()) as Architecture[];
   return list.length === 1 ? list[0]! : list;
+}
+
+/** Build args and secrets are variables of the build machine: names that would change it are refused. */
+function checkVariableName(flag: '--env' | '--secret', name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new KilnError(
+      `${flag} ${name}: a name uses letters, digits and _ and does not start with a digit`,
+      flag === '--secret'
+        ? 'Pass the name of an environment variable, e.g. --secret NPM_TOKEN.'
+        : 'Write it as --env NAME=value.',
+      EXIT_CODES.usage,
+    );
+  }
+  const reserved = RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
+  if (reserved) {
+    throw new KilnError(
+      `${flag} ${name}: names starting with ${reserved} are reserved for CodeBuild, AWS, docker and kiln`,
+      'Rename it (and the matching ARG or secret id in your Dockerfile).',
+      EXIT_CODES.usage,
+    );
+  }
+  if (RESERVED_NAMES.has(name.toUpperCase())) {
+    throw new KilnError(
+      `${flag} ${name}: this name would override the build machine's own ${name} and change how the build itself runs`,
+      'Rename it (and the matching ARG or secret id in your Dockerfile); set the variable inside the Dockerfile with ENV if the image needs it.',
+      EXIT_CODES.usage,
+    );
+  }
+}
+
+/**
+ * The build's secrets: the names from config `dockerfile.secrets` and `--secret`, each value read from
+ * the caller's environment (never argv). A name also given as `--env`, reserved, or unset is refused.
+ */
+export function readSecrets(
+  names: readonly string[],
+  buildArgs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const name of names) {
+    checkVariableName('--secret', name);
+    if (name in buildArgs) {
+      throw new KilnError(
+        `${name} is both a build arg (--env) and a secret (--secret or dockerfile.secrets)`,
+        'Pass a secret only as --secret NAME, with its value in the environment.',
+        EXIT_CODES.usage,
+      );
+    }
+    const value = env[name];
+    if (value === undefined || value === '') {
+      throw new KilnError(
+        `secret ${name} has no value: --secret takes the value from the environment variable of that name`,
+        `Export it first (e.g. read -rs ${name} && export ${name}), then run kiln build again; the value never goes on the command line.`,
+        EXIT_CODES.usage,
+      );
+    }
+    secrets[name] = value;
+  }
+  return secrets;
 }
 
 /** The flags that change the build description (they travel in the archive's build.json). */

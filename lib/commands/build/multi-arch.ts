@@ -80,6 +80,14 @@ export function checkMultiArch(description: BuildDescription, local: boolean): v
       EXIT_CODES.usage,
     );
   }
+  if (description.config.dockerfile.secrets.length > 0) {
+    // Each build's runner deletes the stored secrets as it starts, so a second build could miss them.
+    throw new KilnError(
+      `--secret (or dockerfile.secrets) cannot be used for ${architectures.join(' and ')} at once yet`,
+      'Build one architecture at a time with --arch, or pass the value as a build arg if it is not secret.',
+      EXIT_CODES.usage,
+    );
+  }
   if (local) {
     throw new KilnError(
       `--local builds for this machine only, not for ${architectures.join(' and ')}`,

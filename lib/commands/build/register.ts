@@ -25,6 +25,12 @@ export function registerBuildCommand(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--secret <NAME>',
+      'a secret for the image build (repeatable): the value is read from the environment variable NAME, stored for the build as an SSM SecureString that is deleted when the build ends, and reaches RUN steps as a BuildKit secret (/run/secrets/NAME); never in argv, logs, the archive or the image',
+      collect,
+      [],
+    )
     .option('--async', 'start the build, print its id and return without following it')
     .option('--force', 'build even when ECR already holds an image built from the same input')
     .option('--json', 'print one JSON document on stdout at the end (human output stays on stderr)')

@@ -6,6 +6,7 @@ import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { ecrRepositoryUri } from '../../../contract/infra-names';
 import { formatTags } from '../../../runner/index';
+import { deleteSecrets, type StoredSecrets, storeSecrets } from '../../aws/build-secrets';
 import {
   type BuiltImageLookup,
   findBuiltImage,
@@ -49,6 +50,8 @@ export interface RemoteBuildOptions<A extends ArchiveInfo> {
   projectDir: string;
   description: BuildDescription;
   buildArgs: Record<string, string>;
+  /** `--secret` values by name: stored as SSM SecureStrings for this build only (../../aws/build-secrets). */
+  secrets?: Record<string, string>;
   async: boolean;
   /** `--force`: build even when ECR holds an image built from the same input. */
   force: boolean;
@@ -100,6 +103,9 @@ export function uploadAborted(): KilnError {
   );
 }
 
+/** CodeBuild's longest build timeout, for a secret's expiration when the project's own is not known. */
+const MAX_TIMEOUT_MINUTES = 2160;
+
 type Stage = 'prepare' | 'starting' | 'following' | 'stopping' | 'done';
 
 export function runRemoteBuild<A extends ArchiveInfo>(options: RemoteBuildOptions<A>): Promise<BuildResult> {
@@ -118,6 +124,8 @@ class RemoteBuildRun<A extends ArchiveInfo> {
   private stopping: Promise<void> | undefined;
   private buildId = '';
   private session: RemoteSession | undefined;
+  /** This build's secret parameters, deleted when kiln is done with the build (the runner may be first). */
+  private storedSecrets: StoredSecrets | undefined;
 
   constructor(private readonly options: RemoteBuildOptions<A>) {
     this.clock = options.clock ?? realClock;
@@ -178,9 +186,22 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       this.options.reporter.summary(outcome);
       return { document: result, exitCode: outcome.exitCode };
     } finally {
+      // --async: the runner deletes them once CodeBuild has read them (or their expiration does).
+      if (!this.options.async || this.stopAfterStart) await this.deleteStoredSecrets();
       unsubscribe();
       this.options.reporter.stop();
     }
+  }
+
+  private async deleteStoredSecrets(): Promise<void> {
+    const stored = this.storedSecrets;
+    if (!stored || !this.session) return;
+    this.storedSecrets = undefined;
+    await deleteSecrets(this.session.clients.ssm, Object.values(stored.parameters)).catch((error) => {
+      this.options.reporter.note(
+        `warning: could not delete the build's secrets under ${stored.path} (${messageOf(sessionError(this.session!, error))}); they expire on their own`,
+      );
+    });
   }
 
   private interrupted(): void {
@@ -316,12 +337,24 @@ class RemoteBuildRun<A extends ArchiveInfo> {
   }): Promise<Build> {
     const { options } = this;
     const { infra, clients } = session;
+    const secrets = options.secrets ?? {};
+    if (Object.keys(secrets).length > 0) {
+      this.storedSecrets = await storeSecrets(clients.ssm, secrets, {
+        // The project's own timeout is not known here: the longest CodeBuild allows.
+        timeoutMinutes: options.timeoutMinutes ?? MAX_TIMEOUT_MINUTES,
+        now: Date.now(),
+      });
+      options.reporter.note(
+        `secrets ${Object.keys(secrets).join(', ')} stored for this build (SSM SecureString, deleted when it ends)`,
+      );
+    }
     const build = await startBuild(clients.codebuild, {
       infra,
       sourceKey,
       inputTag,
       projectName: options.description.name,
       buildArgs: options.buildArgs,
+      ...(this.storedSecrets ? { secrets: this.storedSecrets } : {}),
       debug: Boolean(options.debug),
       ...(options.description.config.remote.repository
         ? { repositoryUri: ecrRepositoryUri(infra.account, infra.region, infra.repository) }

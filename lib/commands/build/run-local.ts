@@ -11,6 +11,7 @@ export async function runLocal(
   flags: BuildFlags,
   description: Awaited<ReturnType<typeof describeProject>>,
   buildArgs: Record<string, string>,
+  secrets: Record<string, string>,
   terminal: Terminal,
 ): Promise<BuildResult> {
   const { runLocalBuild } =
@@ -25,6 +26,7 @@ export async function runLocal(
       ...(flags.registry !== undefined ? { registry: flags.registry } : {}),
       push: flags.push,
       buildArgs,
+      secrets,
       json: Boolean(flags.json),
       signal: interrupted.signal,
     });

@@ -15,7 +15,7 @@ import { describeProject } from '../../pack/describe-project';
 import { type PackedArchive, packProject } from '../../pack/pack-project';
 import { createUploadProgress } from '../../upload/progress';
 import { uploadArchive } from '../../upload/upload-archive';
-import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
+import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs, readSecrets } from './flags';
 import { checkMultiArch, type MultiArchResult, runMultiArchBuild } from './multi-arch';
 import { type BuildResult, type RemoteBuildOptions, runRemoteBuild } from './remote-build';
 import { runLocal } from './run-local';
@@ -27,18 +27,25 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
     checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
     // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
-    const description = await withInterruption(
+    const described = await withInterruption(
       (signal) => describeProject(dir, configOverrides(flags), signal),
       () => new KilnError('interrupted: nothing was packed or started', undefined, EXIT_CODES.interrupted),
     );
+    // The secrets' names travel in build.json (the generated Dockerfile mounts them); values never do.
+    const secretNames = [...new Set([...described.config.dockerfile.secrets, ...(flags.secret ?? [])])];
+    const secrets = readSecrets(secretNames, buildArgs, process.env);
+    const description = {
+      ...described,
+      config: { ...described.config, dockerfile: { ...described.config.dockerfile, secrets: secretNames } },
+    };
     logger.debug(
-      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
+      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs), secretNames },
       'project',
     );
     checkMultiArch(description, Boolean(flags.local));
     const { document, exitCode } = flags.local
-      ? await runLocal(dir, flags, description, buildArgs, terminal)
-      : await runRemote(dir, flags, description, buildArgs, terminal, logger);
+      ? await runLocal(dir, flags, description, buildArgs, secrets, terminal)
+      : await runRemote(dir, flags, description, buildArgs, secrets, terminal, logger);
     if (flags.json) writeJson(document);
     // --async: the id on stdout, alone, for scripts (`id=$(kiln build --async)`); the rest is on stderr.
     else if (flags.async && document.buildId) process.stdout.write(`${document.buildId}\n`);
@@ -55,6 +62,7 @@ function runRemote(
   flags: BuildFlags,
   description: Awaited<ReturnType<typeof describeProject>>,
   buildArgs: Record<string, string>,
+  secrets: Record<string, string>,
   terminal: Terminal,
   logger: Logger,
 ): Promise<BuildResult | MultiArchResult> {
@@ -63,6 +71,7 @@ function runRemote(
     projectDir: dir,
     description,
     buildArgs,
+    secrets,
     async: Boolean(flags.async),
     force: Boolean(flags.force),
     debug: Boolean(flags.verbose),

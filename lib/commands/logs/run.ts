@@ -4,7 +4,7 @@ import { targetBuildId } from '../../aws/project-context';
 import { realClock } from '../../follow/clock';
 import { followBuild, getBuild } from '../../follow/follow-build';
 import { processInterrupts } from '../../follow/interrupts';
-import { LogTail } from '../../follow/log-tail';
+import { LogTail, readWholeLog } from '../../follow/log-tail';
 import { summarizeBuild } from '../../follow/outcome';
 import { BuildReporter } from '../../output/build-reporter';
 import { neutralize } from '../../output/untrusted';
@@ -25,14 +25,17 @@ export function runLogsCommand(id: string | undefined, flags: LogsFlags): Promis
       const build = await getBuild(codebuild, buildId);
       const { groupName, streamName } = build.logs ?? {};
       const tail = groupName && streamName ? new LogTail(logs, groupName, streamName, realClock) : undefined;
-      let read = await tail?.read();
-      if (!read?.found)
-        reporter.note(`build ${buildId} has no log yet (phase ${build.currentPhase ?? 'unknown'})`);
-      // A long log takes several reads; each stops at a page limit or once caught up.
-      while (tail && read) {
-        for (const line of read.lines) printData(neutralize(line.message));
-        read = read.caughtUp ? undefined : await tail.read();
-      }
+      // A long log takes several reads, paced like a follower's backlog.
+      const found =
+        tail &&
+        (await readWholeLog(
+          tail,
+          (lines) => {
+            for (const line of lines) printData(neutralize(line.message));
+          },
+          realClock,
+        ));
+      if (!found) reporter.note(`build ${buildId} has no log yet (phase ${build.currentPhase ?? 'unknown'})`);
       return EXIT_CODES.success;
     }
     reporter.note(`following build ${buildId} (Ctrl-C detaches)`);

@@ -22,6 +22,8 @@ export interface AwsFake {
    */
   ecr: Map<string, { digest: string; manifest: string }>;
   ecrCalls: Record<string, number>;
+  /** SSM Parameter Store: name → PutParameter input (what `kiln build --secret` stored). */
+  parameters: Map<string, Record<string, unknown>>;
   /** When set, STS GetCallerIdentity fails with this error code (ExpiredToken, AccessDenied…). */
   stsError: string | undefined;
   /** Environment for a CLI process that should talk to this fake (plus S3, given separately). */
@@ -32,7 +34,14 @@ export interface AwsFake {
 export async function startAwsFake(): Promise<AwsFake> {
   const logs = new FakeLogStore();
   const codebuild = new FakeCodeBuild(logs);
-  const fake: Partial<AwsFake> = { logs, codebuild, stsError: undefined, ecr: new Map(), ecrCalls: {} };
+  const fake: Partial<AwsFake> = {
+    logs,
+    codebuild,
+    stsError: undefined,
+    ecr: new Map(),
+    ecrCalls: {},
+    parameters: new Map(),
+  };
   const server = createServer((request, response) => {
     void readBody(request).then((body) => respond(fake as AwsFake, request, body, response));
   });
@@ -45,6 +54,7 @@ export async function startAwsFake(): Promise<AwsFake> {
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: url,
       AWS_ENDPOINT_URL_STS: url,
       AWS_ENDPOINT_URL_ECR: url,
+      AWS_ENDPOINT_URL_SSM: url,
       ...(s3Endpoint ? { AWS_ENDPOINT_URL_S3: s3Endpoint } : {}),
       AWS_REGION: 'us-east-1',
       // s3rver checks signatures made with these; the other fakes accept anything.
@@ -76,6 +86,7 @@ function respond(fake: AwsFake, request: IncomingMessage, body: string, response
       if (operation === 'StartBuild') pushInputTag(fake, input);
     } else if (service === 'AmazonEC2ContainerRegistry_V20150921')
       output = respondEcr(fake, operation, input);
+    else if (service === 'AmazonSSM') output = respondSsm(fake, operation, input);
     else if (service === 'Logs_20140328' && operation === 'GetLogEvents')
       output = fake.logs.getLogEvents(input as unknown as GetLogEventsCommandInput);
     else throw new FakeAwsError('UnknownOperationException', `fake does not implement ${target}`);
@@ -129,6 +140,20 @@ function respondEcr(fake: AwsFake, operation: string, input: Record<string, unkn
     return { image: {} };
   }
   throw new FakeAwsError('UnknownOperationException', `fake does not implement ECR ${operation}`);
+}
+
+function respondSsm(fake: AwsFake, operation: string, input: Record<string, unknown>): unknown {
+  recordAwsCall('cli', 'ssm', operation, input);
+  if (operation === 'PutParameter') {
+    fake.parameters.set(input.Name as string, input);
+    return { Version: 1, Tier: input.Tier };
+  }
+  if (operation === 'DeleteParameters') {
+    const names = input.Names as string[];
+    const deleted = names.filter((name) => fake.parameters.delete(name));
+    return { DeletedParameters: deleted, InvalidParameters: names.filter((name) => !deleted.includes(name)) };
+  }
+  throw new FakeAwsError('UnknownOperationException', `fake does not implement SSM ${operation}`);
 }
 
 function respondSts(fake: AwsFake, body: string, response: ServerResponse): void {

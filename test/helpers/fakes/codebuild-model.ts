@@ -255,6 +255,11 @@ export class FakeCodeBuild {
       }
       recordAwsCall('build', 's3', 'GetObject', { Bucket: bucket, Key: key.join('/') });
     }
+    // PARAMETER_STORE variables: CodeBuild reads them (GetParameters) as the build role.
+    const parameters = (build.environment?.environmentVariables ?? [])
+      .filter((variable) => variable.type === 'PARAMETER_STORE')
+      .map((variable) => variable.value!);
+    if (parameters.length > 0) recordAwsCall('build', 'ssm', 'GetParameters', { Names: parameters });
     const stream = { logGroupName: this.logGroup, logStreamName: build.logs!.streamName };
     for (const operation of ['CreateLogStream', 'PutLogEvents'])
       recordAwsCall('build', 'logs', operation, stream);

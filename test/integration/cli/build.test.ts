@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
 import { PHASES } from '../../helpers/fakes/codebuild-model';
 import { expectDenied } from '../../helpers/iam/recorded-calls';
+import { readZip } from '../../helpers/read-zip';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { runCli, startCli } from './run-cli';
 
@@ -384,5 +385,52 @@ describe('what a user sees when something is wrong', () => {
         exitCode: 1,
       },
     });
+  });
+});
+
+describe('--secret: the value never shows', () => {
+  const SECRET = `kiln-secret-${randomBytes(8).toString('hex')}`;
+
+  test('not in argv (ps), stderr, --json, the StartBuild request or the archive; stored as a SecureString and deleted when the build ends', async () => {
+    fake.codebuild.script = { ...fake.codebuild.script, holdBuildMs: 1500, lines: ['compiling…'] };
+    const run = startCli(['build', project, '--secret', 'NPM_TOKEN', '--json'], {
+      ...env,
+      NPM_TOKEN: SECRET,
+    });
+    await run.waitForStderr('compiling…');
+    // While the build runs: the parameter exists, and kiln's own command line (what ps shows) holds only the name.
+    const argv = await readFile(`/proc/${run.child.pid}/cmdline`, 'utf8');
+    expect(argv.split('\0')).toContain('NPM_TOKEN');
+    expect(argv).not.toContain(SECRET);
+    const [parameter] = [...fake.parameters.values()];
+    expect(parameter).toMatchObject({ Type: 'SecureString', Value: SECRET, Tier: 'Advanced' });
+    expect(await run.exit).toBe(0);
+
+    expect(fake.parameters.size).toBe(0);
+    expect(run.stdout()).not.toContain(SECRET);
+    expect(JSON.parse(run.stdout()).status).toBe('SUCCEEDED');
+    expect(run.stderr()).not.toContain(SECRET);
+    expect(JSON.stringify(startInput())).not.toContain(SECRET);
+    expect(startInput().environmentVariablesOverride).toContainEqual({
+      name: 'NPM_TOKEN',
+      value: parameter!.Name,
+      type: 'PARAMETER_STORE',
+    });
+    // The archive CodeBuild gets: build.json names the secret, nothing holds its value.
+    const key = (startInput().sourceLocationOverride as string).slice(BUCKET.length + 1);
+    const { Body } = await s3.observer().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    const zip = join(home, 'archive.zip');
+    await writeFile(zip, await Body!.transformToByteArray());
+    const entries = await readZip(zip);
+    const buildJson = entries.find((entry) => entry.name === '.kiln-build/build.json')!.content.toString();
+    expect(JSON.parse(buildJson).config.dockerfile.secrets).toEqual(['NPM_TOKEN']);
+    for (const entry of entries) expect(entry.content.toString('latin1')).not.toContain(SECRET);
+  });
+
+  test('a --secret whose variable is not set is a usage error before anything is uploaded', async () => {
+    const { code, stderr } = await runCli(['build', project, '--secret', 'MISSING_TOKEN'], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain('secret MISSING_TOKEN has no value');
+    expect(fake.codebuild.calls).toHaveLength(0);
   });
 });

@@ -91,7 +91,7 @@ describe('kiln stack with every context option set', () => {
     const [repository] = Object.values(synth.template.findResources('AWS::ECR::Repository'));
     const { rules } = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText);
     expect(rules.map((rule: { selection: { countNumber: number } }) => rule.selection.countNumber)).toEqual([
-      2, 20,
+      2, 9999, 20,
     ]);
   });
 });

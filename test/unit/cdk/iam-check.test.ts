@@ -16,6 +16,7 @@ import { type ShippedPolicies, shippedPolicies } from '../../helpers/iam/shipped
 
 const BUCKET = `kiln-source-${FAKE_ACCOUNT}-${FAKE_REGION}`;
 const KEY = `sources/${'a'.repeat(64)}.zip`;
+const SECRET_PATH = '/kiln/secrets/0b7c9e1e-1111-4a55-9d6a-abcdefabcdef/';
 
 /** The calls of `kiln build` then `kiln builds`, `logs` and `stop`, and what its build does. */
 async function oneBuildsCalls(): Promise<AwsCall[]> {
@@ -49,7 +50,12 @@ async function oneBuildsCalls(): Promise<AwsCall[]> {
       sourceKey: KEY,
       projectName: 'demo',
       buildArgs: {},
+      secrets: { path: SECRET_PATH, parameters: { NPM_TOKEN: `${SECRET_PATH}NPM_TOKEN` } },
     });
+    // --secret: kiln stores and deletes the parameter; the runner deletes it once CodeBuild read it.
+    recordAwsCall('cli', 'ssm', 'PutParameter', { Name: `${SECRET_PATH}NPM_TOKEN` });
+    recordAwsCall('cli', 'ssm', 'DeleteParameters', { Names: [`${SECRET_PATH}NPM_TOKEN`] });
+    recordAwsCall('build', 'ssm', 'DeleteParameters', { Names: [`${SECRET_PATH}NPM_TOKEN`] });
     codebuild.handle('ListBuildsForProject', { projectName: 'kiln-arm64' });
     codebuild.handle('BatchGetBuilds', { ids: [build.id] });
     codebuild.handle('StopBuild', { id: build.id });

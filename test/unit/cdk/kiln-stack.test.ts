@@ -8,6 +8,12 @@ import { projectArn, type Synthesized, synthesize } from './synth';
 
 const account = { Ref: 'AWS::AccountId' };
 const region = { Ref: 'AWS::Region' };
+const secretParameters = {
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', region, ':', account, ':parameter/kiln/secrets/*'],
+  ],
+};
 const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const allow = (Sid: string, Action: string | string[], Resource: unknown) => ({
   Sid,
@@ -128,11 +134,13 @@ describe('kiln stack with default context', () => {
       });
     });
 
-    it('expires untagged images after 7 days and keeps at most 100 images', () => {
+    it('expires only untagged images by default: ECR cannot tell which tagged image a service runs', () => {
       const [repository] = Object.values(synth.template.findResources('AWS::ECR::Repository'));
       const policy = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText);
       expect(policy.rules).toEqual([
-        expect.objectContaining({
+        {
+          rulePriority: 1,
+          description: 'Expire untagged images after 7 days',
           selection: {
             tagStatus: 'untagged',
             countType: 'sinceImagePushed',
@@ -140,11 +148,7 @@ describe('kiln stack with default context', () => {
             countUnit: 'days',
           },
           action: { type: 'expire' },
-        }),
-        expect.objectContaining({
-          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 },
-          action: { type: 'expire' },
-        }),
+        },
       ]);
     });
   });
@@ -190,7 +194,7 @@ describe('kiln stack with default context', () => {
       expect(parse(project?.Properties.Source.BuildSpec)).toEqual(parse(buildspec));
     });
 
-    it('tells the build side its repository URI and region', () => {
+    it('tells the build side its repository URI, region and base-image mirror (the pull-through cache)', () => {
       synth.template.hasResourceProperties('AWS::CodeBuild::Project', {
         Environment: Match.objectLike({
           EnvironmentVariables: [
@@ -205,6 +209,16 @@ describe('kiln stack with default context', () => {
               },
             },
             { Name: 'KILN_REGION', Type: 'PLAINTEXT', Value: region },
+            {
+              Name: 'KILN_BASE_IMAGE_MIRROR',
+              Type: 'PLAINTEXT',
+              Value: {
+                'Fn::Join': [
+                  '',
+                  [account, '.dkr.ecr.', region, '.', { Ref: 'AWS::URLSuffix' }, '/kiln-ecr-public'],
+                ],
+              },
+            },
           ],
         }),
       });
@@ -273,6 +287,7 @@ describe('kiln stack with default context', () => {
                     ],
                   },
                 ),
+                allow('ReadBuildSecrets', ['ssm:GetParameters', 'ssm:DeleteParameters'], secretParameters),
                 allow('WriteBuildLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], getAtt(ids.logGroup)),
               ],
             },
@@ -323,6 +338,7 @@ describe('kiln stack with default context', () => {
             ),
             allow('ReadBuildLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents'], getAtt(ids.logGroup)),
             allow('ReuseUnchangedImages', ['ecr:BatchGetImage', 'ecr:PutImage'], getAtt(ids.repository)),
+            allow('StoreBuildSecrets', ['ssm:PutParameter', 'ssm:DeleteParameters'], secretParameters),
           ],
         },
       });

@@ -61,6 +61,7 @@ function setup(
     }),
     now: () => new Date('2026-01-02T03:04:05Z'),
     env: {},
+    deleteSecretParameters: async () => {},
     ...options.deps,
   };
   const environment: RunnerEnvironment = {
@@ -477,5 +478,107 @@ describe('runner failures name the step', () => {
     const { docker, run } = setup();
     docker.failing(['pull']);
     await expect(run()).rejects.toThrow('step "pull prebuilt image" failed: docker pull exited with code 1');
+  });
+});
+
+describe('runner with secrets (--secret, dockerfile.secrets)', () => {
+  const env = { NPM_TOKEN: 'npm-s3cr3t', SENTRY_AUTH: 'multi\nline-s3cr3t' };
+  const legacyCli = (docker: FakeDocker) =>
+    docker.on((args) =>
+      args[0] === 'version' ? { exitCode: 0, stdout: '20.10.24+dfsg1 20.10.24+dfsg1\n' } : undefined,
+    );
+
+  it('BuildKit: one secret file per name (gone after the build), no value in argv or the log; remote: parameters deleted first', async () => {
+    await describeBuild({ dockerfile: { secrets: ['NPM_TOKEN', 'SENTRY_AUTH'] } });
+    const deleted: string[][] = [];
+    const { docker, lines, run } = setup({
+      environment: { secretParameters: '/kiln/secrets/0000/' },
+      deps: {
+        env,
+        deleteSecretParameters: async (_region, names) => {
+          deleted.push(names);
+        },
+      },
+    });
+    legacyCli(docker);
+    const files: Record<string, string> = {};
+    docker.on((args) => {
+      for (const [index, arg] of args.entries()) {
+        const match = args[index - 1] === '--secret' ? /^id=(\w+),src=(.+)$/.exec(arg) : null;
+        if (match) files[match[1]!] = require('node:fs').readFileSync(match[2]!, 'utf8');
+      }
+      return undefined;
+    });
+    await run();
+    expect(deleted).toEqual([['/kiln/secrets/0000/NPM_TOKEN', '/kiln/secrets/0000/SENTRY_AUTH']]);
+    expect(files).toEqual(
+      expect.objectContaining({ NPM_TOKEN: env.NPM_TOKEN, SENTRY_AUTH: env.SENTRY_AUTH }),
+    );
+    const argv = docker.commands().join('\n');
+    for (const value of Object.values(env)) {
+      expect(argv).not.toContain(value);
+      expect(JSON.stringify(docker.calls.map((call) => call.options.env))).not.toContain(value);
+    }
+    expect(lines.join('\n')).not.toContain(env.NPM_TOKEN);
+    expect(docker.commands().filter((command) => command.startsWith('build '))[0]).toMatch(
+      /--secret id=NPM_TOKEN,src=\S+ --secret id=SENTRY_AUTH,src=\S+/,
+    );
+  });
+
+  it('classic builder: late build args with values in docker’s environment, and no cache images pushed', async () => {
+    await describeBuild({ dockerfile: { secrets: ['NPM_TOKEN'] } });
+    const { docker, lines, run } = setup({ deps: { env } });
+    await run();
+    const builds = docker.calls.filter((call) => call.args[0] === 'build');
+    expect(builds).toHaveLength(1);
+    expect(builds[0]!.args.join(' ')).toContain('--build-arg NPM_TOKEN');
+    expect(builds[0]!.args.join(' ')).not.toContain(env.NPM_TOKEN);
+    expect(builds[0]!.options.env?.NPM_TOKEN).toBe(env.NPM_TOKEN);
+    expect(docker.commands().filter((command) => command.startsWith('push'))).toEqual([
+      `push ${REPO}:${TAG}`,
+    ]);
+    expect(lines).toContain(
+      '[kiln] notice: classic builder with secrets: no registry cache (its images would hold the values)',
+    );
+  });
+
+  it('a secret without a value in the environment fails the build description step', async () => {
+    await describeBuild({ dockerfile: { secrets: ['NPM_TOKEN'] } });
+    await expect(setup().run()).rejects.toThrow("secret NPM_TOKEN has no value in the build's environment");
+  });
+});
+
+describe('runner with the base-image mirror (CodeBuild: KILN_BASE_IMAGE_MIRROR)', () => {
+  const MIRROR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln-ecr-public';
+
+  it('builds a copy of the Dockerfile whose FROMs go through the mirror, with the builder image from it too, after logging in', async () => {
+    await describeBuild();
+    const { docker, lines, run } = setup({ buildx: true, environment: { baseImageMirror: MIRROR } });
+    docker.failing(['buildx', 'inspect']);
+    await run();
+    const commands = docker.commands();
+    expect(commands).toContain(
+      'login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    );
+    expect(commands.find((command) => command.startsWith('buildx create'))).toContain(
+      `--driver-opt image=${MIRROR}/vend/moby/buildkit:buildx-stable-1`,
+    );
+    const mirrored = join(sourceDir, '.kiln-build/Dockerfile.mirrored');
+    expect(commands.find((command) => command.startsWith('buildx build'))).toContain(`--file ${mirrored}`);
+    expect(await readFile(mirrored, 'utf8')).toBe(
+      `FROM ${MIRROR}/docker/library/node:22 AS deps\nRUN npm ci\nFROM deps\nRUN npm run build\n`,
+    );
+    // The generated file the user would see keeps the familiar name.
+    expect(await readFile(join(sourceDir, 'Dockerfile.kiln'), 'utf8')).toBe(DOCKERFILE);
+    expect(lines).toContain(`[kiln] base image node:22 → ${MIRROR}/docker/library/node:22`);
+  });
+
+  it('without it (a laptop, --local) nothing is rewritten', async () => {
+    await describeBuild();
+    const { docker, run } = setup({ buildx: true });
+    docker.failing(['buildx', 'inspect']);
+    await run();
+    expect(docker.commands().join('\n')).not.toContain('Dockerfile.mirrored');
+    expect(docker.commands().find((command) => command.startsWith('buildx create'))).not.toContain('image=');
   });
 });

@@ -6,6 +6,7 @@ import {
   checkFlags,
   configOverrides,
   parseBuildArgs,
+  readSecrets,
 } from '../../../../../lib/commands/build/flags';
 import { registerBuildCommand } from '../../../../../lib/commands/build/register';
 
@@ -107,4 +108,30 @@ test('kiln build --help says who can read --env values', () => {
   expect(help.replace(/\s+/g, ' ')).toContain(
     'Not secret: the value is a PLAINTEXT CodeBuild variable that every kiln user can read with BatchGetBuilds, and it shows in this command line (ps)',
   );
+});
+
+describe('readSecrets (--secret NAME, dockerfile.secrets)', () => {
+  it('reads each value from the environment', () => {
+    expect(readSecrets(['NPM_TOKEN'], {}, { NPM_TOKEN: 'abc' })).toEqual({ NPM_TOKEN: 'abc' });
+  });
+
+  it.each([
+    [['NPM_TOKEN'], {}, {}, 'secret NPM_TOKEN has no value'],
+    [
+      ['NPM_TOKEN'],
+      { NPM_TOKEN: 'x' },
+      { NPM_TOKEN: 'y' },
+      'NPM_TOKEN is both a build arg (--env) and a secret',
+    ],
+    [['AWS_TOKEN'], {}, { AWS_TOKEN: 'y' }, '--secret AWS_TOKEN: names starting with AWS_ are reserved'],
+    [['PATH'], {}, { PATH: '/bin' }, "--secret PATH: this name would override the build machine's own PATH"],
+    [['NPM=TOKEN'], {}, {}, '--secret NPM=TOKEN: a name uses letters, digits and _'],
+  ])('%j (build args %j) is a usage error', (names, buildArgs, env, message) => {
+    expect(() => readSecrets(names, buildArgs, env)).toThrow(message);
+    try {
+      readSecrets(names, buildArgs, env);
+    } catch (error) {
+      expect((error as KilnError).exitCode).toBe(2);
+    }
+  });
 });

@@ -13,6 +13,12 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteParametersCommand,
+  PutParameterCommand,
+  type PutParameterCommandInput,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { kilnConfigSchema } from '../../../../../contract/config-schema';
 import type { BuildDescription } from '../../../../../contract/description';
@@ -36,6 +42,7 @@ import { expectDenied } from '../../../../helpers/iam/recorded-calls';
 const codebuildMock = mockAwsClient(CodeBuildClient, 'cli');
 const logsMock = mockAwsClient(CloudWatchLogsClient, 'cli');
 const ecrMock = mockAwsClient(ECRClient, 'cli');
+const ssmMock = mockAwsClient(SSMClient, 'cli');
 
 const session: RemoteSession = {
   clients: {
@@ -45,6 +52,7 @@ const session: RemoteSession = {
     logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
     sts: new STSClient({ region: 'us-east-1' }),
     ecr: new ECRClient({ region: 'us-east-1' }),
+    ssm: new SSMClient({ region: 'us-east-1' }),
   },
   infra: {
     account: '123456789012',
@@ -103,6 +111,9 @@ beforeEach(() => {
   codebuildMock.reset();
   logsMock.reset();
   ecrMock.reset();
+  ssmMock.reset();
+  ssmMock.on(PutParameterCommand).resolves({ Version: 1 });
+  ssmMock.on(DeleteParametersCommand).resolves({});
   ecrMock.on(BatchGetImageCommand).resolves({
     images: [],
     failures: [{ failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }],
@@ -189,18 +200,22 @@ test('--verbose asks the runner for stack traces (KILN_DEBUG=1); without it the 
   expect(plain).not.toContainEqual(expect.objectContaining({ name: 'KILN_DEBUG' }));
 });
 
-test('Ctrl-C during the upload aborts it and starts no build (exit 130)', async () => {
+test('Ctrl-C during the upload aborts it and starts no build (exit 130); no secret is stored', async () => {
   const upload = ({ signal }: { signal: AbortSignal }) =>
     new Promise<{ key: string; skipped: boolean }>((_, reject) => {
       signal.addEventListener('abort', () => reject(new Error('Request aborted')));
       interrupt();
     });
   const run = runRemoteBuild(
-    options({ steps: { pack: async () => archive, upload, discard: async () => {} } }),
+    options({
+      secrets: { NPM_TOKEN: 's3cr3t' },
+      steps: { pack: async () => archive, upload, discard: async () => {} },
+    }),
   );
   await expect(run).rejects.toThrow(new KilnError('interrupted: upload aborted, no build was started'));
   await expect(run).rejects.toMatchObject({ exitCode: 130 });
   expect(codebuildMock.commandCalls(StartBuildCommand)).toHaveLength(0);
+  expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
 });
 
 test('the session and the pack run at the same time (neither waits for the other)', async () => {
@@ -455,5 +470,88 @@ describe('an unchanged build (the input key already built)', () => {
     expect(await tagsLookedUp({ async: true })).toEqual(plain);
     // A build arg is part of the image: it moves the key.
     expect(await tagsLookedUp({ buildArgs: { NPM_TOKEN: 'other' } })).not.toEqual(plain);
+  });
+});
+
+describe('--secret', () => {
+  const secrets = { NPM_TOKEN: 's3cr3t-npm', SENTRY_AUTH: 'line one\nline two' };
+
+  function storedParameters() {
+    return ssmMock
+      .commandCalls(PutParameterCommand)
+      .map((call) => call.args[0].input as PutParameterCommandInput);
+  }
+
+  test('each secret is an expiring SecureString under /kiln/secrets/<uuid>/, passed as PARAMETER_STORE, deleted when the build ends', async () => {
+    codebuildMock
+      .on(BatchGetBuildsCommand)
+      .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+    const now = Date.now();
+    const result = await runRemoteBuild(options({ secrets, timeoutMinutes: 30 }));
+    expect(result.exitCode).toBe(0);
+
+    const stored = storedParameters();
+    expect(stored.map((input) => input.Name)).toEqual([
+      expect.stringMatching(/^\/kiln\/secrets\/[0-9a-f-]{36}\/NPM_TOKEN$/),
+      expect.stringMatching(/^\/kiln\/secrets\/[0-9a-f-]{36}\/SENTRY_AUTH$/),
+    ]);
+    expect(stored.map((input) => [input.Type, input.Tier, input.Value])).toEqual([
+      ['SecureString', 'Advanced', 's3cr3t-npm'],
+      ['SecureString', 'Advanced', 'line one\nline two'],
+    ]);
+    // Expires after CodeBuild's 8 h queue timeout plus the build timeout (and 5 min of margin).
+    const [policy] = JSON.parse(stored[0]!.Policies!) as {
+      Type: string;
+      Attributes: { Timestamp: string };
+    }[];
+    expect(policy!.Type).toBe('Expiration');
+    const expiresInMinutes = (Date.parse(policy!.Attributes.Timestamp) - now) / 60_000;
+    expect(expiresInMinutes).toBeGreaterThan(480 + 30);
+    expect(expiresInMinutes).toBeLessThan(480 + 30 + 6);
+
+    const variables =
+      codebuildMock.commandCalls(StartBuildCommand)[0]!.args[0].input.environmentVariablesOverride!;
+    const path = stored[0]!.Name!.replace(/NPM_TOKEN$/, '');
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        { name: 'KILN_SECRET_PARAMETERS', value: path, type: 'PLAINTEXT' },
+        { name: 'NPM_TOKEN', value: `${path}NPM_TOKEN`, type: 'PARAMETER_STORE' },
+        { name: 'SENTRY_AUTH', value: `${path}SENTRY_AUTH`, type: 'PARAMETER_STORE' },
+      ]),
+    );
+    // No value in the StartBuild request, nor in what kiln printed or returned.
+    const request = JSON.stringify(codebuildMock.commandCalls(StartBuildCommand)[0]!.args[0].input);
+    for (const value of Object.values(secrets)) {
+      expect(request).not.toContain(value);
+      expect(output).not.toContain(value);
+      expect(JSON.stringify(result.document)).not.toContain(value);
+    }
+    expect(ssmMock.commandCalls(DeleteParametersCommand).map((call) => call.args[0].input.Names)).toEqual([
+      [`${path}NPM_TOKEN`, `${path}SENTRY_AUTH`],
+    ]);
+  });
+
+  test('a build that fails to start deletes the secrets it stored', async () => {
+    codebuildMock
+      .on(StartBuildCommand)
+      .rejects(new FakeAwsError('InvalidInputException', 'bad compute type'));
+    await expect(runRemoteBuild(options({ secrets }))).rejects.toThrow('bad compute type');
+    expect(ssmMock.commandCalls(DeleteParametersCommand)).toHaveLength(1);
+  });
+
+  test('Ctrl-C while following stops the build and deletes the secrets', async () => {
+    buildUntilStopped();
+    clock.onSleep = (time) => {
+      if (time === 2000) interrupt();
+    };
+    expect((await runRemoteBuild(options({ secrets }))).exitCode).toBe(13);
+    expect(ssmMock.commandCalls(DeleteParametersCommand)).toHaveLength(1);
+  });
+
+  test('--async leaves them to the runner (it deletes them once CodeBuild has read them) and their expiration', async () => {
+    const result = await runRemoteBuild(options({ secrets, async: true }));
+    expect(result.exitCode).toBe(0);
+    expect(storedParameters()).toHaveLength(2);
+    expect(ssmMock.commandCalls(DeleteParametersCommand)).toHaveLength(0);
   });
 });

@@ -45,6 +45,7 @@ test('--local passes the description, registry, push, build args and json mode, 
     registry: 'localhost:5000/demo',
     push: false,
     buildArgs: { NPM_TOKEN: 'abc' },
+    secrets: {},
     json: true,
     signal: expect.any(AbortSignal),
   });

@@ -1,0 +1,92 @@
+// `--secret` with the local engine: the value reaches the app's build step (a BuildKit secret, or a
+// late build arg on the classic builder) but no command line (kiln's, the runner's, docker's: `ps`
+// while the build runs), kiln's output, the --json document or any part of the final image.
+// And CodeBuild's base-image mirror, with the e2e registry standing in for the account's ECR
+// pull-through cache: the base image is pulled through the mirror path, not by its Docker Hub name.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { E2E_BUILDERS } from './support/builders';
+import { docker, inspectImage, runOnce } from './support/docker';
+import { e2eEnvironment, ROOT } from './support/environment';
+import { expectBuilt, kiln, kilnBuildLocal } from './support/kiln';
+import { imageLeaks } from './support/leaks';
+import { e2eSuite } from './support/suite';
+
+jest.setTimeout(15 * 60_000);
+
+const FIXTURE = join(ROOT, 'test/e2e/fixtures/secrets');
+const SECRET = `kiln-e2e-secret-token-${randomBytes(8).toString('hex')}`;
+const { cleanup, workDir } = e2eSuite('secrets');
+
+/** Every process's command line, sampled until `done` settles. */
+async function commandLinesWhile(done: Promise<unknown>): Promise<string[]> {
+  const seen = new Set<string>();
+  let finished = false;
+  void done.finally(() => {
+    finished = true;
+  });
+  while (!finished) {
+    const { stdout } = await promisify(execFile)('ps', ['-eo', 'args', '--no-headers']);
+    for (const line of stdout.split('\n')) if (line.trim()) seen.add(line.trim());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return [...seen];
+}
+
+test.each(E2E_BUILDERS)(
+  '$builder: --secret reaches the build step but no argv, output or part of the image',
+  async ({ builder, env }) => {
+    const building = kilnBuildLocal(FIXTURE, ['--secret', 'SECRET_TOKEN'], { ...env, SECRET_TOKEN: SECRET });
+    const commandLines = await commandLinesWhile(building);
+    const build = await building;
+    expect(build.stderr).toContain(`builder: ${builder}`);
+    const ref = cleanup.build(expectBuilt(build));
+
+    // ps saw kiln and docker's build, with the secret's name only.
+    expect(commandLines.some((line) => line.includes('--secret SECRET_TOKEN'))).toBe(true);
+    expect(
+      commandLines.some((line) =>
+        /\bdocker\b.*\bbuild\b/.test(line)
+          ? line.includes('id=SECRET_TOKEN') || line.includes('--build-arg SECRET_TOKEN')
+          : false,
+      ),
+    ).toBe(true);
+    expect(commandLines.filter((line) => line.includes(SECRET))).toEqual([]);
+    expect(build.stdout + build.stderr).not.toContain(SECRET);
+    expect(await imageLeaks(ref, [SECRET], join(workDir(), builder), (args) => docker(args))).toEqual([]);
+    // And the checks above were meaningful: the app's build step had the value.
+    expect(await runOnce(cleanup, ref, ['cat', '/app/build-saw.txt'])).toBe('SECRET_TOKEN=set\n');
+  },
+);
+
+test('the base-image mirror (CodeBuild): FROM pulls through <registry>/kiln-ecr-public, the laptop sees the familiar name', async () => {
+  const { registry } = e2eEnvironment();
+  const generated = await kiln(['dockerfile', FIXTURE]);
+  const from = /^FROM (\S+) AS base$/m.exec(generated.stdout)?.[1];
+  expect(from).toMatch(/^node:/);
+  const mirror = `${registry}/kiln-ecr-public`;
+  const mirrored = `${mirror}/docker/library/${from}`;
+  // The registry plays the pull-through cache: it holds the base image under the mirror path, marked
+  // so the final image shows which one it was built on.
+  const mark = randomBytes(6).toString('hex');
+  const context = join(workDir(), 'mirror');
+  await mkdir(context, { recursive: true });
+  await writeFile(join(context, 'Dockerfile'), `FROM ${from}\n`);
+  await docker(['build', '--tag', mirrored, '--label', `kiln.e2e.mirror=${mark}`, context], {
+    env: { DOCKER_BUILDKIT: '0' },
+  });
+  await docker(['push', mirrored]);
+  await docker(['rmi', mirrored]);
+
+  const build = await kilnBuildLocal(FIXTURE, ['--no-push'], {
+    ...E2E_BUILDERS[0]!.env,
+    KILN_BASE_IMAGE_MIRROR: mirror,
+  });
+  expect(build.stderr).toContain(`base image ${from} → ${mirrored}`);
+  expect(build.stderr).not.toContain('is pulled as named');
+  const ref = cleanup.image(build.json!.imageUri!);
+  expect((await inspectImage(ref)).Config.Labels?.['kiln.e2e.mirror']).toBe(mark);
+});
