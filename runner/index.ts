@@ -7,7 +7,14 @@
 export { formatReport } from './detect/report';
 export { readProjectSnapshot } from './detect/snapshot';
 export { openRegularFile, readRegularFile } from './files/regular-file';
-export { generateFromSnapshot, resolveBuildMode } from './generate';
+export {
+  type BuildMode,
+  type GeneratedBuild,
+  generateFromSnapshot,
+  resolveBuildMode,
+} from './generate';
 export { RunnerLog } from './log/logger';
 export { parseOutputsEnv } from './steps/outputs-env';
+export { customDockerfilePath } from './steps/prepare-dockerfile';
+export { buildModeFor } from './steps/source-build-mode';
 export { formatTags, sanitizeTag } from './tags/format-tags';

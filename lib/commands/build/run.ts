@@ -3,7 +3,8 @@
 import { rm } from 'node:fs/promises';
 import { ARCHITECTURES } from '../../../contract/config-schema';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
-import { openSession } from '../../aws/session';
+import { assertBuildProject } from '../../aws/codebuild';
+import { openSession, sessionError } from '../../aws/session';
 import { processInterrupts, withInterruption } from '../../follow/interrupts';
 import { BuildReporter } from '../../output/build-reporter';
 import { describeError } from '../../output/error-report';
@@ -12,9 +13,11 @@ import { writeStepOutputs } from '../../output/step-outputs';
 import { createTerminal, type Terminal } from '../../output/terminal';
 import { describeProject } from '../../pack/describe-project';
 import { packProject } from '../../pack/pack-project';
+import { projectDirectory } from '../../preflight/check-project';
 import { createUploadProgress } from '../../upload/progress';
 import { uploadArchive } from '../../upload/upload-archive';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs } from './flags';
+import { preflightBuild } from './preflight';
 import { type BuildResult, runRemoteBuild } from './remote-build';
 import { runLocal } from './run-local';
 
@@ -24,6 +27,7 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
   try {
     checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
+    await projectDirectory(dir);
     // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
     const description = await withInterruption(
       (signal) => describeProject(dir, configOverrides(flags), signal),
@@ -33,6 +37,7 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
       { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
       'project',
     );
+    await preflightBuild(dir, description, flags, terminal);
     const { document, exitCode } = flags.local
       ? await runLocal(dir, flags, description, buildArgs, terminal)
       : await runRemote(dir, flags, description, buildArgs, terminal, logger);
@@ -65,13 +70,19 @@ function runRemote(
     ...(description.config.remote.timeoutMinutes
       ? { timeoutMinutes: description.config.remote.timeoutMinutes }
       : {}),
-    openSession: () =>
-      openSession({
+    openSession: async () => {
+      const session = await openSession({
         remote: description.config.remote,
         checkBucket: true,
         ...(flags.region ? { region: flags.region } : {}),
         ...(flags.profile ? { profile: flags.profile } : {}),
-      }),
+      });
+      // Still before the upload: the architecture's project is deployed.
+      await assertBuildProject(session.clients.codebuild, session.infra).catch((error) => {
+        throw sessionError(session, error);
+      });
+      return session;
+    },
     steps: {
       pack: (input) => packProject(input),
       upload: async ({ archive, ...input }) => {
