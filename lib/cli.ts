@@ -5,6 +5,7 @@ import { EXIT_CODES, KilnError } from '../contract/errors';
 import { registerBuildCommand } from './commands/build/register';
 import { registerBuildsCommand } from './commands/builds/register';
 import { registerDockerfileCommand } from './commands/dockerfile/register';
+import { registerInitCommand } from './commands/init/register';
 import { registerLogsCommand } from './commands/logs/register';
 import { registerPackCommand } from './commands/pack/register';
 import { registerStatusCommand } from './commands/status/register';
@@ -20,6 +21,7 @@ function buildProgram(onAction: (command: Command) => void): Command {
     .showHelpAfterError()
     .exitOverride()
     .hook('preAction', (_program, action) => onAction(action));
+  registerInitCommand(program);
   registerDockerfileCommand(program);
   registerPackCommand(program);
   registerBuildCommand(program);

@@ -4,7 +4,7 @@
 // its log format, its outputs file and its tag rules.
 // Import it as `runner/index`, never `runner`: next to dist/runner/ sits the bundle (dist/runner.cjs,
 // and an older dist/runner.js), which Node would load for a bare `runner`.
-export { formatReport } from './detect/report';
+export { type DetectionReport, formatReport } from './detect/report';
 export { readProjectSnapshot } from './detect/snapshot';
 export { openRegularFile, readRegularFile } from './files/regular-file';
 export {
