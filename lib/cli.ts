@@ -5,6 +5,7 @@ import { EXIT_CODES, KilnError } from '../contract/errors';
 import { registerBuildCommand } from './commands/build/register';
 import { registerBuildsCommand } from './commands/builds/register';
 import { registerDockerfileCommand } from './commands/dockerfile/register';
+import { registerDoctorCommand } from './commands/doctor/register';
 import { registerInitCommand } from './commands/init/register';
 import { registerLogsCommand } from './commands/logs/register';
 import { registerPackCommand } from './commands/pack/register';
@@ -29,6 +30,7 @@ function buildProgram(onAction: (command: Command) => void): Command {
   registerStatusCommand(program);
   registerBuildsCommand(program);
   registerStopCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 
