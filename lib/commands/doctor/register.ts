@@ -1,10 +1,7 @@
 // `kiln doctor [dir]`: checks, in order and each with its fix, that a build would start.
 import type { Command } from 'commander';
-import { addRemoteOptions, type RemoteFlags } from '../remote-options';
-
-export interface DoctorFlags extends RemoteFlags {
-  local?: boolean;
-}
+import { addRemoteOptions } from '../remote-options';
+import type { DoctorFlags } from './run';
 
 export function registerDoctorCommand(program: Command): void {
   const doctor = program

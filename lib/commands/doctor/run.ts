@@ -11,7 +11,11 @@ import { loadConfig } from '../../config/load';
 import { describeError } from '../../output/error-report';
 import { createTerminal, type Terminal } from '../../output/terminal';
 import { checkProject, projectDirectory } from '../../preflight/check-project';
-import type { DoctorFlags } from './register';
+import type { RemoteFlags } from '../remote-options';
+
+export interface DoctorFlags extends RemoteFlags {
+  local?: boolean;
+}
 
 const MIN_NODE_MAJOR = 20;
 

@@ -1,9 +1,6 @@
 // `kiln init [dir]`: writes a starter kiln.config.json for the app in dir (offline, no AWS).
 import type { Command } from 'commander';
-
-export interface InitOptions {
-  force?: boolean;
-}
+import type { InitOptions } from './run';
 
 export function registerInitCommand(program: Command): void {
   program

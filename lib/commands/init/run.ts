@@ -10,7 +10,10 @@ import { defaultConfig } from '../../config/defaults';
 import { renderStarterConfig } from '../../config/starter-config';
 import { neutralize } from '../../output/untrusted';
 import { checkProject, type ProjectCheck, projectDirectory } from '../../preflight/check-project';
-import type { InitOptions } from './register';
+
+export interface InitOptions {
+  force?: boolean;
+}
 
 const CONFIG_FILE = 'kiln.config.json';
 const OTHER_CONFIG_FILES = ['kiln.config.ts', 'kiln.config.js'];
