@@ -28,16 +28,20 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
     checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
     await projectDirectory(dir);
-    // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
+    // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates (or the pre-flight runs) stops it too.
     const description = await withInterruption(
-      (signal) => describeProject(dir, configOverrides(flags), signal),
+      async (signal) => {
+        const described = await describeProject(dir, configOverrides(flags), signal);
+        logger.debug(
+          { name: described.name, git: described.git, buildArgNames: Object.keys(buildArgs) },
+          'project',
+        );
+        await preflightBuild(dir, described, flags, terminal);
+        signal.throwIfAborted();
+        return described;
+      },
       () => new KilnError('interrupted: nothing was packed or started', undefined, EXIT_CODES.interrupted),
     );
-    logger.debug(
-      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs) },
-      'project',
-    );
-    await preflightBuild(dir, description, flags, terminal);
     const { document, exitCode } = flags.local
       ? await runLocal(dir, flags, description, buildArgs, terminal)
       : await runRemote(dir, flags, description, buildArgs, terminal, logger);
