@@ -50,6 +50,7 @@ async function oneBuildsCalls(): Promise<AwsCall[]> {
       projectName: 'demo',
       buildArgs: {},
     });
+    codebuild.handle('BatchGetProjects', { names: ['kiln'] });
     codebuild.handle('ListBuildsForProject', { projectName: 'kiln-arm64' });
     codebuild.handle('BatchGetBuilds', { ids: [build.id] });
     codebuild.handle('StopBuild', { id: build.id });
