@@ -62,6 +62,13 @@ export function userPolicy(
         ],
         resources: projectArns,
       }),
+      // Before any upload, `kiln build` (and `kiln doctor`) check that the architecture's project exists
+      // and builds for it: BatchGetProjects reads the project's environment, nothing else.
+      new PolicyStatement({
+        sid: 'InspectBuildProjects',
+        actions: ['codebuild:BatchGetProjects'],
+        resources: projectArns,
+      }),
       // The log group ARN ends in ":*", which covers its log streams (GetLogEvents is authorized on those).
       new PolicyStatement({
         sid: 'ReadBuildLogs',

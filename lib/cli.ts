@@ -6,6 +6,8 @@ import { registerBuildCommand } from './commands/build/register';
 import { registerBuildsCommand } from './commands/builds/register';
 import { registerCompletionCommand } from './commands/completion/register';
 import { registerDockerfileCommand } from './commands/dockerfile/register';
+import { registerDoctorCommand } from './commands/doctor/register';
+import { registerInitCommand } from './commands/init/register';
 import { registerLogsCommand } from './commands/logs/register';
 import { registerPackCommand } from './commands/pack/register';
 import { registerStatusCommand } from './commands/status/register';
@@ -23,6 +25,7 @@ export function buildProgram(onAction: (command: Command) => void = () => {}): C
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'kiln: ')) })
     .exitOverride()
     .hook('preAction', (_program, action) => onAction(action));
+  registerInitCommand(program);
   registerDockerfileCommand(program);
   registerPackCommand(program);
   registerBuildCommand(program);
@@ -30,6 +33,7 @@ export function buildProgram(onAction: (command: Command) => void = () => {}): C
   registerStatusCommand(program);
   registerBuildsCommand(program);
   registerStopCommand(program);
+  registerDoctorCommand(program);
   registerCompletionCommand(program);
   for (const command of program.commands) {
     command.showHelpAfterError(`  Run \`kiln ${command.name()} --help\` for its options.`);

@@ -4,10 +4,15 @@
 // its log format, its outputs file and its tag rules.
 // Import it as `runner/index`, never `runner`: next to dist/runner/ sits the bundle (dist/runner.cjs,
 // and an older dist/runner.js), which Node would load for a bare `runner`.
-export { formatReport } from './detect/report';
+export { type DetectionReport, formatReport } from './detect/report';
 export { readProjectSnapshot } from './detect/snapshot';
 export { openRegularFile, readRegularFile } from './files/regular-file';
-export { generateFromSnapshot, resolveBuildMode } from './generate';
+export {
+  type BuildMode,
+  type GeneratedBuild,
+  generateFromSnapshot,
+  resolveBuildMode,
+} from './generate';
 export { RunnerLog } from './log/logger';
 export { type IndexPublication, publishIndexWhenComplete } from './registry/image-index';
 export {
@@ -17,4 +22,6 @@ export {
   type StoredManifest,
 } from './registry/manifest-store';
 export { parseOutputsEnv } from './steps/outputs-env';
+export { customDockerfilePath } from './steps/prepare-dockerfile';
+export { buildModeFor } from './steps/source-build-mode';
 export { formatTags, sanitizeTag } from './tags/format-tags';

@@ -3,16 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import {
   BatchGetBuildsCommand,
+  BatchGetProjectsCommand,
   type Build,
   type CodeBuildClient,
   type ComputeType,
   type EnvironmentVariable,
   ListBuildsForProjectCommand,
+  type Project,
   StartBuildCommand,
   type StartBuildCommandOutput,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
-import { ARCHITECTURES } from '../../contract/config-schema';
+import { ARCHITECTURES, type Architecture } from '../../contract/config-schema';
 import {
   BUILD_ARG_NAMES_VARIABLE,
   INPUT_TAG_VARIABLE,
@@ -22,6 +24,7 @@ import type { KilnVariableName } from '../../contract/environment';
 import { KilnError } from '../../contract/errors';
 import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
 import { errorName } from './error-name';
+import { infrastructureNotFound } from './errors';
 import type { Infrastructure } from './infrastructure';
 
 /** Set on every build kiln starts, so `kiln builds/logs/status/stop` find this project's builds. */
@@ -111,10 +114,59 @@ export async function startBuild(
 function projectNotDeployed(infra: Infrastructure, error: unknown): unknown {
   if (errorName(error) !== 'ResourceNotFoundException' || infra.architecture === ARCHITECTURES[0])
     return error;
+  return architectureNotDeployed(infra);
+}
+
+function architectureNotDeployed(infra: Infrastructure): KilnError {
   return new KilnError(
     `the ${infra.architecture} CodeBuild project ${infra.project} is not deployed in account ${infra.account}, region ${infra.region}`,
     `Deploy it with \`npm run deploy-infra -- -c kiln:architectures=${ARCHITECTURES.join(',')}\`, or build for ${ARCHITECTURES[0]}.`,
   );
+}
+
+/** The CodeBuild project by name, with its environment; undefined when it does not exist. */
+export async function findBuildProject(
+  codebuild: Pick<CodeBuildClient, 'send'>,
+  name: string,
+): Promise<Project | undefined> {
+  const answer = await codebuild.send(new BatchGetProjectsCommand({ names: [name] }));
+  return answer.projects?.find((project) => project.name === name);
+}
+
+/** The environment type a kiln project of each architecture runs on (cdk/build-project.ts). */
+export const ENVIRONMENT_TYPES: Record<Architecture, string> = {
+  x86_64: 'LINUX_CONTAINER',
+  arm64: 'ARM_CONTAINER',
+};
+
+/**
+ * Before anything is uploaded: the build's CodeBuild project exists and builds for the requested
+ * architecture. A user policy from before kiln called BatchGetProjects answers AccessDenied: the
+ * check is then skipped (StartBuild still says what is missing).
+ */
+export async function assertBuildProject(
+  codebuild: Pick<CodeBuildClient, 'send'>,
+  infra: Infrastructure,
+): Promise<void> {
+  let project: Project | undefined;
+  try {
+    project = await findBuildProject(codebuild, infra.project);
+  } catch (error) {
+    if (errorName(error) === 'AccessDeniedException') return;
+    throw error;
+  }
+  if (!project) {
+    throw infra.architecture === ARCHITECTURES[0]
+      ? infrastructureNotFound(infra)
+      : architectureNotDeployed(infra);
+  }
+  const type = project.environment?.type;
+  if (type && type !== ENVIRONMENT_TYPES[infra.architecture]) {
+    throw new KilnError(
+      `the CodeBuild project ${infra.project} runs on ${type}, which does not build ${infra.architecture} images`,
+      `Deploy kiln's stack again (\`npm run deploy-infra\`), or fix remote.project in the kiln config.`,
+    );
+  }
 }
 
 export async function stopBuild(codebuild: Pick<CodeBuildClient, 'send'>, buildId: string): Promise<void> {

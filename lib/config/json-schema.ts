@@ -7,5 +7,8 @@ export function kilnConfigJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(kilnConfigSchema, { io: 'input', unrepresentable: 'any' }),
     title: 'kiln configuration (kiln.config.json)',
+    // kiln reads kiln.config.json as JSONC (lib/config/load.ts); VS Code's JSON service honours these.
+    allowComments: true,
+    allowTrailingCommas: true,
   };
 }

@@ -109,14 +109,35 @@ async function readRaw(path: string, file: string, signal?: AbortSignal): Promis
     );
   }
   if (read.kind === 'missing') throw new KilnError(`${file} disappeared while kiln read it`);
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(read.data));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(read.data);
   } catch (error) {
     throw new KilnError(
       `${file} is not valid JSON: ${(error as Error).message}`,
       `Fix ${file} and run again.`,
     );
   }
+  return parseJsonc(text, file);
+}
+
+/**
+ * kiln.config.json is JSON with comments (JSONC, as VS Code's settings and tsconfig.json), so the file
+ * `kiln init` writes can say what each setting is for; the JSON Schema tells editors (allowComments).
+ */
+function parseJsonc(text: string, file: string): unknown {
+  const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const errors: import('jsonc-parser').ParseError[] = [];
+  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const [first] = errors;
+  if (first) {
+    const before = text.slice(0, first.offset).split('\n');
+    throw new KilnError(
+      `${file} is not valid JSON: ${printParseErrorCode(first.error)} at line ${before.length}, column ${before.at(-1)!.length + 1}`,
+      `Fix ${file} and run again (comments and trailing commas are allowed).`,
+    );
+  }
+  return value;
 }
 
 export function validateConfig(raw: unknown, file: string): KilnConfig {

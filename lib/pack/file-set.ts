@@ -90,6 +90,7 @@ function listProjectFilesSync(root: string): ProjectFile[] {
 
   walk('', ROOT_VERDICT, []);
   refuseReservedFiles(files);
+  warnPackedDependencies(files);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -139,6 +140,20 @@ function refuseReservedFiles(files: ProjectFile[]): void {
       `Rename it, or exclude it by adding "${RESERVED_DIR}/" to ${KILNIGNORE}.`,
     );
   }
+}
+
+/** node_modules is packed only when `.kilnignore` re-includes it (ignore-rules.ts): say what that costs. */
+function warnPackedDependencies(files: ProjectFile[]): void {
+  const packed = new Set(
+    files.flatMap((file) => {
+      const at = `/${file.path}`.indexOf('/node_modules/');
+      return at === -1 ? [] : [file.path.slice(0, at + 'node_modules'.length)];
+    }),
+  );
+  if (packed.size === 0) return;
+  process.stderr.write(
+    `kiln: warning: ${neutralize([...packed].sort().join(', '))} ${packed.size > 1 ? 'are' : 'is'} packed (re-included by ${KILNIGNORE}): a Dockerfile's \`COPY . .\` lays these modules, built for this machine, over the ones installed in the image\n`,
+  );
 }
 
 type EntryKind = 'file' | 'directory' | 'symlink' | 'other';

@@ -83,6 +83,13 @@ export interface ProjectRules {
 }
 
 /**
+ * Left out unless `.kilnignore` re-includes it (`!node_modules/`): the image installs its own
+ * dependencies, for Linux, and a `COPY . .` would lay the laptop's (macOS or Windows native modules)
+ * over them; uploading them costs time and nothing else.
+ */
+const EXCLUDED_BY_DEFAULT = /(^|\/)node_modules\/$/;
+
+/**
  * Decides one path (directories end with '/') given its parent's verdict. Deeper `.gitignore` files
  * win over shallower ones; within one file the last matching rule wins (the `ignore` package).
  */
@@ -93,7 +100,10 @@ export function decide(path: string, parent: DirectoryVerdict, rules: ProjectRul
   if (parent.reincluded) return parent;
   if (parent.excluded) return parent;
   return {
-    excluded: excludedByGit(path, rules.gitignores) || !!rules.dockerignore?.ignores(path),
+    excluded:
+      EXCLUDED_BY_DEFAULT.test(path) ||
+      excludedByGit(path, rules.gitignores) ||
+      !!rules.dockerignore?.ignores(path),
     reincluded: false,
   };
 }

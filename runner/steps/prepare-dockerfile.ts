@@ -43,6 +43,13 @@ export async function prepareDockerfile(
 }
 
 async function customDockerfile(sourceDir: string, dockerfile: string): Promise<string> {
+  const path = customDockerfilePath(sourceDir, dockerfile);
+  await excludeFromContext(join(sourceDir, '.dockerignore'), [RESERVED_DIR]);
+  return path;
+}
+
+/** The absolute path of the project's own Dockerfile; a path leaving the project is refused. */
+export function customDockerfilePath(sourceDir: string, dockerfile: string): string {
   const path = resolve(sourceDir, dockerfile);
   const inside = relative(sourceDir, path);
   if (inside.startsWith('..') || isAbsolute(inside)) {
@@ -51,7 +58,6 @@ async function customDockerfile(sourceDir: string, dockerfile: string): Promise<
       'Use a path relative to the project directory.',
     );
   }
-  await excludeFromContext(join(sourceDir, '.dockerignore'), [RESERVED_DIR]);
   return path;
 }
 

@@ -3,7 +3,8 @@
 import { rm } from 'node:fs/promises';
 import { ARCHITECTURES, architecturesOf } from '../../../contract/config-schema';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
-import { openSession } from '../../aws/session';
+import { assertBuildProject } from '../../aws/codebuild';
+import { openSession, sessionError } from '../../aws/session';
 import { processInterrupts, withInterruption } from '../../follow/interrupts';
 import { BuildReporter } from '../../output/build-reporter';
 import { describeError } from '../../output/error-report';
@@ -13,10 +14,12 @@ import { writeStepOutputs } from '../../output/step-outputs';
 import { createTerminal, type Terminal } from '../../output/terminal';
 import { describeProject } from '../../pack/describe-project';
 import { type PackedArchive, packProject } from '../../pack/pack-project';
+import { projectDirectory } from '../../preflight/check-project';
 import { createUploadProgress } from '../../upload/progress';
 import { uploadArchive } from '../../upload/upload-archive';
 import { type BuildFlags, checkFlags, configOverrides, parseBuildArgs, readSecrets } from './flags';
 import { checkMultiArch, type MultiArchResult, runMultiArchBuild } from './multi-arch';
+import { preflightBuild } from './preflight';
 import { type BuildResult, type RemoteBuildOptions, runRemoteBuild } from './remote-build';
 import { runLocal } from './run-local';
 
@@ -26,23 +29,37 @@ export async function runBuildCommand(dir: string, flags: BuildFlags): Promise<n
   try {
     checkFlags(flags, ARCHITECTURES);
     const buildArgs = parseBuildArgs(flags.env);
-    // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates stops it too.
-    const described = await withInterruption(
-      (signal) => describeProject(dir, configOverrides(flags), signal),
+    await projectDirectory(dir);
+    // A kiln.config.ts is user code: Ctrl-C or SIGTERM while it evaluates (or the pre-flight runs) stops it too.
+    const { description, secrets } = await withInterruption(
+      async (signal) => {
+        const described = await describeProject(dir, configOverrides(flags), signal);
+        // The secrets' names travel in build.json (the generated Dockerfile mounts them); values never do.
+        const secretNames = [...new Set([...described.config.dockerfile.secrets, ...(flags.secret ?? [])])];
+        const secrets = readSecrets(secretNames, buildArgs, process.env);
+        const description = {
+          ...described,
+          config: {
+            ...described.config,
+            dockerfile: { ...described.config.dockerfile, secrets: secretNames },
+          },
+        };
+        logger.debug(
+          {
+            name: description.name,
+            git: description.git,
+            buildArgNames: Object.keys(buildArgs),
+            secretNames,
+          },
+          'project',
+        );
+        checkMultiArch(description, Boolean(flags.local));
+        await preflightBuild(dir, description, flags, terminal);
+        signal.throwIfAborted();
+        return { description, secrets };
+      },
       () => new KilnError('interrupted: nothing was packed or started', undefined, EXIT_CODES.interrupted),
     );
-    // The secrets' names travel in build.json (the generated Dockerfile mounts them); values never do.
-    const secretNames = [...new Set([...described.config.dockerfile.secrets, ...(flags.secret ?? [])])];
-    const secrets = readSecrets(secretNames, buildArgs, process.env);
-    const description = {
-      ...described,
-      config: { ...described.config, dockerfile: { ...described.config.dockerfile, secrets: secretNames } },
-    };
-    logger.debug(
-      { name: description.name, git: description.git, buildArgNames: Object.keys(buildArgs), secretNames },
-      'project',
-    );
-    checkMultiArch(description, Boolean(flags.local));
     const { document, exitCode } = flags.local
       ? await runLocal(dir, flags, description, buildArgs, secrets, terminal)
       : await runRemote(dir, flags, description, buildArgs, secrets, terminal, logger);
@@ -79,13 +96,19 @@ function runRemote(
     ...(description.config.remote.timeoutMinutes
       ? { timeoutMinutes: description.config.remote.timeoutMinutes }
       : {}),
-    openSession: () =>
-      openSession({
+    openSession: async () => {
+      const session = await openSession({
         remote: description.config.remote,
         checkBucket: true,
         ...(flags.region ? { region: flags.region } : {}),
         ...(flags.profile ? { profile: flags.profile } : {}),
-      }),
+      });
+      // Still before the upload: the architecture's project is deployed.
+      await assertBuildProject(session.clients.codebuild, session.infra).catch((error) => {
+        throw sessionError(session, error);
+      });
+      return session;
+    },
     steps: {
       pack: async (input) => {
         const progress = createPackProgress(terminal);

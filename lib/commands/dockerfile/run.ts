@@ -1,16 +1,11 @@
 // `kiln dockerfile [dir]` at work: the managed Dockerfile for a project, offline and without AWS
 // (zod, detection and generation load only when the command runs).
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { KilnError } from '../../../contract/errors';
-import {
-  formatReport,
-  generateFromSnapshot,
-  readProjectSnapshot,
-  resolveBuildMode,
-} from '../../../runner/index';
+import { formatReport } from '../../../runner/index';
 import { loadConfig } from '../../config/load';
 import { neutralize } from '../../output/untrusted';
+import { checkProject, projectDirectory } from '../../preflight/check-project';
 
 export interface DockerfileOptions {
   explain?: boolean;
@@ -19,14 +14,11 @@ export interface DockerfileOptions {
 }
 
 export async function printDockerfile(dir: string, options: DockerfileOptions): Promise<void> {
-  const projectDir = resolve(dir);
-  const info = await stat(projectDir).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    throw new KilnError(`${dir} is not a directory`, 'Pass the project directory: kiln dockerfile [dir].');
-  }
-  const { config, source } = await loadConfig(projectDir);
-  const snapshot = await readProjectSnapshot(projectDir);
-  const mode = resolveBuildMode(config, process.env, snapshot.paths);
+  const { config, source } = await loadConfig(await projectDirectory(dir));
+  const { mode, generated } = await checkProject(dir, config, {
+    credentials: options.builder === 'classic' ? 'build-args' : 'secret',
+    prebuiltImage: process.env.KILN_DOCKER_IMAGE,
+  });
   if (mode.mode === 'custom') {
     process.stderr.write(
       `kiln: this project brings its own Dockerfile (${mode.dockerfile}, set by dockerfile.custom); kiln builds it as is and generates nothing.\n`,
@@ -39,9 +31,7 @@ export async function printDockerfile(dir: string, options: DockerfileOptions): 
     );
     return;
   }
-  const generated = generateFromSnapshot(snapshot, config, {
-    credentials: options.builder === 'classic' ? 'build-args' : 'secret',
-  });
+  if (!generated) return;
   if (options.explain) {
     process.stderr.write(`config: ${source ?? 'none (defaults)'}\nmode: ${mode.reason}\n`);
     process.stderr.write(neutralize(formatReport(generated.report, generated.warnings)));

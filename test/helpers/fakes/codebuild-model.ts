@@ -111,6 +111,21 @@ export class FakeCodeBuild {
         if (!this.slowStop) this.stopRequests.add(build.id!);
         return { build };
       }
+      case 'BatchGetProjects': {
+        const names = (input.names as string[]) ?? [];
+        return {
+          projects: names
+            .filter((name) => this.projects.has(name))
+            .map((name) => ({
+              name,
+              environment: {
+                type: name.endsWith('-arm64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER',
+                computeType: 'BUILD_GENERAL1_MEDIUM',
+              },
+            })),
+          projectsNotFound: names.filter((name) => !this.projects.has(name)),
+        };
+      }
       case 'ListBuildsForProject': {
         const project = input.projectName as string;
         if (!this.projects.has(project)) {

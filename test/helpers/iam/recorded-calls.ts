@@ -77,7 +77,9 @@ function callsOf(
           ? ((input.ids as string[]) ?? []).map(projectOfBuild)
           : operation === 'StopBuild'
             ? [projectOfBuild(string('id'))]
-            : [string('projectName').replace(/^arn:.*:project\//, '')];
+            : operation === 'BatchGetProjects'
+              ? ((input.names as string[]) ?? [])
+              : [string('projectName').replace(/^arn:.*:project\//, '')];
       return [...new Set(projects)].map((project) => ({
         action: `codebuild:${operation}`,
         resource: arn('codebuild', `project/${project}`),

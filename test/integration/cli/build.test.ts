@@ -272,7 +272,7 @@ test('a second Ctrl-C detaches, prints how to re-attach and exits 14', async () 
 test('Ctrl-C during the upload aborts it, leaves no multipart upload and starts no build (exit 130)', async () => {
   const big = await mkdtemp(join(tmpdir(), 'kiln-big-'));
   try {
-    await writeFile(join(big, 'package.json'), '{"name":"big"}');
+    await writeFile(join(big, 'package.json'), '{"name":"big","scripts":{"start":"node index.js"}}');
     await writeFile(join(big, 'blob.bin'), randomBytes(48 * 1024 * 1024));
     const run = startCli(['build', big], env);
     await run.waitForStderr('packed');

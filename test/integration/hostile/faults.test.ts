@@ -240,9 +240,14 @@ describe('hanging and failing endpoints', () => {
   });
 
   test('Ctrl-C while STS never answers stops kiln build at once (exit 130)', async () => {
-    const silent = await serve(() => {});
+    // Interrupted once kiln waits on STS (after the pre-flight, whose duration depends on the machine's load).
+    let asked: () => void = () => {};
+    const stsAsked = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const silent = await serve(() => asked());
     const run = startCli(['build', small], { ...env, AWS_ENDPOINT_URL_STS: silent });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await stsAsked;
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
     expect(errorLine(run.stderr())).toBe('kiln: interrupted: upload aborted, no build was started');

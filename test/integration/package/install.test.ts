@@ -2,9 +2,10 @@
 // empty prefix, then run from outside the repository. Dependencies come from the npm cache that
 // `npm ci` filled, else the registry.
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../cli/run-cli';
 
@@ -56,6 +57,26 @@ test('the installed kiln runs: --version, and kiln dockerfile of an ESM app with
   const { stdout } = await run(kiln, ['dockerfile', '.'], { cwd: app });
   expect(stdout).toMatch(/^FROM node:22-bookworm-slim AS base$/m);
   expect(stdout).toMatch(/^EXPOSE 4200$/m);
+});
+
+test('the installed kiln init, then kiln dockerfile, in an app outside the repository', async () => {
+  const app = join(work, 'express-app');
+  await cp(join(REPO_ROOT, 'test/fixtures/node-express'), app, { recursive: true });
+  await rm(join(app, 'Dockerfile.golden'));
+  const init = await run(kiln, ['init'], { cwd: app });
+  expect(init.stderr).toContain('kiln: wrote kiln.config.json');
+  expect(init.stderr).toContain('framework: express');
+  const config = await readFile(join(app, 'kiln.config.json'), 'utf8');
+  // $schema: the schema inside this installation, which editors can open.
+  const schema = /"\$schema": "(file:[^"]+)"/.exec(config)?.[1];
+  expect(schema).toBeDefined();
+  expect(fileURLToPath(schema!).startsWith(join(work, 'prefix'))).toBe(true);
+  await access(fileURLToPath(schema!));
+  // kiln reads the commented file it wrote; a second init does not overwrite it.
+  const { stdout } = await run(kiln, ['dockerfile'], { cwd: app });
+  expect(stdout).toMatch(/^CMD \["node", "server.js"\]$/m);
+  await expect(run(kiln, ['init'], { cwd: app })).rejects.toMatchObject({ code: 1 });
+  expect(await readFile(join(app, 'kiln.config.json'), 'utf8')).toBe(config);
 });
 
 test('the package carries the runner bundle and its map, buildspec.yml and the JSON schema, and no sources or tests', async () => {

@@ -52,6 +52,7 @@ async function oneBuildsCalls(): Promise<AwsCall[]> {
       buildArgs: {},
       secrets: { path: SECRET_PATH, parameters: { NPM_TOKEN: `${SECRET_PATH}NPM_TOKEN` } },
     });
+    codebuild.handle('BatchGetProjects', { names: ['kiln'] });
     // --secret: kiln stores and deletes the parameter; the runner deletes it once CodeBuild read it.
     recordAwsCall('cli', 'ssm', 'PutParameter', { Name: `${SECRET_PATH}NPM_TOKEN` });
     recordAwsCall('cli', 'ssm', 'DeleteParameters', { Names: [`${SECRET_PATH}NPM_TOKEN`] });

@@ -315,7 +315,7 @@ describe('kiln stack with default context', () => {
       });
     });
 
-    it('allows uploading archives, running the projects, reading the build logs and reusing unchanged images, nothing more', () => {
+    it('allows uploading archives, inspecting and running the projects, reading the build logs and reusing unchanged images, nothing more', () => {
       synth.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: [
@@ -336,6 +336,10 @@ describe('kiln stack with default context', () => {
               // Every architecture's, deployed or not: an undeployed one answers "not found".
               [projectArn('kiln'), projectArn('kiln-arm64')],
             ),
+            allow('InspectBuildProjects', 'codebuild:BatchGetProjects', [
+              projectArn('kiln'),
+              projectArn('kiln-arm64'),
+            ]),
             allow('ReadBuildLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents'], getAtt(ids.logGroup)),
             allow('ReuseUnchangedImages', ['ecr:BatchGetImage', 'ecr:PutImage'], getAtt(ids.repository)),
             allow('StoreBuildSecrets', ['ssm:PutParameter', 'ssm:DeleteParameters'], secretParameters),

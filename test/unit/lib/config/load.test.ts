@@ -99,9 +99,16 @@ describe('loadConfig', () => {
     );
   });
 
-  it('reports invalid JSON with the file name', async () => {
-    write('kiln.config.json', '{ "port": 3000, }');
-    expect((await loadError()).message).toMatch(/^kiln\.config\.json is not valid JSON: /);
+  it('reports invalid JSON with the file name, line and column', async () => {
+    write('kiln.config.json', '{\n  "port": 3000\n  "name": "x"\n}');
+    expect((await loadError()).message).toBe(
+      'kiln.config.json is not valid JSON: CommaExpected at line 3, column 3',
+    );
+  });
+
+  it('reads JSON with comments and trailing commas (JSONC), as kiln init writes it', async () => {
+    write('kiln.config.json', '{\n  // the port the app listens on\n  "port": 8080, /* why */\n}\n');
+    expect((await loadConfig(dir)).config.port).toBe(8080);
   });
 
   it('reports a TS/JS config that throws', async () => {

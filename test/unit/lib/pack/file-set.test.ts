@@ -51,6 +51,47 @@ describe('listProjectFiles', () => {
     ]);
   });
 
+  it('leaves node_modules out at any depth without an ignore file, with no warning', async () => {
+    const warnings = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const dir = await project({
+        'package.json': '{}',
+        'node_modules/left-pad/index.js': 'x',
+        'web/node_modules/react/index.js': 'x',
+        'web/src/node_modules.txt': 'x',
+      });
+      expect(await paths(dir)).toEqual(['package.json', 'web/src/node_modules.txt']);
+      expect(warnings).not.toHaveBeenCalled();
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
+  it('packs node_modules that .kilnignore re-includes, warning what COPY . . then does', async () => {
+    let stderr = '';
+    const warnings = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    try {
+      const dir = await project({
+        '.kilnignore': '!node_modules/\n',
+        'node_modules/left-pad/index.js': 'x',
+        'web/node_modules/react/index.js': 'x',
+      });
+      expect(await paths(dir)).toEqual([
+        '.kilnignore',
+        'node_modules/left-pad/index.js',
+        'web/node_modules/react/index.js',
+      ]);
+      expect(stderr).toBe(
+        "kiln: warning: node_modules, web/node_modules are packed (re-included by .kilnignore): a Dockerfile's `COPY . .` lays these modules, built for this machine, over the ones installed in the image\n",
+      );
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
   it('applies .dockerignore, then .kilnignore whose `!` rules re-include', async () => {
     const dir = await project({
       '.gitignore': 'dist/\n.env.*\n',

@@ -1,4 +1,5 @@
 // `kiln build --local` hands the project to the local build with the flags it understands.
+import { join } from 'node:path';
 import { kilnConfigSchema } from '../../../../../contract/config-schema';
 import type { BuildFlags } from '../../../../../lib/commands/build/flags';
 import { runBuildCommand } from '../../../../../lib/commands/build/run';
@@ -14,6 +15,8 @@ jest.mock('../../../../../lib/pack/describe-project', () => ({
   })),
 }));
 
+// A real app: the pre-flight detects it before the local build runs.
+const PROJECT = join(__dirname, '..', '..', '..', '..', 'fixtures', 'node-express');
 const localBuild = runLocalBuild as jest.MockedFunction<typeof runLocalBuild>;
 
 test('--local passes the description, registry, push, build args and json mode, and prints the result', async () => {
@@ -30,14 +33,14 @@ test('--local passes the description, registry, push, build args and json mode, 
   };
   let printed: string;
   try {
-    expect(await runBuildCommand('/project', flags)).toBe(0);
+    expect(await runBuildCommand(PROJECT, flags)).toBe(0);
     printed = stdout.mock.calls.map(([chunk]) => String(chunk)).join('');
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
   }
   expect(localBuild).toHaveBeenCalledWith({
-    projectDir: '/project',
+    projectDir: PROJECT,
     description: expect.objectContaining({
       name: 'demo',
       config: expect.objectContaining({ remote: expect.objectContaining({ arch: 'arm64' }) }),

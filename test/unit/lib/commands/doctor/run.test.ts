@@ -1,0 +1,226 @@
+// kiln doctor against aws-sdk-client-mock fakes (every call checked against the shipped policies by
+// test/helpers/iam) and a fake docker CLI.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { BatchGetBuildsCommand, BatchGetProjectsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { KilnError } from '../../../../../contract/errors';
+import type { AwsClients } from '../../../../../lib/aws/clients';
+import { type DockerProbe, runDoctor } from '../../../../../lib/commands/doctor/run';
+import { FakeAwsError } from '../../../../helpers/fakes/fake-aws-error';
+import { mockAwsClient } from '../../../../helpers/iam/mocked-clients';
+import { FAKE_ACCOUNT, FAKE_REGION } from '../../../../helpers/iam/recorded-calls';
+
+const FIXTURES = join(__dirname, '..', '..', '..', '..', 'fixtures');
+const sts = mockAwsClient(STSClient, 'cli');
+const s3 = mockAwsClient(S3Client, 'cli');
+const codebuild = mockAwsClient(CodeBuildClient, 'cli');
+const ecr = mockAwsClient(ECRClient, 'cli');
+const logs = mockAwsClient(CloudWatchLogsClient, 'cli');
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+const clients = (): AwsClients => ({
+  region: FAKE_REGION,
+  sts: new STSClient({ region: FAKE_REGION, credentials }),
+  s3: new S3Client({ region: FAKE_REGION, credentials }),
+  codebuild: new CodeBuildClient({ region: FAKE_REGION, credentials }),
+  logs: new CloudWatchLogsClient({ region: FAKE_REGION, credentials }),
+  ecr: new ECRClient({ region: FAKE_REGION, credentials }),
+  ssm: new SSMClient({ region: FAKE_REGION, credentials }),
+});
+
+const dockerWithBuildx: DockerProbe = async (args) =>
+  args[0] === 'version' ? { exitCode: 0, stdout: '20.10.24\n' } : { exitCode: 0, stdout: 'buildx v0.12' };
+const noDocker: DockerProbe = () =>
+  Promise.reject(Object.assign(new Error('spawn docker ENOENT'), { code: 'ENOENT' }));
+
+let root: string;
+let app: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'kiln-doctor-'));
+  app = join(root, 'app');
+  cpSync(join(FIXTURES, 'node-express'), app, { recursive: true });
+  sts
+    .reset()
+    .on(GetCallerIdentityCommand)
+    .resolves({ Account: FAKE_ACCOUNT, Arn: `arn:aws:iam::${FAKE_ACCOUNT}:user/dev` });
+  s3.reset().on(HeadBucketCommand).resolves({});
+  s3.on(HeadObjectCommand).rejects(new FakeAwsError('NotFound', 'Not Found', 404));
+  codebuild
+    .reset()
+    .on(BatchGetProjectsCommand)
+    .resolves({
+      projects: [
+        {
+          name: 'kiln',
+          environment: { type: 'LINUX_CONTAINER', computeType: 'BUILD_GENERAL1_MEDIUM' } as never,
+        },
+      ],
+    });
+  codebuild.on(BatchGetBuildsCommand).resolves({ builds: [], buildsNotFound: ['kiln:0'] });
+  ecr
+    .reset()
+    .on(BatchGetImageCommand)
+    .resolves({ images: [], failures: [{ failureCode: 'ImageNotFound' }] });
+  logs
+    .reset()
+    .on(GetLogEventsCommand)
+    .rejects(new FakeAwsError('ResourceNotFoundException', 'The specified log stream does not exist.'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+async function doctor(
+  dir: string,
+  flags: { local?: boolean } = {},
+  overrides: { createClients?: () => Promise<AwsClients>; docker?: DockerProbe; nodeVersion?: string } = {},
+) {
+  let output = '';
+  const code = await runDoctor(dir, flags, {
+    createClients: overrides.createClients ?? (async () => clients()),
+    docker: overrides.docker ?? dockerWithBuildx,
+    nodeVersion: overrides.nodeVersion ?? '20.19.0',
+    terminal: {
+      colors: { green: (s: string) => s, red: (s: string) => s } as never,
+      interactive: false,
+      stream: process.stderr,
+      line: (text) => {
+        output += `${text}\n`;
+      },
+    },
+  });
+  return { code, output };
+}
+
+test('everything in order: exit 0, each check on its line, in the order a build needs them', async () => {
+  const { code, output } = await doctor(app);
+  expect(code).toBe(0);
+  expect(output.split('\n').map((line) => line.split(':')[0])).toEqual([
+    '✔ Node.js',
+    '✔ region',
+    '✔ credentials',
+    '✔ stack',
+    '✔ access',
+    '✔ app',
+    '- docker (for --local only)',
+    'kiln doctor',
+    '',
+  ]);
+  expect(output).toContain(`✔ credentials: account ${FAKE_ACCOUNT}`);
+  expect(output).toContain(
+    '✔ stack: bucket kiln-source-123456789012-us-east-1, CodeBuild project kiln (LINUX_CONTAINER, BUILD_GENERAL1_MEDIUM)',
+  );
+  expect(output).toContain('✔ app: express (managed Dockerfile generated by kiln)');
+  expect(output).toContain('engine 20.10.24, builder: buildx');
+  expect(output).toMatch(/a build would start\.\n$/);
+});
+
+test('an old Node.js fails with the fix', async () => {
+  const { code, output } = await doctor(app, {}, { nodeVersion: '18.20.0' });
+  expect(code).toBe(1);
+  expect(output).toContain(
+    '✖ Node.js: Node.js 18.20.0 is too old; kiln needs 20 or later\n    fix: Install Node.js 20',
+  );
+});
+
+test('no region: the fix, and the AWS checks that need it are skipped', async () => {
+  const { code, output } = await doctor(
+    app,
+    {},
+    {
+      createClients: () =>
+        Promise.reject(
+          new KilnError(
+            'no AWS region configured',
+            'Pass --region, set remote.region in the kiln config, or export AWS_REGION.',
+          ),
+        ),
+    },
+  );
+  expect(code).toBe(1);
+  expect(output).toContain('✖ region: no AWS region configured\n    fix: Pass --region');
+  expect(output).toContain('- credentials, stack, access: skipped (need a region)');
+  expect(output).toContain('✔ app: express');
+});
+
+test('expired credentials', async () => {
+  sts
+    .on(GetCallerIdentityCommand)
+    .rejects(new FakeAwsError('ExpiredToken', 'The security token included in the request is expired'));
+  const { code, output } = await doctor(app);
+  expect(code).toBe(1);
+  expect(output).toContain('✖ credentials: the AWS credentials have expired');
+  expect(output).toContain('- stack, access: skipped (need credentials)');
+});
+
+test('the stack not deployed: no source bucket', async () => {
+  s3.on(HeadBucketCommand).rejects(new FakeAwsError('NotFound', 'Not Found', 404));
+  const { code, output } = await doctor(app);
+  expect(code).toBe(1);
+  expect(output).toContain(
+    `✖ stack: kiln infrastructure not found in account ${FAKE_ACCOUNT}, region ${FAKE_REGION}`,
+  );
+  expect(output).toContain('npm run deploy-infra');
+});
+
+test('the CodeBuild project missing', async () => {
+  codebuild.on(BatchGetProjectsCommand).resolves({ projects: [], projectsNotFound: ['kiln'] });
+  const { code, output } = await doctor(app);
+  expect(code).toBe(1);
+  expect(output).toContain('✖ stack: kiln infrastructure not found');
+});
+
+test('an identity without the kiln user policy: access denied on a build’s calls', async () => {
+  codebuild
+    .on(BatchGetBuildsCommand)
+    .rejects(
+      new FakeAwsError(
+        'AccessDeniedException',
+        'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: codebuild:BatchGetBuilds',
+      ),
+    );
+  const { code, output } = await doctor(app);
+  expect(code).toBe(1);
+  expect(output).toContain(
+    `✖ access: access denied by AWS in account ${FAKE_ACCOUNT}, region ${FAKE_REGION}`,
+  );
+});
+
+test('no app: the app check fails with kiln dockerfile’s message', async () => {
+  writeFileSync(join(root, 'README.md'), '# notes\n');
+  const { code, output } = await doctor(root);
+  expect(code).toBe(1);
+  expect(output).toContain('✖ app: no app kiln recognises in this directory');
+});
+
+test('--local needs docker, not AWS', async () => {
+  const missing = await doctor(
+    app,
+    { local: true },
+    { docker: noDocker, createClients: () => Promise.reject(new Error('not called')) },
+  );
+  expect(missing.code).toBe(1);
+  expect(missing.output).toContain(
+    '✖ docker: docker is not installed (no docker on PATH)\n    fix: Install docker',
+  );
+  expect(missing.output).not.toContain('region');
+  const present = await doctor(
+    app,
+    { local: true },
+    { createClients: () => Promise.reject(new Error('not called')) },
+  );
+  expect(present.code).toBe(0);
+  expect(present.output).toContain('✔ docker: engine 20.10.24, builder: buildx');
+});
+
+test('docker missing does not fail a remote check', async () => {
+  const { code, output } = await doctor(app, {}, { docker: noDocker });
+  expect(code).toBe(0);
+  expect(output).toContain(
+    '- docker (for --local only): docker is not installed (no docker on PATH); remote builds do not need it',
+  );
+});
