@@ -126,6 +126,11 @@ export const KILN_VARIABLES = {
     readBy: 'lib/aws/clients.ts',
     meaning: '`1` uses path-style S3 URLs',
   },
+  KILN_CLI_UNDER_TEST: {
+    setBy: 'scripts/hostile/replay.sh (a developer)',
+    readBy: 'test/integration/cli/run-cli.ts',
+    meaning: 'the root of another built kiln whose CLI the integration tests run (default: this checkout)',
+  },
   KILN_UPDATE_GOLDEN: {
     setBy: 'a developer',
     readBy: 'test/unit (golden Dockerfiles)',

@@ -256,3 +256,19 @@ test('lambda: true with two architectures is refused before anything is packed',
     await writeFile(join(project, 'kiln.config.json'), JSON.stringify({ docker: { tag: 'demo' } }));
   }
 });
+
+test('--secret with two architectures is refused before anything is packed or stored', async () => {
+  const { code, stderr } = await runCli(
+    ['build', project, '--arch', 'x86_64,arm64', '--secret', 'NPM_TOKEN'],
+    {
+      ...env,
+      NPM_TOKEN: 's3cr3t-multi-arch',
+    },
+  );
+  expect(code).toBe(2);
+  expect(stderr).toContain(
+    '--secret (or dockerfile.secrets) cannot be used for x86_64 and arm64 at once yet',
+  );
+  expect(stderr).not.toContain('s3cr3t-multi-arch');
+  expect(starts()).toHaveLength(0);
+});
