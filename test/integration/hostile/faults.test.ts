@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { type AwsFake, FAKE_ACCOUNT, startAwsFake } from '../../helpers/fakes/aws-fake-server';
 import { errorLine, expectNoInternals } from '../../helpers/hostile';
+import { isRunning, waitFor } from '../../helpers/processes';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { startCli } from '../cli/run-cli';
 
@@ -94,25 +95,6 @@ const htmlPage = (status: number) => (_req: IncomingMessage, res: ServerResponse
 
 function operations(): string[] {
   return fake.codebuild.calls.map((call) => call.operation);
-}
-
-/** Polls `probe` until it returns a value (10 s at most). */
-async function waitFor<T>(probe: () => T | undefined): Promise<T> {
-  for (let tries = 0; tries < 200; tries++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('timed out waiting');
-}
-
-/** Alive and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 function runningBuilds(): number {
@@ -191,16 +173,15 @@ describe('signals', () => {
         mode: 0o755,
       });
       const run = startCli(['build', small, '--local'], { ...env, PATH: `${bin}:${process.env.PATH}` });
-      const pid = await waitFor(() =>
-        existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined,
-      );
+      await waitFor(() => existsSync(pidFile));
+      const pid = Number(readFileSync(pidFile, 'utf8'));
       const sent = Date.now();
       run.child.kill('SIGTERM');
       expect(await run.exit).toBe(130);
       // SIGTERM first; what ignores it is killed after the 5 s grace period.
       expect(Date.now() - sent).toBeLessThan(trap ? 9_000 : 3_000);
       expect(errorLine(run.stderr())).toBe('kiln: interrupted: local build stopped');
-      expect(isAlive(pid)).toBe(false);
+      expect(isRunning(pid)).toBe(false);
       expectNoInternals(run.stderr());
     },
   );

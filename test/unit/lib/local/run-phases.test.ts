@@ -1,23 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPhases } from '../../../../lib/local/run-phases';
+import { isRunning } from '../../../helpers/processes';
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kiln-phases-'));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
-
-/** Alive and not a zombie (an unreaped child of the killed shell counts as stopped). */
-function isRunning(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 const options = () => ({ cwd: dir, env: { PATH: process.env.PATH, GREETING: 'hi' }, stdoutFd: 2 as const });
 

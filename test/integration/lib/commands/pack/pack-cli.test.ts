@@ -3,17 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { waitFor } from '../../../../helpers/processes';
 import { makeProject, removeProject } from '../../../../helpers/project-fixture';
 import { readZip } from '../../../../helpers/read-zip';
 import { runCli, startCli } from '../../../cli/run-cli';
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 jest.setTimeout(30_000);
 
