@@ -19,7 +19,12 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Architecture } from '../contract/config-schema';
-import { PROJECT_ENVIRONMENT, PULL_THROUGH_PREFIX, SOURCE_PREFIX } from '../contract/infra-names';
+import {
+  NO_LOCAL_CACHE_COMPUTE_TYPES,
+  PROJECT_ENVIRONMENT,
+  PULL_THROUGH_PREFIX,
+  SOURCE_PREFIX,
+} from '../contract/infra-names';
 import type { DockerServerProjectProps } from './docker-server';
 
 /** CodeBuild-managed images with docker and buildx: Ubuntu standard on x86_64, Amazon Linux on ARM. */
@@ -27,9 +32,6 @@ const BUILD_IMAGES: Record<Architecture, IBuildImage> = {
   x86_64: LinuxBuildImage.STANDARD_7_0,
   arm64: LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
 };
-
-/** CodeBuild has no local cache on these compute types (its "Local caching" guide). */
-export const NO_LOCAL_CACHE_COMPUTE_TYPES: readonly string[] = ['BUILD_GENERAL1_2XLARGE'];
 
 /** Never downloaded: CreateProject needs a location, every StartBuild overrides it. */
 const PLACEHOLDER_SOURCE_KEY = `${SOURCE_PREFIX}placeholder.zip`;

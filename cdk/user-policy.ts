@@ -72,7 +72,7 @@ export function userPolicy(
       // The log group ARN ends in ":*", which covers its log streams (GetLogEvents is authorized on those).
       new PolicyStatement({
         sid: 'ReadBuildLogs',
-        actions: ['logs:GetLogEvents', 'logs:FilterLogEvents'],
+        actions: ['logs:GetLogEvents'],
         resources: [logGroup.logGroupArn],
       }),
       // An unchanged build: find the image built from the same input (BatchGetImage) and add the

@@ -53,3 +53,9 @@ export const PULL_THROUGH_PREFIX = 'kiln-ecr-public';
  * build role reads and deletes there, nothing else.
  */
 export const SECRET_PARAMETER_ROOT = '/kiln/secrets/';
+
+/**
+ * Compute types with no CodeBuild local cache (its "Local caching" guide): the stack gives their
+ * projects none, and a build run on one with `--compute` is started without it.
+ */
+export const NO_LOCAL_CACHE_COMPUTE_TYPES: readonly string[] = ['BUILD_GENERAL1_2XLARGE'];

@@ -5,11 +5,11 @@
 // kiln when the build ends or fails to start, and an SSM expiration policy for a build that never
 // ran while kiln was gone (a closed laptop, a killed CI job).
 import { randomUUID } from 'node:crypto';
+import type { Build } from '@aws-sdk/client-codebuild';
 import { DeleteParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { SECRET_PARAMETERS_VARIABLE } from '../../contract/description';
 import { SECRET_PARAMETER_ROOT } from '../../contract/infra-names';
 
-/** CodeBuild's default queue timeout (8 h): a build may wait that long before its runner starts. */
-const QUEUE_MINUTES = 480;
 /** DeleteParameters takes at most 10 names per call. */
 const DELETE_BATCH = 10;
 
@@ -22,18 +22,19 @@ export interface StoredSecrets {
 
 /**
  * Stores each secret as an Advanced-tier SecureString whose expiration policy deletes it after the
- * longest the build could take to start and run (queue + timeout). Advanced tier is what allows a
- * policy; it costs $0.05 per parameter-month, prorated hourly, so a build's secret costs a fraction of
- * a cent. A failure part-way deletes what was stored and rethrows.
+ * longest the build could take to start and run (its project's queue timeout + build timeout, 5
+ * minutes of slack). Advanced tier is what allows a policy; it costs $0.05 per parameter-month,
+ * prorated hourly, so a build's secret costs a fraction of a cent. A failure part-way deletes what
+ * was stored and rethrows.
  */
 export async function storeSecrets(
   ssm: Pick<SSMClient, 'send'>,
   secrets: Record<string, string>,
-  options: { timeoutMinutes: number; now: number },
+  options: { queuedMinutes: number; buildMinutes: number; now: number },
 ): Promise<StoredSecrets> {
   const path = `${SECRET_PARAMETER_ROOT}${randomUUID()}/`;
   const parameters: Record<string, string> = {};
-  const expires = new Date(options.now + (QUEUE_MINUTES + options.timeoutMinutes + 5) * 60_000);
+  const expires = new Date(options.now + (options.queuedMinutes + options.buildMinutes + 5) * 60_000);
   try {
     for (const [name, value] of Object.entries(secrets)) {
       const parameter = `${path}${name}`;
@@ -62,9 +63,31 @@ export async function storeSecrets(
   return { path, parameters };
 }
 
-/** Deletes the parameters; already deleted ones (by the runner, or the expiration) are no error. */
-export async function deleteSecrets(ssm: Pick<SSMClient, 'send'>, parameters: string[]): Promise<void> {
+/**
+ * Deletes the parameters; already deleted ones (by the runner, or the expiration) are no error.
+ * Returns the names that still existed.
+ */
+export async function deleteSecrets(ssm: Pick<SSMClient, 'send'>, parameters: string[]): Promise<string[]> {
+  const deleted: string[] = [];
   for (let start = 0; start < parameters.length; start += DELETE_BATCH) {
-    await ssm.send(new DeleteParametersCommand({ Names: parameters.slice(start, start + DELETE_BATCH) }));
+    const answer = await ssm.send(
+      new DeleteParametersCommand({ Names: parameters.slice(start, start + DELETE_BATCH) }),
+    );
+    deleted.push(...(answer?.DeletedParameters ?? []));
   }
+  return deleted;
+}
+
+/**
+ * The parameters kiln stored for a build, from the build's own environment: the PARAMETER_STORE
+ * variables under its KILN_SECRET_PARAMETERS path, which must be under kiln's prefix (a project's own
+ * PARAMETER_STORE variables are never touched).
+ */
+export function storedSecretsOf(build: Build): string[] {
+  const variables = build.environment?.environmentVariables ?? [];
+  const path = variables.find((variable) => variable.name === SECRET_PARAMETERS_VARIABLE)?.value;
+  if (!path?.startsWith(SECRET_PARAMETER_ROOT) || !path.endsWith('/')) return [];
+  return variables
+    .filter((variable) => variable.type === 'PARAMETER_STORE' && variable.value?.startsWith(path))
+    .map((variable) => variable.value!);
 }

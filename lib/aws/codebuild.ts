@@ -22,7 +22,12 @@ import {
 } from '../../contract/description';
 import type { KilnVariableName } from '../../contract/environment';
 import { KilnError } from '../../contract/errors';
-import { PROJECT_ENVIRONMENT, projectName, STACK_NAME } from '../../contract/infra-names';
+import {
+  NO_LOCAL_CACHE_COMPUTE_TYPES,
+  PROJECT_ENVIRONMENT,
+  projectName,
+  STACK_NAME,
+} from '../../contract/infra-names';
 import { errorName } from './error-name';
 import { infrastructureNotFound } from './errors';
 import type { Infrastructure } from './infrastructure';
@@ -94,7 +99,7 @@ export async function startBuild(
         // CodeBuild validates the compute type (InvalidInputException names the valid ones).
         ...(request.computeType ? { computeTypeOverride: request.computeType as ComputeType } : {}),
         // The project's local docker cache does not exist on this compute type: build without it.
-        ...(request.computeType === 'BUILD_GENERAL1_2XLARGE'
+        ...(request.computeType && NO_LOCAL_CACHE_COMPUTE_TYPES.includes(request.computeType)
           ? { cacheOverride: { type: 'NO_CACHE' as const } }
           : {}),
         ...(request.timeoutMinutes ? { timeoutInMinutesOverride: request.timeoutMinutes } : {}),
@@ -139,20 +144,30 @@ export const ENVIRONMENT_TYPES: Record<Architecture, string> = {
   arm64: 'ARM_CONTAINER',
 };
 
+/** How long a build of the project may wait in the queue and run (CodeBuild's defaults when unset). */
+export interface ProjectTimeouts {
+  queuedMinutes: number;
+  buildMinutes: number;
+}
+
+/** What CodeBuild applies when a project sets no timeout: 8 hours in the queue, 1 hour running. */
+const CODEBUILD_DEFAULT_TIMEOUTS: ProjectTimeouts = { queuedMinutes: 480, buildMinutes: 60 };
+
 /**
  * Before anything is uploaded: the build's CodeBuild project exists and builds for the requested
- * architecture. A user policy from before kiln called BatchGetProjects answers AccessDenied: the
- * check is then skipped (StartBuild still says what is missing).
+ * architecture. Returns the project's timeouts. A user policy from before kiln called
+ * BatchGetProjects answers AccessDenied: the check is then skipped (StartBuild still says what is
+ * missing) and the timeouts are unknown.
  */
 export async function assertBuildProject(
   codebuild: Pick<CodeBuildClient, 'send'>,
   infra: Infrastructure,
-): Promise<void> {
+): Promise<ProjectTimeouts | undefined> {
   let project: Project | undefined;
   try {
     project = await findBuildProject(codebuild, infra.project);
   } catch (error) {
-    if (errorName(error) === 'AccessDeniedException') return;
+    if (errorName(error) === 'AccessDeniedException') return undefined;
     throw error;
   }
   if (!project) {
@@ -167,6 +182,10 @@ export async function assertBuildProject(
       `Deploy kiln's stack again (\`npm run deploy-infra\`), or fix remote.project in the kiln config.`,
     );
   }
+  return {
+    queuedMinutes: project.queuedTimeoutInMinutes ?? CODEBUILD_DEFAULT_TIMEOUTS.queuedMinutes,
+    buildMinutes: project.timeoutInMinutes ?? CODEBUILD_DEFAULT_TIMEOUTS.buildMinutes,
+  };
 }
 
 export async function stopBuild(codebuild: Pick<CodeBuildClient, 'send'>, buildId: string): Promise<void> {

@@ -2,6 +2,7 @@
 // the caller's account, and the stack's names for that account and region.
 import { type Architecture, type KilnConfig, primaryArchitecture } from '../../contract/config-schema';
 import { type AwsClients, createAwsClients } from './clients';
+import type { ProjectTimeouts } from './codebuild';
 import { toKilnError } from './errors';
 import {
   assertBucketExists,
@@ -15,6 +16,8 @@ export interface RemoteSession {
   clients: AwsClients;
   infra: Infrastructure;
   profile?: string;
+  /** The CodeBuild project's timeouts, once `kiln build` has looked the project up. */
+  timeouts?: ProjectTimeouts;
 }
 
 export interface SessionOptions {

@@ -21,7 +21,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--tag <format>', 'image tag format, e.g. ":FRIENDLY_TAG-:GIT_SHA"')
     .option(
       '--env <KEY=VALUE>',
-      'build arg for the image build (repeatable). Not secret: the value is a PLAINTEXT CodeBuild variable that every kiln user can read with BatchGetBuilds, and it shows in this command line (ps). Never packed or printed',
+      'build arg for the image build (repeatable). Not secret: the value is a PLAINTEXT CodeBuild variable that anyone allowed codebuild:BatchGetBuilds on the project can read (kiln users, the console, read-only roles) while CodeBuild keeps the build, and it shows in this command line (ps). Never packed or printed by kiln; use --secret for tokens',
       collect,
       [],
     )

@@ -103,8 +103,9 @@ export function uploadAborted(): KilnError {
   );
 }
 
-/** CodeBuild's longest build timeout, for a secret's expiration when the project's own is not known. */
+/** CodeBuild's longest timeouts (build, queue), for a secret's expiration when the project's are not known. */
 const MAX_TIMEOUT_MINUTES = 2160;
+const MAX_QUEUED_MINUTES = 480;
 
 type Stage = 'prepare' | 'starting' | 'following' | 'stopping' | 'done';
 
@@ -340,8 +341,9 @@ class RemoteBuildRun<A extends ArchiveInfo> {
     const secrets = options.secrets ?? {};
     if (Object.keys(secrets).length > 0) {
       this.storedSecrets = await storeSecrets(clients.ssm, secrets, {
-        // The project's own timeout is not known here: the longest CodeBuild allows.
-        timeoutMinutes: options.timeoutMinutes ?? MAX_TIMEOUT_MINUTES,
+        // The project's timeouts when the pre-upload check could read them, else the longest CodeBuild allows.
+        queuedMinutes: session.timeouts?.queuedMinutes ?? MAX_QUEUED_MINUTES,
+        buildMinutes: options.timeoutMinutes ?? session.timeouts?.buildMinutes ?? MAX_TIMEOUT_MINUTES,
         now: Date.now(),
       });
       options.reporter.note(

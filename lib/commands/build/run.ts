@@ -104,10 +104,10 @@ function runRemote(
         ...(flags.profile ? { profile: flags.profile } : {}),
       });
       // Still before the upload: the architecture's project is deployed.
-      await assertBuildProject(session.clients.codebuild, session.infra).catch((error) => {
+      const timeouts = await assertBuildProject(session.clients.codebuild, session.infra).catch((error) => {
         throw sessionError(session, error);
       });
-      return session;
+      return timeouts ? { ...session, timeouts } : session;
     },
     steps: {
       pack: async (input) => {

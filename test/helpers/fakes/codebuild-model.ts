@@ -122,6 +122,9 @@ export class FakeCodeBuild {
                 type: name.endsWith('-arm64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER',
                 computeType: 'BUILD_GENERAL1_MEDIUM',
               },
+              // What CodeBuild reports for a project that sets none (kiln's stack sets none).
+              timeoutInMinutes: 60,
+              queuedTimeoutInMinutes: 480,
             })),
           projectsNotFound: names.filter((name) => !this.projects.has(name)),
         };
@@ -143,16 +146,25 @@ export class FakeCodeBuild {
   }
 
   /**
-   * Starts a build the way `kiln build` does (KILN_PROJECT_NAME set), without the CLI: for tests and
-   * benchmarks that watch builds (`kiln logs --follow`). Its log stream is `build.logs.streamName`.
+   * Starts a build the way `kiln build` does (KILN_PROJECT_NAME set, and any further `variables`),
+   * without the CLI: for tests and benchmarks that watch builds (`kiln logs --follow`). Its log stream
+   * is `build.logs.streamName`.
    */
-  start(kilnProject: string, script: BuildScript = {}, codebuildProject = 'kiln'): Build {
+  start(
+    kilnProject: string,
+    script: BuildScript = {},
+    codebuildProject = 'kiln',
+    variables: EnvironmentVariable[] = [],
+  ): Build {
     const previous = this.script;
     this.script = script;
     try {
       const { build } = this.handle('StartBuild', {
         projectName: codebuildProject,
-        environmentVariablesOverride: [{ name: 'KILN_PROJECT_NAME', value: kilnProject, type: 'PLAINTEXT' }],
+        environmentVariablesOverride: [
+          { name: 'KILN_PROJECT_NAME', value: kilnProject, type: 'PLAINTEXT' },
+          ...variables,
+        ],
       }) as { build: Build };
       return build;
     } finally {

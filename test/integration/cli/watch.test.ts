@@ -170,6 +170,52 @@ test('stop without an id stops this project’s running build', async () => {
   expect(stderr).toContain(`stopping build ${id}`);
 });
 
+describe('stop deletes the --secret values still stored for the build', () => {
+  const path = '/kiln/secrets/7d1f6c0e-1b2a-4c3d-9e8f-001122334455/';
+  const variables = [
+    { name: 'KILN_SECRET_PARAMETERS', value: path, type: 'PLAINTEXT' as const },
+    { name: 'NPM_TOKEN', value: `${path}NPM_TOKEN`, type: 'PARAMETER_STORE' as const },
+    // A PARAMETER_STORE variable outside this build's path (another build's): never touched.
+    {
+      name: 'OTHER',
+      value: '/kiln/secrets/00000000-0000-4000-8000-000000000000/OTHER',
+      type: 'PARAMETER_STORE' as const,
+    },
+  ];
+  const store = (...names: string[]) => {
+    for (const name of names) fake.parameters.set(name, { Name: name, Type: 'SecureString' });
+  };
+
+  test('of a build stopped before its runner deleted them (an --async build, kiln gone)', async () => {
+    store(`${path}NPM_TOKEN`, '/kiln/secrets/00000000-0000-4000-8000-000000000000/OTHER');
+    const id = fake.codebuild.start(
+      basename(project),
+      { phaseMs: 20, holdBuildMs: 20_000 },
+      'kiln',
+      variables,
+    ).id!;
+    const { code, stderr } = await runCli(['stop', id, '--dir', project], env);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`stopping build ${id}`);
+    expect(stderr).toContain('deleted the secrets stored for this build: NPM_TOKEN');
+    expect([...fake.parameters.keys()]).toEqual(['/kiln/secrets/00000000-0000-4000-8000-000000000000/OTHER']);
+  });
+
+  test('of a build that already ended; nothing said when they are gone already', async () => {
+    store(`${path}NPM_TOKEN`);
+    const id = fake.codebuild.start(basename(project), { phaseMs: 1 }, 'kiln', variables.slice(0, 2)).id!;
+    await finished(id);
+    const first = await runCli(['stop', id, '--dir', project], env);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('already finished');
+    expect(first.stderr).toContain('deleted the secrets stored for this build: NPM_TOKEN');
+    expect(fake.parameters.size).toBe(0);
+    const again = await runCli(['stop', id, '--dir', project], env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('secrets');
+  });
+});
+
 test('--profile takes credentials and region from that profile of the shared files', async () => {
   await mkdir(join(home, '.aws'), { recursive: true });
   await writeFile(

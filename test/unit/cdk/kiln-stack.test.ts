@@ -340,7 +340,7 @@ describe('kiln stack with default context', () => {
               projectArn('kiln'),
               projectArn('kiln-arm64'),
             ]),
-            allow('ReadBuildLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents'], getAtt(ids.logGroup)),
+            allow('ReadBuildLogs', 'logs:GetLogEvents', getAtt(ids.logGroup)),
             allow('ReuseUnchangedImages', ['ecr:BatchGetImage', 'ecr:PutImage'], getAtt(ids.repository)),
             allow('StoreBuildSecrets', ['ssm:PutParameter', 'ssm:DeleteParameters'], secretParameters),
           ],

@@ -1,10 +1,18 @@
 import {
   BatchGetBuildsCommand,
+  BatchGetProjectsCommand,
   type Build,
   CodeBuildClient,
   ListBuildsForProjectCommand,
+  type Project,
 } from '@aws-sdk/client-codebuild';
-import { candidateProjects, findBuildByUuid, findProjectBuilds } from '../../../../lib/aws/codebuild';
+import {
+  assertBuildProject,
+  candidateProjects,
+  findBuildByUuid,
+  findProjectBuilds,
+} from '../../../../lib/aws/codebuild';
+import type { Infrastructure } from '../../../../lib/aws/infrastructure';
 import { FakeAwsError } from '../../../helpers/fakes/fake-aws-error';
 import { mockAwsClient } from '../../../helpers/iam/mocked-clients';
 
@@ -85,4 +93,39 @@ test('a bare build UUID is looked up project by project, past one that is not de
     .on(BatchGetBuildsCommand, { ids: ['kiln-arm64:u1'] })
     .resolves({ builds: [{ id: 'kiln-arm64:u1' }] });
   expect(await findBuildByUuid(codebuild, ['kiln', 'kiln-arm64'], 'u1')).toBe('kiln-arm64:u1');
+});
+
+describe("assertBuildProject: the project's timeouts (a stored secret expires after them)", () => {
+  const infra = {
+    account: '123456789012',
+    region: 'us-east-1',
+    project: 'kiln',
+    architecture: 'x86_64',
+  } as Infrastructure;
+  const project = (extra: Partial<Project>) => ({
+    projects: [
+      {
+        name: 'kiln',
+        environment: { type: 'LINUX_CONTAINER', image: 'x', computeType: 'BUILD_GENERAL1_MEDIUM' },
+        ...extra,
+      } satisfies Project,
+    ],
+  });
+
+  test('as the project sets them', async () => {
+    codebuildMock
+      .on(BatchGetProjectsCommand)
+      .resolves(project({ timeoutInMinutes: 45, queuedTimeoutInMinutes: 120 }));
+    expect(await assertBuildProject(codebuild, infra)).toEqual({ queuedMinutes: 120, buildMinutes: 45 });
+  });
+
+  test("CodeBuild's defaults (8 h queued, 1 h running) when it sets none", async () => {
+    codebuildMock.on(BatchGetProjectsCommand).resolves(project({}));
+    expect(await assertBuildProject(codebuild, infra)).toEqual({ queuedMinutes: 480, buildMinutes: 60 });
+  });
+
+  test('unknown when a user policy from before kiln looked projects up denies it', async () => {
+    codebuildMock.on(BatchGetProjectsCommand).rejects(new FakeAwsError('AccessDeniedException', 'denied'));
+    expect(await assertBuildProject(codebuild, infra)).toBeUndefined();
+  });
 });

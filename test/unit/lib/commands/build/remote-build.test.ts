@@ -187,6 +187,21 @@ test('StartBuild gets the archive as S3 source, kiln’s variables and the overr
   expect(output).not.toContain('secret');
 });
 
+test('--compute on a type without CodeBuild local caching (2XLARGE) starts the build without the project cache', async () => {
+  codebuildMock
+    .on(BatchGetBuildsCommand)
+    .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+  await runRemoteBuild(options({ computeType: 'BUILD_GENERAL1_2XLARGE' }));
+  await runRemoteBuild(options({ computeType: 'BUILD_GENERAL1_XLARGE', force: true }));
+  const [twoXLarge, xLarge] = codebuildMock.commandCalls(StartBuildCommand).map((call) => call.args[0].input);
+  expect(twoXLarge).toMatchObject({
+    computeTypeOverride: 'BUILD_GENERAL1_2XLARGE',
+    cacheOverride: { type: 'NO_CACHE' },
+  });
+  expect(xLarge).toMatchObject({ computeTypeOverride: 'BUILD_GENERAL1_XLARGE' });
+  expect(xLarge).not.toHaveProperty('cacheOverride');
+});
+
 test('--verbose asks the runner for stack traces (KILN_DEBUG=1); without it the runner stays terse', async () => {
   codebuildMock
     .on(BatchGetBuildsCommand)
@@ -499,7 +514,8 @@ describe('--secret', () => {
       ['SecureString', 'Advanced', 's3cr3t-npm'],
       ['SecureString', 'Advanced', 'line one\nline two'],
     ]);
-    // Expires after CodeBuild's 8 h queue timeout plus the build timeout (and 5 min of margin).
+    // Project timeouts unknown (no pre-upload check here): CodeBuild's longest queue timeout (8 h)
+    // plus the build's --timeout, and 5 min of margin.
     const [policy] = JSON.parse(stored[0]!.Policies!) as {
       Type: string;
       Attributes: { Timestamp: string };
@@ -529,6 +545,19 @@ describe('--secret', () => {
     expect(ssmMock.commandCalls(DeleteParametersCommand).map((call) => call.args[0].input.Names)).toEqual([
       [`${path}NPM_TOKEN`, `${path}SENTRY_AUTH`],
     ]);
+  });
+
+  test("the expiration follows the project's own queue and build timeouts when the pre-upload check read them", async () => {
+    codebuildMock
+      .on(BatchGetBuildsCommand)
+      .resolves({ builds: [snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' })] });
+    const now = Date.now();
+    const withTimeouts = { ...session, timeouts: { queuedMinutes: 60, buildMinutes: 20 } };
+    await runRemoteBuild(options({ secrets, openSession: async () => withTimeouts }));
+    const [policy] = JSON.parse(storedParameters()[0]!.Policies!) as { Attributes: { Timestamp: string } }[];
+    const expiresInMinutes = (Date.parse(policy!.Attributes.Timestamp) - now) / 60_000;
+    expect(expiresInMinutes).toBeGreaterThan(60 + 20);
+    expect(expiresInMinutes).toBeLessThan(60 + 20 + 6);
   });
 
   test('a build that fails to start deletes the secrets it stored', async () => {
