@@ -52,6 +52,12 @@ export const KILN_VARIABLES = {
     readBy: 'runner (deletes the parameters under it as soon as it starts)',
     meaning: 'the SSM Parameter Store path `/kiln/secrets/<uuid>/` holding this build’s secrets',
   },
+  KILN_CREDENTIALS_REFRESH_SECONDS: {
+    setBy: 'the user (rarely) and tests',
+    readBy: 'runner (runner/credentials/credentials-refresh.ts)',
+    meaning:
+      'how often, in seconds, the BuildKit AWS credentials file is renewed while the image builds (default 300), so steps that start after the role’s credentials expired get current ones',
+  },
   KILN_PUSH: {
     setBy: 'kiln build --local (`false` without --registry or with --no-push)',
     readBy: 'runner',

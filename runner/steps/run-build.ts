@@ -12,6 +12,7 @@ import {
   resolveCredentialBuildArgs,
   writeSecretFiles,
 } from '../credentials/build-credentials';
+import { refreshCredentialsFile } from '../credentials/credentials-refresh';
 import { readUserSecrets, type SecretParameterCleanup } from '../credentials/user-secrets';
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
@@ -224,6 +225,20 @@ async function buildFromDockerfile(
     environment.push && !classicSecrets
       ? planStageCache(await readFile(dockerfile, 'utf8'), prefix)
       : undefined;
+  const credentialsFile = secretDir?.files[AWS_SECRET_ID];
+  const refresh = credentialsFile
+    ? refreshCredentialsFile({
+        file: credentialsFile,
+        source: deps.credentials,
+        region: environment.region,
+        everyMs: environment.credentialsRefreshSeconds * 1000,
+        masker: log.masker,
+        onFailure: (error) =>
+          log.info(
+            `notice: could not renew the build's AWS credentials (${(error as Error).message}); later steps keep the current ones`,
+          ),
+      })
+    : undefined;
   const digest = await runStep(log, 'build image', () =>
     buildImage(request, {
       docker,
@@ -234,7 +249,10 @@ async function buildFromDockerfile(
       metadataFile: join(environment.sourceDir, RESERVED_DIR, 'buildx-metadata.json'),
       cache: stages && { buildxRef: prefix, stages },
     }),
-  ).finally(() => secretDir && rm(secretDir.dir, { recursive: true, force: true }));
+  ).finally(async () => {
+    await refresh?.stop();
+    if (secretDir) await rm(secretDir.dir, { recursive: true, force: true });
+  });
   // buildx pushed already (with its registry cache); the others push the tags and the cache images.
   if (choice.builder === 'buildx' || !environment.push) return digest;
   return runStep(log, 'push image', async () => {

@@ -34,6 +34,8 @@ export interface RunnerEnvironment {
   secretParameters?: string;
   /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
   inCodeBuild: boolean;
+  /** `KILN_CREDENTIALS_REFRESH_SECONDS`: how often the BuildKit credentials file is renewed (300). */
+  credentialsRefreshSeconds: number;
   /** This build is one architecture's member of an image index (`kiln build --arch x86_64,arm64`). */
   multiArch?: MultiArchBuild;
 }
@@ -57,6 +59,13 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
       `Use one of ${BUILDERS.join(', ')}, or unset it to let kiln pick the best the engine offers.`,
     );
   }
+  const refresh = env.KILN_CREDENTIALS_REFRESH_SECONDS || '300';
+  if (!/^[1-9]\d{0,4}$/.test(refresh)) {
+    throw new KilnError(
+      `KILN_CREDENTIALS_REFRESH_SECONDS is "${refresh}", not a whole number of seconds from 1 to 99999`,
+      'Unset it (every 300 s), or set it to how often the build’s AWS credentials file is renewed.',
+    );
+  }
   return {
     builder: builder as Builder | undefined,
     inputTag: env[INPUT_TAG_VARIABLE] || undefined,
@@ -71,6 +80,7 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
     baseImageMirror: env.KILN_BASE_IMAGE_MIRROR?.replace(/\/+$/, '') || undefined,
     secretParameters: env[SECRET_PARAMETERS_VARIABLE] || undefined,
     inCodeBuild: Boolean(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
+    credentialsRefreshSeconds: Number(refresh),
     ...readMultiArchBuild(env),
   };
 }

@@ -71,6 +71,7 @@ function setup(
     push: true,
     buildArgNames: [],
     inCodeBuild: false,
+    credentialsRefreshSeconds: 300,
     ...options.environment,
   };
   return { docker, lines, run: () => runBuild(environment, deps) };
