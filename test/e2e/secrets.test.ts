@@ -36,6 +36,15 @@ async function commandLinesWhile(done: Promise<unknown>): Promise<string[]> {
   return [...seen];
 }
 
+/** The per-stage cache images the registry holds for a kiln project (`cache-<name>-<arch>-<stage>`). */
+async function cacheImagesOf(project: string): Promise<string[]> {
+  const { registry } = e2eEnvironment();
+  const answer = (await (await fetch(`http://${registry}/v2/kiln/tags/list`)).json()) as { tags?: string[] };
+  return (answer.tags ?? [])
+    .filter((tag) => tag.startsWith(`cache-${project}-`))
+    .map((tag) => `${registry}/kiln:${tag}`);
+}
+
 test.each(E2E_BUILDERS)(
   '$builder: --secret reaches the build step but no argv, output or part of the image',
   async ({ builder, env }) => {
@@ -57,6 +66,15 @@ test.each(E2E_BUILDERS)(
     expect(commandLines.filter((line) => line.includes(SECRET))).toEqual([]);
     expect(build.stdout + build.stderr).not.toContain(SECRET);
     expect(await imageLeaks(ref, [SECRET], join(workDir(), builder), (args) => docker(args))).toEqual([]);
+    // Nor the per-stage cache images pushed beside it (every kiln user can pull those): BuildKit
+    // mounts the value, never storing it; the classic builder pushes no cache with secrets.
+    const cacheRefs = await cacheImagesOf('secrets');
+    if (builder === 'BuildKit') expect(cacheRefs.length).toBeGreaterThan(0);
+    for (const [index, cacheRef] of cacheRefs.entries()) {
+      await docker(['pull', '--quiet', cleanup.image(cacheRef)]);
+      const scratch = join(workDir(), `${builder}-cache-${index}`);
+      expect(await imageLeaks(cacheRef, [SECRET], scratch, (args) => docker(args))).toEqual([]);
+    }
     // And the checks above were meaningful: the app's build step had the value.
     expect(await runOnce(cleanup, ref, ['cat', '/app/build-saw.txt'])).toBe('SECRET_TOKEN=set\n');
   },
