@@ -27,10 +27,22 @@ describe('readRunnerEnvironment', () => {
       prebuiltImage: 'ghcr.io/acme/app:1',
       buildArgNames: ['NPM_TOKEN', 'GEM_TOKEN'],
       inCodeBuild: true,
+      credentialsRefreshSeconds: 300,
       builder: 'classic',
       inputTag: 'kiln-input-0123',
     });
   });
+
+  it.each(['0', '-5', '1.5', 'soon', '100000'])(
+    'refuses KILN_CREDENTIALS_REFRESH_SECONDS=%s with what to set instead',
+    (value) => {
+      expect(() =>
+        readRunnerEnvironment({ KILN_REPOSITORY_URI: 'r', KILN_CREDENTIALS_REFRESH_SECONDS: value }, '/cwd'),
+      ).toThrow(
+        `KILN_CREDENTIALS_REFRESH_SECONDS is "${value}", not a whole number of seconds from 1 to 99999`,
+      );
+    },
+  );
 
   it('defaults to the working directory, and honours KILN_PUSH=false and KILN_DOCKER_NETWORK', () => {
     const environment = readRunnerEnvironment(

@@ -106,7 +106,7 @@ test('kiln build --help says who can read --env values', () => {
   registerBuildCommand(program);
   const help = program.commands.find((command) => command.name() === 'build')!.helpInformation();
   expect(help.replace(/\s+/g, ' ')).toContain(
-    'Not secret: the value is a PLAINTEXT CodeBuild variable that every kiln user can read with BatchGetBuilds, and it shows in this command line (ps)',
+    'Not secret: the value is a PLAINTEXT CodeBuild variable that anyone allowed codebuild:BatchGetBuilds on the project can read (kiln users, the console, read-only roles) while CodeBuild keeps the build, and it shows in this command line (ps)',
   );
 });
 
