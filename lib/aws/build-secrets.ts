@@ -5,8 +5,9 @@
 // kiln when the build ends or fails to start, and an SSM expiration policy for a build that never
 // ran while kiln was gone (a closed laptop, a killed CI job).
 import { randomUUID } from 'node:crypto';
-import { DeleteParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SECRET_PARAMETER_ROOT } from '../../contract/infra-names';
+import { ssmSdk } from './sdk';
 
 /** CodeBuild's default queue timeout (8 h): a build may wait that long before its runner starts. */
 const QUEUE_MINUTES = 480;
@@ -38,7 +39,7 @@ export async function storeSecrets(
     for (const [name, value] of Object.entries(secrets)) {
       const parameter = `${path}${name}`;
       await ssm.send(
-        new PutParameterCommand({
+        new (ssmSdk().PutParameterCommand)({
           Name: parameter,
           Value: value,
           Type: 'SecureString',
@@ -65,6 +66,8 @@ export async function storeSecrets(
 /** Deletes the parameters; already deleted ones (by the runner, or the expiration) are no error. */
 export async function deleteSecrets(ssm: Pick<SSMClient, 'send'>, parameters: string[]): Promise<void> {
   for (let start = 0; start < parameters.length; start += DELETE_BATCH) {
-    await ssm.send(new DeleteParametersCommand({ Names: parameters.slice(start, start + DELETE_BATCH) }));
+    await ssm.send(
+      new (ssmSdk().DeleteParametersCommand)({ Names: parameters.slice(start, start + DELETE_BATCH) }),
+    );
   }
 }
