@@ -46,9 +46,15 @@ function machine(loadBefore: number[]): Machine {
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- startup "unchanged re-run"`: only those rows, printed; the docs and
+  // latest.json keep the last full run.
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !ROWS.some(({ row }) => row === name));
+  if (unknown.length > 0)
+    throw new Error(`no bench row ${unknown.join(', ')}; rows: ${ROWS.map(({ row }) => row).join(', ')}`);
   const loadBefore = loadavg();
   const results: RowResult[] = [];
-  for (const { row, run } of ROWS) {
+  for (const { row, run } of ROWS.filter(({ row }) => only.length === 0 || only.includes(row))) {
     process.stderr.write(`bench: ${row}...\n`);
     try {
       results.push(...(await run()));
@@ -66,6 +72,7 @@ async function main(): Promise<void> {
   }
   const info = machine(loadBefore);
   console.log(textReport(results, info));
+  if (only.length > 0) return;
   updateDocs(DOCS, markdownReport(results, info));
   mkdirSync(RESULTS_DIR, { recursive: true });
   const document = {

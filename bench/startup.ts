@@ -1,9 +1,11 @@
 // startup: `kiln --version` and `kiln dockerfile <fixture>` as fresh processes, interleaved with
-// `node -e 0` (the floor any Node CLI pays on this machine). When a median misses its target, lists the
+// `node -e 0` (the floor any Node CLI pays on this machine) and, with KILN_BENCH_BASELINE, with the
+// same command of another kiln build (a ratio row each). When a median misses its target, lists the
 // imports that cost most, so their owners know what to load lazily.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { baselineRoot, ratioRow } from './baseline';
 import { describeMs, type RowResult, summarize } from './result';
 import { failure, priorityPrefix, timed, wallTime } from './timing';
 
@@ -57,46 +59,59 @@ function brokenReason(args: string[], cwd: string): string | undefined {
 
 export async function benchStartup(root: string): Promise<RowResult[]> {
   const kiln = join(root, 'bin/kiln.js');
+  const baseline = baselineRoot();
   const fixture = FIXTURES.find((path) => existsSync(join(root, path)));
   const cases = [
-    { compared: 'kiln --version', args: [kiln, '--version'], targetMax: 150 },
+    { compared: 'kiln --version', args: ['--version'], targetMax: 150 },
     {
       compared: `kiln dockerfile ${fixture ?? '<fixture>'}`,
-      args: [kiln, 'dockerfile', fixture ?? ''],
+      args: ['dockerfile', fixture ?? ''],
       targetMax: 300,
       missing: fixture ? undefined : `no fixture yet (${FIXTURES.join(' or ')})`,
     },
   ];
   const raised = priorityPrefix();
-  return cases.map(({ compared, args, targetMax, missing }) => {
+  return cases.flatMap(({ compared, args, targetMax, missing }): RowResult[] => {
     const base = { row: 'startup', unit: 'ms', targetStat: 'median', targetMax } as const;
     const label = raised.length > 0 ? `${compared} (at ${raised.join(' ')})` : compared;
-    const notMeasured = missing ?? brokenReason(args, root);
-    if (notMeasured) return { ...base, compared: label, notMeasured };
+    const kilnArgs = [kiln, ...args];
+    const baselineArgs = baseline ? [[join(baseline, 'bin/kiln.js'), ...args]] : [];
+    const notMeasured =
+      missing ?? [kilnArgs, ...baselineArgs].map((a) => brokenReason(a, root)).find(Boolean);
+    if (notMeasured) return [{ ...base, compared: label, notMeasured }];
     const node = [process.execPath];
-    // Each command normally and at raised priority (when allowed), all interleaved.
-    const commands = [node, [...raised, ...node]].flatMap((prefix) => [
-      [...prefix, ...args],
-      [...prefix, '-e', '0'],
-    ]);
+    // Each command (this kiln, the baseline's, node -e 0) normally and at raised priority (when
+    // allowed), all interleaved.
+    const perPrefix = [kilnArgs, ['-e', '0'], ...baselineArgs];
+    const commands = [node, [...raised, ...node]].flatMap((prefix) =>
+      perPrefix.map((commandArgs) => [...prefix, ...commandArgs]),
+    );
     const run = (commandLine: string[]) => wallTime(commandLine.join(' '), commandLine, root);
     for (const command of commands) run(command); // warm the page cache
-    const [wall, baselineWall, raisedWall, raisedBaselineWall] = interleaved(commands, RUNS, run);
-    const [cpu, baselineCpu] = interleaved(commands.slice(0, 2), CPU_RUNS, (commandLine) =>
+    const samples = interleaved(commands, RUNS, run);
+    const [wall, nodeWall, baselineKilnWall] = samples;
+    const [raisedWall, raisedNodeWall, raisedBaselineKilnWall] = samples.slice(perPrefix.length);
+    const [cpu, nodeCpu] = interleaved(commands.slice(0, 2), CPU_RUNS, (commandLine) =>
       timed(commandLine.join(' '), commandLine, root),
     );
     const figure = summarize(raised.length > 0 ? raisedWall! : wall!);
     const notes = [
-      `wall: kiln ${describeMs(wall!)}, node -e 0 ${describeMs(baselineWall!)} (interleaved)`,
+      `wall: kiln ${describeMs(wall!)}, node -e 0 ${describeMs(nodeWall!)} (interleaved)`,
       ...(raised.length > 0
         ? [
-            `wall at ${raised.join(' ')}: kiln ${describeMs(raisedWall!)}, node -e 0 ${describeMs(raisedBaselineWall!)}`,
+            `wall at ${raised.join(' ')}: kiln ${describeMs(raisedWall!)}, node -e 0 ${describeMs(raisedNodeWall!)}`,
           ]
         : []),
-      `CPU (user+sys, ${CPU_RUNS} runs): kiln ${describeMs(cpu!.map((c) => c.cpuMs))}, node -e 0 ${describeMs(baselineCpu!.map((c) => c.cpuMs))}`,
+      `CPU (user+sys, ${CPU_RUNS} runs): kiln ${describeMs(cpu!.map((c) => c.cpuMs))}, node -e 0 ${describeMs(nodeCpu!.map((c) => c.cpuMs))}`,
     ];
     if (figure.median > targetMax)
-      notes.push('costliest imports (inclusive ms):', ...heaviestImports(args, root));
-    return { ...base, compared: label, figure, notes };
+      notes.push('costliest imports (inclusive ms):', ...heaviestImports(kilnArgs, root));
+    const rows: RowResult[] = [{ ...base, compared: label, figure, notes }];
+    if (baseline) {
+      const [current, old] =
+        raised.length > 0 ? [raisedWall!, raisedBaselineKilnWall!] : [wall!, baselineKilnWall!];
+      rows.push(ratioRow('startup', label, current, old, [`baseline: ${baseline}`]));
+    }
+    return rows;
   });
 }

@@ -2,6 +2,10 @@
 // the build side (the resolved config travels inside the build description) and the JSON Schema
 // that editors use for completion. Option names mirror the Jets option table in camelCase.
 import { z } from 'zod';
+import { ARCHITECTURES, architecturesOf } from './architectures';
+
+// Part of `kiln/config` and of every Architecture-typed import; defined without zod (architectures.ts).
+export { ARCHITECTURES, type Architecture, architecturesOf, primaryArchitecture } from './architectures';
 
 const packageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+:~_-]*$/, 'must be a system package name');
 const argName = z
@@ -41,20 +45,6 @@ export const FRAMEWORKS = [
   'static',
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
-
-export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
-
-/** `remote.arch` as a list, in ARCHITECTURES order, without repeats. */
-export function architecturesOf(arch: Architecture | readonly Architecture[]): Architecture[] {
-  const wanted: readonly Architecture[] = typeof arch === 'string' ? [arch] : arch;
-  return ARCHITECTURES.filter((candidate) => wanted.includes(candidate));
-}
-
-/** The one architecture of a single-architecture build (the first when several are asked for). */
-export function primaryArchitecture(arch: Architecture | readonly Architecture[]): Architecture {
-  return architecturesOf(arch)[0] ?? ARCHITECTURES[0];
-}
 
 export const DEFAULT_TAG_FORMAT = ':FRIENDLY_TAG-:TIMESTAMP-:GIT_SHA';
 

@@ -1,8 +1,11 @@
 // The build description: what the laptop side resolved, shipped inside the source archive at
 // RESERVED_DIR/build.json so the build side never has to guess (and never re-reads user config files).
-import { z } from 'zod';
-import { kilnConfigSchema } from './config-schema';
+// Its schema is in description-schema.ts: the laptop side uses these names on every command, and
+// importing zod with them would cost every command its start-up time (docs/benchmarks.md, startup).
+import type { BuildDescription } from './description-schema';
 import type { KilnVariableName } from './environment';
+
+export type { BuildDescription };
 
 /** kiln's own folder inside every source archive; user files at this path are refused by `pack`. */
 export const RESERVED_DIR = '.kiln-build';
@@ -36,19 +39,3 @@ export const SECRET_NAMES_VARIABLE = 'KILN_SECRET_NAMES' satisfies KilnVariableN
 
 /** The SSM path of a remote build's secret parameters, which the runner deletes once it has them. */
 export const SECRET_PARAMETERS_VARIABLE = 'KILN_SECRET_PARAMETERS' satisfies KilnVariableName;
-
-export const buildDescriptionSchema = z.object({
-  kilnVersion: z.string(),
-  /** Friendly project name (config `name`, default the directory name). */
-  name: z.string(),
-  config: kilnConfigSchema,
-  git: z
-    .object({
-      sha: z.string().optional(),
-      branch: z.string().optional(),
-      dirty: z.boolean(),
-    })
-    .nullable(),
-});
-
-export type BuildDescription = z.output<typeof buildDescriptionSchema>;

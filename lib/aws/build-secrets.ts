@@ -6,9 +6,10 @@
 // ran while kiln was gone (a closed laptop, a killed CI job).
 import { randomUUID } from 'node:crypto';
 import type { Build } from '@aws-sdk/client-codebuild';
-import { DeleteParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SECRET_PARAMETERS_VARIABLE } from '../../contract/description';
 import { SECRET_PARAMETER_ROOT } from '../../contract/infra-names';
+import { ssmSdk } from './sdk';
 
 /** DeleteParameters takes at most 10 names per call. */
 const DELETE_BATCH = 10;
@@ -39,7 +40,7 @@ export async function storeSecrets(
     for (const [name, value] of Object.entries(secrets)) {
       const parameter = `${path}${name}`;
       await ssm.send(
-        new PutParameterCommand({
+        new (ssmSdk().PutParameterCommand)({
           Name: parameter,
           Value: value,
           Type: 'SecureString',
@@ -71,7 +72,7 @@ export async function deleteSecrets(ssm: Pick<SSMClient, 'send'>, parameters: st
   const deleted: string[] = [];
   for (let start = 0; start < parameters.length; start += DELETE_BATCH) {
     const answer = await ssm.send(
-      new DeleteParametersCommand({ Names: parameters.slice(start, start + DELETE_BATCH) }),
+      new (ssmSdk().DeleteParametersCommand)({ Names: parameters.slice(start, start + DELETE_BATCH) }),
     );
     deleted.push(...(answer?.DeletedParameters ?? []));
   }

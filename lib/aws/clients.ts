@@ -2,13 +2,14 @@
 // config and profiles, SSO, container/instance roles). Only command actions load this module, so
 // commands that never talk to AWS never load the SDK.
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { KilnError } from '../../contract/errors';
+import { cloudWatchLogsSdk, ssmSdk } from './sdk';
 
 export interface AwsClients {
   region: string;
@@ -52,28 +53,20 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
   };
   const sts = new STSClient({ ...common, ...(options.region ? { region: options.region } : {}) });
   const region = options.region ?? (await resolveRegion(sts));
-  // Loaded on first use: a build found unchanged in ECR starts and follows nothing, and these two
-  // SDK packages are a few hundred milliseconds of its start-up (docs/benchmarks.md, unchanged re-run).
-  const codebuild = once(() => {
-    const sdk: typeof import('@aws-sdk/client-codebuild') = require('@aws-sdk/client-codebuild');
-    return new sdk.CodeBuildClient({ ...common, region });
-  });
-  const logs = once(() => {
-    const sdk: typeof import('@aws-sdk/client-cloudwatch-logs') = require('@aws-sdk/client-cloudwatch-logs');
-    return new sdk.CloudWatchLogsClient({ ...common, region });
-  });
+  const logs = once(() => new (cloudWatchLogsSdk().CloudWatchLogsClient)({ ...common, region }));
+  const ssm = once(() => new (ssmSdk().SSMClient)({ ...common, region }));
   return {
     region,
     sts,
     s3: new S3Client({ ...common, region, forcePathStyle: s3ForcePathStyle(env) }),
-    get codebuild() {
-      return codebuild();
-    },
+    codebuild: new CodeBuildClient({ ...common, region }),
     get logs() {
       return logs();
     },
     ecr: new ECRClient({ ...common, region }),
-    ssm: new SSMClient({ ...common, region }),
+    get ssm() {
+      return ssm();
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import {
   type StartBuildCommandOutput,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
-import { ARCHITECTURES, type Architecture } from '../../contract/config-schema';
+import { ARCHITECTURES, type Architecture } from '../../contract/architectures';
 import {
   BUILD_ARG_NAMES_VARIABLE,
   INPUT_TAG_VARIABLE,

@@ -1,6 +1,7 @@
 // Everything a remote command needs before its first real call: clients from the credential chain,
 // the caller's account, and the stack's names for that account and region.
-import { type Architecture, type KilnConfig, primaryArchitecture } from '../../contract/config-schema';
+import { type Architecture, primaryArchitecture } from '../../contract/architectures';
+import type { KilnConfig } from '../../contract/config-schema';
 import { type AwsClients, createAwsClients } from './clients';
 import type { ProjectTimeouts } from './codebuild';
 import { toKilnError } from './errors';

@@ -1,12 +1,9 @@
 // Reads one CloudWatch Logs stream forward, exactly once per event: startFromHead plus the
 // nextForwardToken of the previous page. CloudWatch can return empty or short pages before more
 // data, so only the same token coming back means "caught up for now".
-import {
-  type CloudWatchLogsClient,
-  GetLogEventsCommand,
-  type GetLogEventsCommandOutput,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient, GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { errorName } from '../aws/error-name';
+import { cloudWatchLogsSdk } from '../aws/sdk';
 import { withThrottleBackoff } from './backoff';
 import type { Clock } from './clock';
 
@@ -59,7 +56,7 @@ export class LogTail {
         response = await withThrottleBackoff(
           () =>
             this.logs.send(
-              new GetLogEventsCommand({
+              new (cloudWatchLogsSdk().GetLogEventsCommand)({
                 logGroupName: this.group,
                 logStreamName: this.stream,
                 startFromHead: true,

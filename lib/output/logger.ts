@@ -1,7 +1,7 @@
 // `--verbose`: structured debug logs on stderr. pino-pretty (synchronous, so lines interleave
 // correctly with the rest of the output) on a terminal, JSON lines otherwise; silent without --verbose.
+// pino-pretty loads only for that one case: every other run would pay its start-up time for nothing.
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -21,6 +21,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const fd = options.fd ?? 2;
   const base = { level: 'debug', base: { pid: process.pid }, redact: { paths: REDACT, remove: true } };
   if (options.pretty ?? Boolean(process.stderr.isTTY)) {
+    const pretty: typeof import('pino-pretty') = require('pino-pretty');
     return pino(
       base,
       pretty({ sync: true, destination: fd, colorize: options.colorize ?? true, ignore: 'pid,hostname' }),

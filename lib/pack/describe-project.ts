@@ -15,9 +15,11 @@ export async function describeProject(
 ): Promise<BuildDescription> {
   const dir = resolve(projectDir);
   const [{ config, source }, git] = await Promise.all([loadConfig(dir, signal), readGitInfo(dir)]);
-  const resolved = configOverrides
-    ? validateConfig(deepMerge(config, configOverrides), overridesLabel(source))
-    : config;
+  // No override flags: the config is valid as loaded (a project without a config file then never loads zod).
+  const resolved =
+    configOverrides && Object.keys(configOverrides).length > 0
+      ? validateConfig(deepMerge(config, configOverrides), overridesLabel(source))
+      : config;
   return { kilnVersion: KILN_VERSION, name: resolved.name ?? basename(dir), config: resolved, git };
 }
 

@@ -1,5 +1,6 @@
 // Rules shared by every ecosystem: JSON manifests, the Procfile, and the config overrides
 // (start command, port, build command) that win over detection.
+import type { DocumentOptions, ParseOptions, ToJSOptions } from 'yaml';
 import type { KilnConfig } from '../../contract/config-schema';
 import { KilnError } from '../../contract/errors';
 import type { StartCommand } from './plan';
@@ -33,6 +34,16 @@ function procfileProcesses(snapshot: ProjectSnapshot): { name: string; command: 
 }
 
 /** The `web:` process of a Procfile, which wins over the detected start command. */
+/**
+ * YAML (pnpm-workspace.yaml, SAM templates), with the yaml package loaded only for projects that have
+ * such a file: most projects never need it, and `kiln dockerfile` and `kiln build` would pay its
+ * load time on every run (docs/benchmarks.md, startup).
+ */
+export function parseYaml(text: string, options: ParseOptions & DocumentOptions & ToJSOptions): unknown {
+  const yaml: typeof import('yaml') = require('yaml');
+  return yaml.parse(text, options);
+}
+
 export function procfileWeb(snapshot: ProjectSnapshot): string | undefined {
   return procfileProcesses(snapshot).find((process) => process.name === 'web')?.command;
 }

@@ -1,6 +1,6 @@
 // An AWS SAM template (template.yaml) names a Lambda function's handler, code folder and runtime,
 // which is everything a Python Lambda image needs when the code is not at the project root.
-import { parse } from 'yaml';
+import { parseYaml } from './common';
 import type { DecisionLog } from './report';
 import { firstExisting, type ProjectSnapshot } from './snapshot';
 
@@ -35,7 +35,7 @@ export function samPythonFunctions(snapshot: ProjectSnapshot, log?: DecisionLog)
   if (file === undefined || text === undefined || !/AWS::Serverless::Function/.test(text)) return [];
   let template: Record<string, unknown>;
   try {
-    template = asObject(parse(text, { logLevel: 'silent', uniqueKeys: false }));
+    template = asObject(parseYaml(text, { logLevel: 'silent', uniqueKeys: false }));
   } catch (error) {
     log?.warn(`${file} is not valid YAML (${(error as Error).message.split('\n')[0]}); kiln ignores it`);
     return [];

@@ -1,10 +1,9 @@
 // Monorepos: npm/yarn `workspaces` or pnpm-workspace.yaml at the project root. The install runs at
 // the root (one lockfile, `workspace:*` links), so every member's package.json is copied before it;
 // the app is the member that runs (or the one the config's `workspace` names).
-import { parse } from 'yaml';
 import type { KilnConfig } from '../../contract/config-schema';
 import { KilnError } from '../../contract/errors';
-import { readJson } from './common';
+import { parseYaml, readJson } from './common';
 import type { PackageJson } from './package-json';
 import { CONFIG_SOURCE, type DecisionLog } from './report';
 import type { ProjectSnapshot } from './snapshot';
@@ -25,7 +24,7 @@ function workspacePatterns(snapshot: ProjectSnapshot, root: PackageJson): string
   if (field?.packages) return field.packages;
   const pnpm = snapshot.contents.get('pnpm-workspace.yaml');
   if (pnpm === undefined) return [];
-  const parsed = parse(pnpm, { logLevel: 'silent' }) as { packages?: unknown } | null;
+  const parsed = parseYaml(pnpm, { logLevel: 'silent' }) as { packages?: unknown } | null;
   return Array.isArray(parsed?.packages) ? parsed.packages.map(String) : [];
 }
 

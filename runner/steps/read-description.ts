@@ -1,7 +1,8 @@
 // Step 1: the build description the laptop side packed into the archive.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BuildDescription, buildDescriptionSchema, DESCRIPTION_FILE } from '../../contract/description';
+import { DESCRIPTION_FILE } from '../../contract/description';
+import { type BuildDescription, buildDescriptionSchema } from '../../contract/description-schema';
 import { KilnError } from '../../contract/errors';
 
 export async function readBuildDescription(sourceDir: string): Promise<BuildDescription> {

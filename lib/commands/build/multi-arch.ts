@@ -4,7 +4,7 @@
 // to finish: runner/steps/publish-index.ts), so it appears with --async or when this process goes
 // away; the laptop only checks it is there, and publishes it when the builds had no need to run.
 import type { Build } from '@aws-sdk/client-codebuild';
-import { ARCHITECTURES, type Architecture, architecturesOf } from '../../../contract/config-schema';
+import { ARCHITECTURES, type Architecture, architecturesOf } from '../../../contract/architectures';
 import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { ecrRepositoryUri } from '../../../contract/infra-names';

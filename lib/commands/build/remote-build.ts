@@ -1,7 +1,7 @@
 // `kiln build` (remote): pack → upload → StartBuild → follow, with Ctrl-C meaning "abort the upload"
 // before a build exists, "stop the build" once it runs, and "detach" the second time.
 import type { Build } from '@aws-sdk/client-codebuild';
-import { primaryArchitecture } from '../../../contract/config-schema';
+import { primaryArchitecture } from '../../../contract/architectures';
 import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { ecrRepositoryUri } from '../../../contract/infra-names';

@@ -1,7 +1,7 @@
 // `kiln build` wiring: flags → build description → remote build (or `--local`), then the
 // outcome as an exit code and, with --json, one JSON document on stdout.
 import { rm } from 'node:fs/promises';
-import { ARCHITECTURES, architecturesOf } from '../../../contract/config-schema';
+import { ARCHITECTURES, architecturesOf } from '../../../contract/architectures';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { assertBuildProject } from '../../aws/codebuild';
 import { openSession, sessionError } from '../../aws/session';

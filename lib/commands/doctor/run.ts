@@ -1,7 +1,7 @@
 // `kiln doctor` at work: each check in the order a build needs them; a failed check prints its fix
 // and the checks that depend on it are skipped. Exit 0 only when a build would start.
 import { execFile } from 'node:child_process';
-import { primaryArchitecture } from '../../../contract/config-schema';
+import { primaryArchitecture } from '../../../contract/architectures';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { type AwsClients, createAwsClients } from '../../aws/clients';
 import { ENVIRONMENT_TYPES, findBuildProject } from '../../aws/codebuild';

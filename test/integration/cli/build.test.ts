@@ -161,6 +161,23 @@ test('an unchanged re-run starts no build: one ECR lookup, the requested tags ad
   expect(fake.codebuild.calls.filter((call) => call.operation === 'StartBuild')).toHaveLength(2);
 });
 
+test('an unchanged re-run loads none of the packages only other runs need (its start-up time)', async () => {
+  await runCli(['build', project, '--json'], env);
+  const record = join(home, 'loaded-packages.txt');
+  const again = await runCli(['build', project, '--json'], {
+    ...env,
+    NODE_OPTIONS: `--require ${join(__dirname, '../../helpers/loaded-packages.cjs')}`,
+    KILN_TEST_LOADED_PACKAGES: record,
+  });
+  expect(JSON.parse(again.stdout).skipped).toBe(true);
+  const loaded = (await readFile(record, 'utf8')).trim().split('\n');
+  expect(loaded).toContain('@aws-sdk/client-ecr');
+  // zod validates config files and flags (none here); the others serve --secret, following a build,
+  // --verbose on a terminal and YAML project files (docs/benchmarks.md, unchanged re-run).
+  for (const name of ['zod', '@aws-sdk/client-ssm', '@aws-sdk/client-cloudwatch-logs', 'pino-pretty', 'yaml'])
+    expect(loaded).not.toContain(name);
+});
+
 test.each([
   ['FAILED', 10],
   ['FAULT', 11],

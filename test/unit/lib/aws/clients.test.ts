@@ -32,9 +32,9 @@ test('no region anywhere is a clear error', async () => {
   });
 });
 
-test('the CodeBuild and CloudWatch Logs SDKs load on first use only (an unchanged re-run never needs them)', async () => {
+test('the CloudWatch Logs and SSM SDKs load on first use only (an unchanged re-run never needs them)', async () => {
   const loaded: string[] = [];
-  for (const name of ['@aws-sdk/client-codebuild', '@aws-sdk/client-cloudwatch-logs']) {
+  for (const name of ['@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-ssm']) {
     jest.doMock(name, () => {
       loaded.push(name);
       return jest.requireActual(name);
@@ -47,14 +47,15 @@ test('the CodeBuild and CloudWatch Logs SDKs load on first use only (an unchange
     });
     const clients = await create({ region: 'eu-west-1' });
     await clients.ecr.config.region();
+    await clients.codebuild.config.region();
     expect(loaded).toEqual([]);
-    expect(await clients.codebuild.config.region()).toBe('eu-west-1');
-    expect(clients.codebuild).toBe(clients.codebuild);
-    expect(loaded).toEqual(['@aws-sdk/client-codebuild']);
     expect(await clients.logs.config.region()).toBe('eu-west-1');
-    expect(loaded).toEqual(['@aws-sdk/client-codebuild', '@aws-sdk/client-cloudwatch-logs']);
+    expect(clients.logs).toBe(clients.logs);
+    expect(loaded).toEqual(['@aws-sdk/client-cloudwatch-logs']);
+    expect(await clients.ssm.config.region()).toBe('eu-west-1');
+    expect(loaded).toEqual(['@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-ssm']);
   } finally {
-    jest.dontMock('@aws-sdk/client-codebuild');
     jest.dontMock('@aws-sdk/client-cloudwatch-logs');
+    jest.dontMock('@aws-sdk/client-ssm');
   }
 });
