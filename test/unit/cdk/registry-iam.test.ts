@@ -15,7 +15,11 @@ import {
   pullSession,
   pushSession,
 } from '../../helpers/iam/registry-sessions';
-import { type ShippedPolicies, shippedPolicies } from '../../helpers/iam/shipped-policies';
+import {
+  type ShippedPolicies,
+  shippedPolicies,
+  withoutStatement as without,
+} from '../../helpers/iam/shipped-policies';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const UPLOAD = '0d9c2a6e-5b8f-4c3e-8f1a-7e6d5c4b3a21';
@@ -140,15 +144,8 @@ function asBuild(requests: RegistryRequest[]): AwsCall[] {
 }
 
 function withoutStatement(sid: string): ShippedPolicies {
-  const policies = shippedPolicies();
-  expect(policies.build.Statement.map((statement) => statement.Sid)).toContain(sid);
-  return {
-    ...policies,
-    build: {
-      ...policies.build,
-      Statement: policies.build.Statement.filter((statement) => statement.Sid !== sid),
-    },
-  };
+  expect(shippedPolicies().build.Statement.map((statement) => statement.Sid)).toContain(sid);
+  return without(shippedPolicies(), sid);
 }
 
 const denied = async (requests: RegistryRequest[], policies: ShippedPolicies) =>
