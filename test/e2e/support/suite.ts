@@ -21,12 +21,17 @@ export interface E2eSuite {
  */
 async function removeNamesUnder(address: string): Promise<void> {
   const listed = await docker(['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}']);
-  for (const line of listed.split('\n')) {
-    const [repository = '', tag, digest] = line.split(' ');
-    if (!repository.startsWith(`${address}/`)) continue;
-    const name = tag && tag !== '<none>' ? `${repository}:${tag}` : `${repository}@${digest}`;
-    await docker(['rmi', name]).catch(() => '');
-  }
+  const rows = listed
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter(([repository]) => repository?.startsWith(`${address}/`));
+  const known = (value: string | undefined) => value !== undefined && value !== '<none>';
+  const tags = rows.filter(([, tag]) => known(tag)).map(([repository, tag]) => `${repository}:${tag}`);
+  const digests = rows
+    .filter(([, , digest]) => known(digest))
+    .map(([repository, , digest]) => `${repository}@${digest}`);
+  // Tags first: a digest reference can go once no tag of its repository holds the image.
+  for (const name of [...tags, ...new Set(digests)]) await docker(['rmi', name]).catch(() => '');
 }
 
 export function e2eSuite(name: string): E2eSuite {
