@@ -161,33 +161,31 @@ test('the build role may push to and pull from the kiln repository, pull through
   expect(await denied(all, shippedPolicies())).toEqual([]);
 });
 
-test('without the push statement the build role push is denied', async () => {
-  const repository = 'arn:aws:ecr:us-east-1:123456789012:repository/kiln';
-  expect(await denied(pushSession('kiln', 'app-1'), withoutStatement('PushPullRepository'))).toEqual(
-    [
-      'ecr:BatchCheckLayerAvailability',
-      'ecr:InitiateLayerUpload',
-      'ecr:UploadLayerPart',
-      'ecr:CompleteLayerUpload',
-      'ecr:PutImage',
-    ].map((action) => `${action} ${repository}`),
-  );
-});
-
-test('without the pull-through statement a base image pull through the cache is denied', async () => {
-  const repository = `arn:aws:ecr:us-east-1:123456789012:repository/${MIRROR_REPOSITORY}`;
-  expect(
-    await denied(
-      pullSession(MIRROR_REPOSITORY, '22-bookworm-slim'),
-      withoutStatement('PullThroughEcrPublic'),
-    ),
-  ).toEqual(
-    [
-      'ecr:BatchGetImage',
-      'ecr:BatchImportUpstreamImage',
-      'ecr:CreateRepository',
-      'ecr:GetDownloadUrlForLayer',
-    ].map((action) => `${action} ${repository}`),
+test.each([
+  {
+    what: 'a push to the kiln repository',
+    sid: 'PushPullRepository',
+    repository: 'kiln',
+    requests: pushSession('kiln', 'app-1'),
+    actions: [
+      'BatchCheckLayerAvailability',
+      'InitiateLayerUpload',
+      'UploadLayerPart',
+      'CompleteLayerUpload',
+      'PutImage',
+    ],
+  },
+  {
+    what: 'a base image pull through the cache',
+    sid: 'PullThroughEcrPublic',
+    repository: MIRROR_REPOSITORY,
+    requests: pullSession(MIRROR_REPOSITORY, '22-bookworm-slim'),
+    actions: ['BatchGetImage', 'BatchImportUpstreamImage', 'CreateRepository', 'GetDownloadUrlForLayer'],
+  },
+])('without the statement $sid, $what is denied', async ({ sid, repository, requests, actions }) => {
+  const arn = `arn:aws:ecr:us-east-1:123456789012:repository/${repository}`;
+  expect(await denied(requests, withoutStatement(sid))).toEqual(
+    actions.map((action) => `ecr:${action} ${arn}`),
   );
 });
 
