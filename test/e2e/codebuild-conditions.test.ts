@@ -62,16 +62,16 @@ const SOURCE = 'src/server.ts';
 test.each(E2E_BUILDERS)(
   '$builder: on a fresh engine with rotated credentials a one-line change reuses the dependency install, and no credential reaches the image',
   async ({ builder, env }) => {
+    // A project name of its own, so cache tags of its own in the stack's repository (the build role
+    // may push nowhere else): no earlier run's cache, and the registry's cache is all there is.
     const project = join(workDir(), `node-web-${builder}-${Date.now()}`);
     await cp(join(ROOT, FIXTURE), project, { recursive: true });
-    // A repository of its own: no earlier run's cache, and the registry's cache is all there is.
-    const repo = `kiln-cbc-${builder.toLowerCase()}-${randomBytes(4).toString('hex')}`;
     const secrets: string[] = [];
     const build = async (): Promise<KilnRun> => {
       await engine.reset(['node:22-bookworm-slim']);
       const credentials = rotatedCredentials();
       secrets.push(credentials.AWS_SECRET_ACCESS_KEY as string, credentials.AWS_SESSION_TOKEN as string);
-      return kilnBuildLocal(project, [], { ...credentials, ...engine.env, ...env }, repo);
+      return kilnBuildLocal(project, [], { ...credentials, ...engine.env, ...env });
     };
 
     const cold = await build();

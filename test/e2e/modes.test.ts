@@ -1,5 +1,6 @@
 // The other build modes and failure: a custom Dockerfile, a prebuilt image (pulled, retagged,
 // pushed) and an app whose build fails (non-zero exit, the failed step named).
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { docker, inspectImage, runOnce } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
@@ -19,7 +20,8 @@ test('custom Dockerfile: the project’s own Dockerfile is built and pushed', as
 
 test('prebuilt image: pulled, retagged and pushed without a build', async () => {
   const { registry } = e2eEnvironment();
-  const source = cleanup.image(`${registry}/kiln-e2e-prebuilt:1.0.0`);
+  // In the stack's repository: the build role may pull nothing from another one (docs/cli.md, --image).
+  const source = cleanup.image(`${registry}/kiln:prebuilt-source-${randomBytes(4).toString('hex')}`);
   await docker(['tag', 'debian:bookworm-slim', source]);
   await docker(['push', '--quiet', source]);
   const sourceId = (await inspectImage(source)).Id;

@@ -3,15 +3,18 @@
 // one is an image whose config says arm64), pushed under their input tags as each architecture's
 // build pushes them, then the runner's own merge step (the one a CodeBuild build runs) publishes
 // the index through the registry API. The registry shows both platforms; docker pulls each back by
-// the index digest.
+// the index digest. The runner reads and writes manifests with the build role's credentials, so
+// its registry calls are IAM-checked like a CodeBuild build's; the test's own reads are the harness's.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeMembers } from '../../contract/multi-arch';
 import { RunnerLog } from '../../runner/log/logger';
+import { httpManifestStore } from '../../runner/registry/manifest-store';
 import { publishIndex } from '../../runner/steps/publish-index';
 import { docker } from './support/docker';
 import { e2eEnvironment } from './support/environment';
+import { harnessFetch, registryClientEnv, runningE2eRegistry } from './support/registry';
 import { e2eSuite } from './support/suite';
 
 jest.setTimeout(5 * 60_000);
@@ -22,41 +25,51 @@ const BUILDKIT = { DOCKER_BUILDKIT: '1', PATH: `/usr/bin:${process.env.PATH}` };
 
 test('two single-platform images become one index with both platforms, pulled back by digest', async () => {
   const { registry } = e2eEnvironment();
-  const repository = `${registry}/kiln-multiarch-${randomBytes(4).toString('hex')}`;
+  // The stack's repository, as a CodeBuild build pushes there; tags of this run's own.
+  const repository = `${registry}/kiln`;
+  const run = randomBytes(4).toString('hex');
   const context = workDir();
   await writeFile(join(context, 'hello.txt'), 'hello from kiln\n');
   await writeFile(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /\n');
   const members = [
-    { arch: 'x86_64' as const, platform: 'linux/amd64', inputTag: 'kiln-input-x86' },
-    { arch: 'arm64' as const, platform: 'linux/arm64', inputTag: 'kiln-input-arm' },
+    { arch: 'x86_64' as const, platform: 'linux/amd64', inputTag: `kiln-input-x86-${run}` },
+    { arch: 'arm64' as const, platform: 'linux/arm64', inputTag: `kiln-input-arm-${run}` },
   ];
   const lines: string[] = [];
   const log = new RunnerLog(undefined, (line) => lines.push(line));
   const multiArch = (arch: 'x86_64' | 'arm64') => ({
     arch,
-    indexTags: ['demo-1', 'demo-latest'],
+    indexTags: [`demo-1-${run}`, `demo-latest-${run}`],
     members: members.map(({ arch: member, inputTag }) => ({ arch: member, inputTag })),
-    indexInputTag: 'kiln-input-index',
+    indexInputTag: `kiln-input-index-${run}`,
   });
   const noToken = async () => {
     throw new Error('a plain registry needs no ECR token');
   };
+  // What the runner's own store is given in CodeBuild: the registry credentials of the build role.
+  const store = httpManifestStore(repository, runningE2eRegistry().credentials.build);
 
   for (const [position, member] of members.entries()) {
     const ref = cleanup.image(`${repository}:${member.inputTag}`);
     await docker(['build', '--platform', member.platform, '-t', ref, context], { env: BUILDKIT });
-    await docker(['push', ref], { env: BUILDKIT });
+    // As that architecture's build pushes it: with the build role's credentials, so it is checked.
+    await docker(['push', ref], { env: { ...BUILDKIT, ...registryClientEnv('build') } });
     // Each member's build runs the merge step after its push: the first finds the other missing.
-    const published = await publishIndex(multiArch(member.arch), repository, { ecrTokens: noToken, log });
+    const published = await publishIndex(multiArch(member.arch), repository, {
+      ecrTokens: noToken,
+      log,
+      store,
+    });
     expect(published.kind).toBe(position === 0 ? 'waiting' : 'published');
   }
   expect(lines.join('\n')).toContain('image index: waiting for arm64');
-  expect(encodeMembers(multiArch('arm64').members)).toBe('x86_64=kiln-input-x86,arm64=kiln-input-arm');
+  expect(encodeMembers(multiArch('arm64').members)).toBe(
+    `x86_64=kiln-input-x86-${run},arm64=kiln-input-arm-${run}`,
+  );
 
   // The registry API: the index under each tag, with both platforms.
-  const [host, ...path] = repository.split('/');
-  for (const tag of ['demo-1', 'demo-latest', 'kiln-input-index']) {
-    const response = await fetch(`http://${host}/v2/${path.join('/')}/manifests/${tag}`, {
+  for (const tag of [`demo-1-${run}`, `demo-latest-${run}`, `kiln-input-index-${run}`]) {
+    const response = await harnessFetch(`/v2/kiln/manifests/${tag}`, {
       headers: { accept: 'application/vnd.oci.image.index.v1+json' },
     });
     expect(response.status).toBe(200);

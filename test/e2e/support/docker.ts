@@ -1,17 +1,22 @@
 // The docker CLI against the e2e engine, and cleanup of what a test creates.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { e2eEnvironment } from './environment';
+import { upEnvironment } from './environment';
+import { registryClientEnv } from './registry';
 
 const run = promisify(execFile);
 
-/** `env` overrides the e2e environment, e.g. DOCKER_HOST of a fresh engine (./fresh-engine.ts). */
+/**
+ * The harness's docker: its registry requests carry the harness's credentials, so they are not
+ * recorded as the build's (./registry.ts). `env` overrides the e2e environment, e.g. DOCKER_HOST of a
+ * fresh engine (./fresh-engine.ts).
+ */
 export async function docker(
   args: string[],
   options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<string> {
   const { stdout } = await run('docker', args, {
-    env: { ...process.env, ...e2eEnvironment().env, ...options.env },
+    env: { ...process.env, ...upEnvironment().env, ...registryClientEnv('harness'), ...options.env },
     maxBuffer: 256 * 1024 * 1024,
     timeout: options.timeoutMs ?? 10 * 60_000,
   });
@@ -53,7 +58,8 @@ export class DockerCleanup {
 
   /**
    * The tags and digest reference of a kiln build; returns the digest reference. kiln's own
-   * `cache-<name>` tag stays: it is the cache the next run of the suite builds from.
+   * `cache-<name>` tag stays in the registry: it is the cache the next run of the suite builds from
+   * (its local name goes with the file's registry address, see ./suite.ts).
    */
   build(built: { imageUri: string; tags: string[]; digest: string }): string {
     const repository = built.imageUri.slice(0, built.imageUri.lastIndexOf(':'));

@@ -3,21 +3,36 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runningE2eRegistry } from './registry';
 
 export const ROOT = join(__dirname, '../../..');
 
 export interface E2eEnvironment {
-  /** `127.0.0.1:<port>` of the local registry. */
+  /**
+   * `127.0.0.1:<port>` of this file's recording registry (./registry.ts), in front of the one up.sh
+   * started: images are named with it, so every registry call a build makes is IAM-checked.
+   */
   registry: string;
   /** Variables for every docker and kiln process: DOCKER_HOST, KILN_DOCKER_NETWORK. */
   env: Record<string, string>;
 }
 
+/** What scripts/e2e/up.sh started: its registry (`127.0.0.1:<port>`) and the engine's variables. */
+interface UpEnvironment {
+  upstreamRegistry: string;
+  env: Record<string, string>;
+}
+
 const START_HINT = 'Start it with `sudo scripts/e2e/up.sh` (see docs/e2e.md), then run `npm run test:e2e`.';
 
-let cached: E2eEnvironment | undefined;
+let cached: UpEnvironment | undefined;
 
 export function e2eEnvironment(): E2eEnvironment {
+  return { registry: runningE2eRegistry().address, env: upEnvironment().env };
+}
+
+/** .e2e/env, with the engine checked: fails with the command to start the environment. */
+export function upEnvironment(): UpEnvironment {
   if (cached) return cached;
   let text: string;
   try {
@@ -32,8 +47,8 @@ export function e2eEnvironment(): E2eEnvironment {
       .filter((match): match is RegExpExecArray => match !== null)
       .map(([, name, value]) => [name as string, value as string]),
   );
-  const registry = env.KILN_E2E_REGISTRY;
-  if (!registry) throw new Error(`.e2e/env has no KILN_E2E_REGISTRY. ${START_HINT}`);
+  const upstreamRegistry = env.KILN_E2E_REGISTRY;
+  if (!upstreamRegistry) throw new Error(`.e2e/env has no KILN_E2E_REGISTRY. ${START_HINT}`);
   try {
     execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
       env: { ...process.env, ...env },
@@ -43,6 +58,6 @@ export function e2eEnvironment(): E2eEnvironment {
   } catch {
     throw new Error(`the e2e docker engine does not answer (${env.DOCKER_HOST}). ${START_HINT}`);
   }
-  cached = { registry, env };
+  cached = { upstreamRegistry, env };
   return cached;
 }

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { e2eEnvironment, ROOT } from './environment';
+import { registryClientEnv } from './registry';
 
 export interface KilnRun {
   exitCode: number | null;
@@ -28,8 +29,16 @@ export function kiln(args: string[], env: Record<string, string> = {}): Promise<
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !HOST_ONLY.test(name)));
   const child = spawn('node', [join(ROOT, 'bin/kiln.js'), ...args], {
     cwd: ROOT,
-    // No instance-metadata probing (a link-local address) when no credentials are given.
-    env: { ...inherited, ...e2eEnvironment().env, NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true', ...env },
+    // No instance-metadata probing (a link-local address) when no credentials are given. Registry
+    // requests carry the build role's credentials: recorded and IAM-checked (./registry.ts).
+    env: {
+      ...inherited,
+      ...e2eEnvironment().env,
+      ...registryClientEnv('build'),
+      NO_COLOR: '1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -54,14 +63,16 @@ export function kiln(args: string[], env: Record<string, string> = {}): Promise<
   });
 }
 
-/** `kiln build --local <dir> --registry <e2e registry>/<repo> --json [...extra]`. */
+/**
+ * `kiln build --local <dir> --registry <e2e registry>/kiln --json [...extra]`: the stack's repository,
+ * the only one the build role may push to.
+ */
 export function kilnBuildLocal(
   dir: string,
   extra: string[] = [],
   env: Record<string, string> = {},
-  repo = 'kiln',
 ): Promise<KilnRun> {
-  const registry = `${e2eEnvironment().registry}/${repo}`;
+  const registry = `${e2eEnvironment().registry}/kiln`;
   return kiln(['build', '--local', dir, '--registry', registry, '--json', ...extra], env);
 }
 

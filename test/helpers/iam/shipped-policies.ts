@@ -25,6 +25,15 @@ export function shippedPolicies(): ShippedPolicies {
   return handed ? (JSON.parse(handed) as ShippedPolicies) : synthesizePolicies();
 }
 
+/** `policies` without the statement `sid`: what the check says once a statement is removed. */
+export function withoutStatement(policies: ShippedPolicies, sid: string): ShippedPolicies {
+  const drop = (document: PolicyDocument) => ({
+    ...document,
+    Statement: document.Statement.filter((statement) => statement.Sid !== sid),
+  });
+  return { cli: drop(policies.cli), build: drop(policies.build) };
+}
+
 /** The policies of the stack synthesized with these `kiln:*` context options (defaults: none). */
 export function synthesizePolicies(context: Record<string, unknown> = {}): ShippedPolicies {
   const template = synthesize(context).template.toJSON() as Template;

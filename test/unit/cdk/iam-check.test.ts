@@ -1,6 +1,5 @@
 // The IAM check itself: the calls one remote build makes (recorded through the fakes, as every test's
 // are) are all allowed by the shipped policies, and removing any one statement denies some of them.
-import { REPOSITORY_PUSH_PULL_ACTIONS } from '../../../cdk/build-role';
 import { startBuild } from '../../../lib/aws/codebuild';
 import { FakeCodeBuild } from '../../helpers/fakes/codebuild-model';
 import { FakeLogStore } from '../../helpers/fakes/log-store';
@@ -12,7 +11,9 @@ import {
   recordAwsCall,
   takeRecordedCalls,
 } from '../../helpers/iam/recorded-calls';
-import { type ShippedPolicies, shippedPolicies } from '../../helpers/iam/shipped-policies';
+import { recordRegistryRequest } from '../../helpers/iam/registry-calls';
+import { MIRROR_REPOSITORY, pullSession, pushSession } from '../../helpers/iam/registry-sessions';
+import { shippedPolicies, withoutStatement } from '../../helpers/iam/shipped-policies';
 
 const BUCKET = `kiln-source-${FAKE_ACCOUNT}-${FAKE_REGION}`;
 const KEY = `sources/${'a'.repeat(64)}.zip`;
@@ -67,26 +68,19 @@ async function oneBuildsCalls(): Promise<AwsCall[]> {
       recordAwsCall('cli', 'ecr', operation, { repositoryName: 'kiln' });
     }
     recordAwsCall('build', 'ecr', 'GetAuthorizationToken', {});
-    // A first pull of a base image through the ECR Public pull-through cache.
-    for (const operation of ['CreateRepository', 'BatchImportUpstreamImage', 'BatchGetImage']) {
-      recordAwsCall('build', 'ecr', operation, { repositoryName: 'kiln-ecr-public/docker/library/node' });
-    }
-    // docker pull/push of the image and its cache: registry API calls no fake sees.
-    for (const operation of REPOSITORY_PUSH_PULL_ACTIONS) {
-      recordAwsCall('build', 'ecr', operation.replace('ecr:', ''), { repositoryName: 'kiln' });
+    // docker's registry requests, as ECR authorizes them: the base image pulled through the ECR
+    // Public pull-through cache, the stage cache pulled, the image pushed.
+    for (const request of [
+      ...pullSession(MIRROR_REPOSITORY, '22-bookworm-slim'),
+      ...pullSession('kiln', 'cache-demo-x86_64-deps'),
+      ...pushSession('kiln', 'demo-2026-12-01T00-00-00Z'),
+    ]) {
+      recordRegistryRequest('build', request);
     }
     return takeRecordedCalls();
   } finally {
     codebuild.dispose();
   }
-}
-
-function without(policies: ShippedPolicies, sid: string): ShippedPolicies {
-  const drop = (document: ShippedPolicies['cli']) => ({
-    ...document,
-    Statement: document.Statement.filter((statement) => statement.Sid !== sid),
-  });
-  return { cli: drop(policies.cli), build: drop(policies.build) };
 }
 
 test('every call of a remote build is allowed by the shipped policies', async () => {
@@ -98,7 +92,7 @@ describe.each([
   ...shippedPolicies().build.Statement.map((statement) => statement.Sid!),
 ])('without the statement %s', (sid) => {
   test('the check denies a call kiln makes', async () => {
-    const denied = await deniedCalls(await oneBuildsCalls(), without(shippedPolicies(), sid));
+    const denied = await deniedCalls(await oneBuildsCalls(), withoutStatement(shippedPolicies(), sid));
     expect(denied.length).toBeGreaterThan(0);
   });
 });
