@@ -157,7 +157,9 @@ export function nodeRecipe(plan: NodePlan, context: RecipeContext): Recipe {
         compile: build ? [run(`touch ${BUILD_STARTED}`, build), ...gatherBuiltApp()] : [],
         // Without a build step, the source as the build stage saw it, straight from the context.
         deployCopies: [
-          comment('The dependencies as installed: a layer that stays cached while the package files do'),
+          comment(
+            'The dependencies as installed: cached, and not pushed again, while the package files are unchanged',
+          ),
           dependencies,
           build ? copy([BUILT_APP], WORKDIR, { from: 'build' }) : copy(['.'], '.'),
         ],
