@@ -54,7 +54,8 @@ function isYarnBerry(snapshot: ProjectSnapshot): boolean {
   return hasPath(snapshot, '.yarnrc.yml') || /__metadata:/.test(snapshot.contents.get('yarn.lock') ?? '');
 }
 
-export const BUN_VERSION = '1';
+/** Bun's release line when the packageManager field names none: the `bun` npm package's major. */
+const BUN_RELEASE = '1';
 
 /** Yarn berry release for each yarn.lock `__metadata.version`. */
 const YARN_FOR_LOCKFILE: Record<string, string> = { '4': '2', '5': '3', '6': '3', '7': '3', '8': '4' };
@@ -92,6 +93,17 @@ function yarnSpec(
 
 /** pnpm release for each pnpm-lock.yaml lockfileVersion major. */
 const PNPM_FOR_LOCKFILE: Record<string, string> = { '5': '7', '6': '8', '9': '10' };
+
+/**
+ * The bun to install with npm on the official Node image (the `bun` package carries the binary for
+ * each platform). Not the oven/bun image: it is on Docker Hub outside the official library, so
+ * CodeBuild could only pull it anonymously, under Docker Hub's per-address limits.
+ */
+function bunSpec(field: string | undefined, log: DecisionLog): string {
+  return field !== undefined
+    ? log.decide('bun version', field.replace(/\+.*$/, ''), 'package.json (packageManager)')
+    : log.decide('bun version', `bun@${BUN_RELEASE}`, DEFAULT_SOURCE);
+}
 
 /** The pnpm to install: the packageManager field's version, else the release that writes this lockfile. */
 function pnpmSpec(snapshot: ProjectSnapshot, field: string | undefined, log: DecisionLog): string {
@@ -160,7 +172,9 @@ export function detectNodeInstall(
         ? pnpmSpec(snapshot, field?.spec, log)
         : manager === 'yarn' || manager === 'yarn-berry'
           ? yarnSpec(snapshot, manager, field?.spec, log)
-          : null,
+          : manager === 'bun'
+            ? bunSpec(field?.spec, log)
+            : null,
     lockfile,
     installFiles: [
       ...INSTALL_FILES.filter((file) => hasPath(snapshot, file)),
@@ -195,18 +209,6 @@ function enginesNode(value: unknown): string | undefined {
   );
 }
 
-/** Bun apps run on the bun image, whose tag follows bun's releases rather than Node's. */
-function detectRuntimeVersion(
-  snapshot: ProjectSnapshot,
-  pkg: PackageJson,
-  install: NodeInstall,
-  log: DecisionLog,
-): string {
-  return install.packageManager === 'bun'
-    ? log.decide('bun version', BUN_VERSION, 'oven/bun image')
-    : detectNodeVersion(snapshot, pkg, log);
-}
-
 export function runScript(manager: NodePackageManager, script: string): string {
   return `${manager === 'yarn-berry' ? 'yarn' : manager} run ${script}`;
 }
@@ -239,7 +241,7 @@ export function detectNodeBuild(
   const install = detectNodeInstall(snapshot, pkg, log);
   return {
     ...install,
-    nodeVersion: detectRuntimeVersion(snapshot, pkg, install, log),
+    nodeVersion: detectNodeVersion(snapshot, pkg, log),
     buildCommand: log.decide(
       'assets build',
       scripts.map((script) => runScript(install.packageManager, script)).join(' && '),
@@ -336,7 +338,7 @@ export function detectNode(
   const root = readPackageJson(rootSnapshot) ?? {};
   const { pkg, snapshot, dir } = nodeApp(rootSnapshot, root, config, log);
   const install = detectNodeInstall(rootSnapshot, root, log);
-  const version = detectRuntimeVersion(rootSnapshot, dir === null ? root : { ...pkg, ...root }, install, log);
+  const version = detectNodeVersion(rootSnapshot, dir === null ? root : { ...pkg, ...root }, log);
   const nextConfigFile = firstExisting(snapshot, [
     'next.config.js',
     'next.config.mjs',

@@ -39,9 +39,9 @@ interface PlanBase {
 export interface NodeInstall {
   packageManager: NodePackageManager;
   /**
-   * The npm package of the package manager to install (`pnpm@9.15.9`, `@yarnpkg/cli-dist@4.5.0`):
-   * the `packageManager` field without its hash, or a release matching the lockfile. Null for npm
-   * and bun.
+   * The npm package of the package manager to install (`pnpm@9.15.9`, `@yarnpkg/cli-dist@4.5.0`,
+   * `bun@1`): the `packageManager` field without its hash, a release matching the lockfile, or the
+   * newest major. Null for npm, which comes with Node.js.
    */
   packageManagerSpec: string | null;
   /** Lockfile name, or null when the project has none (non-frozen install). */

@@ -90,7 +90,7 @@ function assetsStage(assets: NodeAssets): Stage {
   const install = nodeInstall(assets);
   return {
     name: 'assets',
-    from: nodeImage(assets.packageManager, assets.nodeVersion).ref,
+    from: nodeImage(assets.nodeVersion).ref,
     purpose: 'Assets: the JavaScript/CSS build, on a Node.js image, merged into the app with COPY --from',
     lines: [
       instruction('WORKDIR', '/app'),

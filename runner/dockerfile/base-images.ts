@@ -11,7 +11,7 @@ export interface BaseImage {
   packageManager: PackageManager;
 }
 
-export type Runtime = 'node' | 'python' | 'ruby' | 'go' | 'bun' | 'debian' | 'lambda-python';
+export type Runtime = 'node' | 'python' | 'ruby' | 'go' | 'debian' | 'lambda-python';
 
 interface ImageFamily {
   name: string;
@@ -34,7 +34,6 @@ function pythonTag(version: string): string {
 
 const FAMILIES: Record<Runtime, ImageFamily> = {
   node: { name: 'node', tag: (v) => `${v}-bookworm-slim`, packageManager: () => 'apt' },
-  bun: { name: 'oven/bun', tag: (v) => `${v}-slim`, packageManager: () => 'apt' },
   python: { name: 'python', tag: pythonTag, packageManager: () => 'apt' },
   ruby: { name: 'ruby', tag: (v) => `${v}-slim-bookworm`, packageManager: () => 'apt' },
   go: { name: 'golang', tag: (v) => `${v}-bookworm`, packageManager: () => 'apt' },

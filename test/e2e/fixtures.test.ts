@@ -20,6 +20,8 @@ const FIXTURES: { name: string; body: string | RegExp }[] = [
   // yarn classic from the npm registry (no corepack), and an npm workspace root whose app links a sibling.
   { name: 'node-yarn-classic', body: 'hello from node-yarn-classic (1m)\n' },
   { name: 'node-workspace', body: 'hello from node-workspace\n' },
+  // Bun from npm on the official Node image (no oven/bun: it is on Docker Hub only), serving with hono.
+  { name: 'node-bun', body: 'hello from node-bun\n' },
   { name: 'static-site', body: /hello from static-site/ },
   { name: 'python-stdlib', body: 'hello from python-stdlib\n' },
   { name: 'ruby-rack-stdlib', body: 'hello from ruby-rack-stdlib\n' },

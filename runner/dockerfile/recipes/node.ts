@@ -15,31 +15,29 @@ const YARN_CLASSIC_NETWORK_TIMEOUT_MS = 600_000;
 
 /**
  * Install, frozen when a lockfile exists. With a build step, dev dependencies are installed
- * (NODE_ENV=production would skip them) and pruned after the build; without one, only production
- * dependencies are installed, so no prune runs after the source copy and a source change reuses the
- * whole dependency layer. pnpm and yarn are installed with npm, never corepack (npm's integrity
- * check works with any registry mirror, corepack's signature check does not, and corepack leaves
- * Node.js after 24); --force replaces the yarn or corepack shim the image may carry. Yarn berry
- * has no production-only install, and YARN_IGNORE_PATH keeps it from switching to a `yarnPath`
- * release that is not copied before the install.
+ * (NODE_ENV=production would skip them) and pruned in the prod-deps stage; without one, only
+ * production dependencies are installed, so nothing is pruned and a source change reuses the whole
+ * dependency layer. Yarn berry has no production-only install, and YARN_IGNORE_PATH keeps it
+ * from switching to a `yarnPath` release that is not copied before the install.
  */
-const INSTALL: Record<NodePackageManager, (frozen: boolean, dev: boolean, spec: string | null) => string[]> =
-  {
-    npm: (frozen, dev) => [`${frozen ? 'npm ci' : 'npm install'} ${dev ? '--include=dev' : '--omit=dev'}`],
-    pnpm: (frozen, dev, spec) => [
-      `npm install -g --force ${spec ?? 'pnpm'}`,
-      `pnpm install${frozen ? ' --frozen-lockfile' : ''} --prod=${dev ? 'false' : 'true'}`,
-    ],
-    yarn: (frozen, dev, spec) => [
-      `npm install -g --force ${spec ?? 'yarn@1'}`,
-      `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=${dev ? 'false' : 'true'} --network-timeout ${YARN_CLASSIC_NETWORK_TIMEOUT_MS}`,
-    ],
-    'yarn-berry': (frozen, _dev, spec) => [
-      `npm install -g --force ${spec ?? '@yarnpkg/cli-dist@4'}`,
-      `yarn install${frozen ? ' --immutable' : ''}`,
-    ],
-    bun: (frozen, dev) => [`bun install${frozen ? ' --frozen-lockfile' : ''}${dev ? '' : ' --production'}`],
-  };
+const INSTALL: Record<NodePackageManager, (frozen: boolean, dev: boolean) => string> = {
+  npm: (frozen, dev) => `${frozen ? 'npm ci' : 'npm install'} ${dev ? '--include=dev' : '--omit=dev'}`,
+  pnpm: (frozen, dev) => `pnpm install${frozen ? ' --frozen-lockfile' : ''} --prod=${dev ? 'false' : 'true'}`,
+  yarn: (frozen, dev) =>
+    `yarn install${frozen ? ' --frozen-lockfile' : ''} --production=${dev ? 'false' : 'true'} --network-timeout ${YARN_CLASSIC_NETWORK_TIMEOUT_MS}`,
+  'yarn-berry': (frozen) => `yarn install${frozen ? ' --immutable' : ''}`,
+  bun: (frozen, dev) => `bun install${frozen ? ' --frozen-lockfile' : ''}${dev ? '' : ' --production'}`,
+};
+
+/**
+ * pnpm, yarn and bun are installed with npm (bun's package carries the binary for each platform),
+ * never corepack or a vendor image: npm's integrity check works with any registry mirror, corepack's
+ * signature check does not and corepack leaves Node.js after 24, and the oven/bun image is on Docker
+ * Hub only. --force replaces the yarn or corepack shim the image may carry.
+ */
+function packageManagerSetup(install: NodeInstall): string | null {
+  return install.packageManagerSpec === null ? null : `npm install -g --force ${install.packageManagerSpec}`;
+}
 
 /**
  * Drops dev dependencies from the install (in the prod-deps stage, or after the build when build-stage
@@ -53,14 +51,20 @@ const PRUNE: Record<NodePackageManager, string | null> = {
   bun: 'rm -rf node_modules && bun install --production --frozen-lockfile',
 };
 
-/** `includeDev`: the install feeds a build step (always, for asset and static-site builds). */
-export function nodeInstall(install: NodeInstall, includeDev = true): Recipe['install'] {
+/**
+ * `includeDev`: the install feeds a build step (always, for asset and static-site builds).
+ * `managerInBase`: the package manager is already in the base image (bun, which also runs the app).
+ */
+export function nodeInstall(
+  install: NodeInstall,
+  includeDev = true,
+  managerInBase = false,
+): Recipe['install'] {
   const steps: Line[] = [];
   if (install.packageManager === 'yarn-berry') steps.push(env({ YARN_IGNORE_PATH: '1' }));
+  const setup = managerInBase ? null : packageManagerSetup(install);
   steps.push(
-    run(
-      ...INSTALL[install.packageManager](install.lockfile !== null, includeDev, install.packageManagerSpec),
-    ),
+    run(...(setup ? [setup] : []), INSTALL[install.packageManager](install.lockfile !== null, includeDev)),
   );
   return {
     files: ['package.json', ...(install.lockfile ? [install.lockfile] : []), ...install.installFiles],
@@ -68,8 +72,9 @@ export function nodeInstall(install: NodeInstall, includeDev = true): Recipe['in
   };
 }
 
-export function nodeImage(manager: NodePackageManager, version: string) {
-  return officialImage(manager === 'bun' ? 'bun' : 'node', version);
+/** Every Node app and asset build runs on the official Node image, bun apps included. */
+export function nodeImage(version: string) {
+  return officialImage('node', version);
 }
 
 /** Where the build stage gathers the built app without its node_modules, for the deployment stage. */
@@ -121,13 +126,15 @@ export function nodeRecipe(plan: NodePlan, context: RecipeContext): Recipe {
   // Without a build step only production dependencies were installed; next's standalone output
   // carries the dependencies it traced.
   const prune = build === null || layout === 'next-standalone' ? null : PRUNE[plan.packageManager];
+  // Bun runs the app, so it is in the base image that the deployment stage shares.
+  const runtimeSetup = plan.packageManager === 'bun' ? packageManagerSetup(plan) : null;
   const recipe = {
-    base: nodeImage(plan.packageManager, plan.version),
+    base: nodeImage(plan.version),
     workdir: WORKDIR,
     basePackages: [],
-    baseLines: [env({ NODE_ENV: 'production', ...plan.env })],
+    baseLines: [...(runtimeSetup ? [run(runtimeSetup)] : []), env({ NODE_ENV: 'production', ...plan.env })],
     buildPackages: [],
-    install: nodeInstall(plan, build !== null),
+    install: nodeInstall(plan, build !== null, runtimeSetup !== null),
     deployUser: true,
   };
   switch (layout) {

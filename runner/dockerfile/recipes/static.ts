@@ -64,7 +64,7 @@ function builder(plan: StaticPlan): Pick<Recipe, 'buildImage' | 'buildPackages' 
     case 'node': {
       const build = plan.nodeBuild!;
       return {
-        buildImage: { image: nodeImage(build.packageManager, build.nodeVersion), workdir, lines: [] },
+        buildImage: { image: nodeImage(build.nodeVersion), workdir, lines: [] },
         buildPackages: [],
         install: nodeInstall(build),
       };

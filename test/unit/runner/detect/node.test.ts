@@ -245,3 +245,25 @@ describe('pnpm release', () => {
     });
   });
 });
+
+describe('bun release (installed with npm on the official Node image)', () => {
+  const app = pkg({ scripts: { start: 'bun run server.ts' } });
+  it('comes from the packageManager field, without its hash', () => {
+    const files = {
+      'package.json': pkg({
+        scripts: { start: 'bun run server.ts' },
+        packageManager: 'bun@1.1.38+sha256.abc',
+      }),
+      'bun.lock': '{}',
+    };
+    expect(detect(files).plan).toMatchObject({ packageManager: 'bun', packageManagerSpec: 'bun@1.1.38' });
+  });
+  it('else is the newest bun 1', () => {
+    expect(decision({ 'package.json': app, 'bun.lock': '{}' }, 'bun version')).toBe('bun@1 (from default)');
+  });
+  it('runs on the Node version the project asks for, like any Node app', () => {
+    expect(decision({ 'package.json': app, 'bun.lock': '{}', '.nvmrc': '20' }, 'node version')).toBe(
+      '20 (from .nvmrc)',
+    );
+  });
+});

@@ -316,3 +316,29 @@ describe('resolveBuildMode', () => {
     });
   });
 });
+
+describe('bun', () => {
+  const bunApp = {
+    'package.json': JSON.stringify({ scripts: { start: 'bun run server.ts' } }),
+    'bun.lock': '{}',
+  };
+  it('runs on the official Node image with bun installed from npm in the base stage, which the deployment shares', () => {
+    const { dockerfile } = generate({}, bunApp);
+    expect(dockerfile).toMatch(/^FROM node:\d+-bookworm-slim AS base$/m);
+    expect(stage(dockerfile, 'base')).toContain('RUN npm install -g --force bun@1');
+    expect(stage(dockerfile, 'deps')).toContain('RUN bun install --frozen-lockfile --production');
+    expect(dockerfile.match(/npm install -g/g)).toHaveLength(1);
+    expect(dockerfile).not.toMatch(/oven\/bun/);
+  });
+
+  it('installs bun in the assets stage of an app whose assets build with bun', () => {
+    const site = {
+      'package.json': JSON.stringify({ scripts: { build: 'vite build' }, devDependencies: { vite: '5' } }),
+      'bun.lock': '{}',
+      'index.html': '',
+    };
+    const { dockerfile } = generate({}, site);
+    expect(dockerfile).toMatch(/RUN npm install -g --force bun@1 \\\n\s+&& bun install --frozen-lockfile/);
+    expect(dockerfile).not.toMatch(/oven\/bun/);
+  });
+});

@@ -1,3 +1,10 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  LAMBDA_WEB_ADAPTER_IMAGE,
+  officialImage,
+  type Runtime,
+} from '../../../../runner/dockerfile/base-images';
 import { mirrorBaseImages, mirroredImage } from '../../../../runner/ecr/base-image-mirror';
 
 const MIRROR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln-ecr-public';
@@ -64,5 +71,38 @@ describe('mirrorBaseImages', () => {
       ['node:20', `${MIRROR}/docker/library/node:20`],
     ]);
     expect(mirrored.unchanged).toEqual([`\${BASE}`, 'ghcr.io/acme/tools:1']);
+  });
+});
+
+describe('every base image the generator emits has a copy on ECR Public (so CodeBuild never pulls from Docker Hub)', () => {
+  // A Record, so a runtime added to base-images.ts without a line here fails to compile.
+  const versions: Record<Runtime, string[]> = {
+    node: ['18', '20', '22', '24'],
+    python: ['3.6', '3.7', '3.12', '3.13'],
+    ruby: ['3.1', '3.4'],
+    go: ['1.23'],
+    debian: [''],
+    'lambda-python': ['3.11', '3.13'],
+  };
+  const images = [
+    ...Object.entries(versions).flatMap(([runtime, list]) =>
+      list.map((version) => officialImage(runtime as Runtime, version).ref),
+    ),
+    LAMBDA_WEB_ADAPTER_IMAGE,
+  ];
+  it.each(images)('%s', (image) => {
+    expect(mirroredImage(image, MIRROR)).toBeDefined();
+  });
+
+  const fixtures = join(__dirname, '..', '..', '..', 'fixtures');
+  const goldens = readdirSync(fixtures).filter((name) =>
+    existsSync(join(fixtures, name, 'Dockerfile.golden')),
+  );
+  it.each(goldens)('every FROM and COPY --from image of the %s golden is rewritten to the mirror', (name) => {
+    const golden = readFileSync(join(fixtures, name, 'Dockerfile.golden'), 'utf8');
+    const { unchanged, rewritten } = mirrorBaseImages(golden, MIRROR);
+    // `unchanged` also lists images named through an ARG, which the mirror cannot follow.
+    expect(unchanged).toEqual([]);
+    expect(rewritten.length).toBeGreaterThan(0);
   });
 });
