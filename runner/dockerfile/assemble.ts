@@ -32,7 +32,7 @@ import {
 } from './model';
 import { installPackages } from './packages';
 import { recipeFor } from './recipes';
-import { nodeImage, nodeInstall } from './recipes/node';
+import { nodeImage, nodeInstall, PRODUCTION_DEPENDENCIES_STAGE } from './recipes/node';
 
 export const DEPLOY_USER = 'deploy';
 
@@ -171,9 +171,10 @@ export function assemble(
     : options.buildArgs.awsCredsForInstall
       ? ['deps', 'build']
       : ['build'];
-  const credentialed = (stage: 'deps' | 'build', lines: Line[]): Line[] => {
+  // The prune of prod-deps is part of the install: it gets what the install gets.
+  const credentialed = (stage: 'deps' | 'prod-deps' | 'build', lines: Line[]): Line[] => {
     const withSecrets = withUserSecrets(lines, options.secrets, delivery);
-    if (!credentialStages.includes(stage)) return withSecrets;
+    if (!credentialStages.includes(stage === 'prod-deps' ? 'deps' : stage)) return withSecrets;
     const declared = [blank(), ...credentialDeclarations(delivery), ...withSecrets];
     return delivery === 'secret' ? mountCredentials(declared) : declared;
   };
@@ -210,6 +211,18 @@ export function assemble(
       ]),
     ],
   };
+  const productionDependenciesStage: Stage | null = recipe.productionDependencies
+    ? {
+        name: PRODUCTION_DEPENDENCIES_STAGE,
+        from: 'deps',
+        purpose:
+          'Production dependencies: the install without dev dependencies, from the package files alone, deployed as a layer of its own',
+        lines: credentialed('prod-deps', [
+          ...section('Build arguments', args(options.buildArgs.buildStage)),
+          ...section('Only what the app needs at run time', recipe.productionDependencies),
+        ]),
+      }
+    : null;
   const buildStage: Stage = {
     name: 'build',
     from: 'deps',
@@ -281,6 +294,7 @@ export function assemble(
     baseStage,
     ...(plan.assets ? [assetsStage(plan.assets)] : []),
     depsStage,
+    ...(productionDependenciesStage ? [productionDependenciesStage] : []),
     buildStage,
     deploymentStage,
   ];

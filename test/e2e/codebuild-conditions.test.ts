@@ -59,6 +59,24 @@ afterAll(() => {
 
 const SOURCE = 'src/server.ts';
 
+/** An image's layers (diff IDs) and the size of each non-empty history step, base first. */
+async function layersOf(ref: string): Promise<{ ids: string[]; sizes: number[] }> {
+  const ids = JSON.parse(
+    await engine.docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]),
+  );
+  const history = await engine.docker(['history', '--human=false', '--format', '{{.Size}}', ref]);
+  const sizes = history
+    .trim()
+    .split('\n')
+    .map(Number)
+    .filter((size) => size > 0)
+    .reverse();
+  return { ids, sizes };
+}
+
+const byDigest = (built: { imageUri: string; digest: string }) =>
+  `${built.imageUri.replace(/:[^:/]+$/, '')}@${built.digest}`;
+
 test.each(E2E_BUILDERS)(
   '$builder: on a fresh engine with rotated credentials a one-line change reuses the dependency install, and no credential reaches the image',
   async ({ builder, env }) => {
@@ -75,7 +93,7 @@ test.each(E2E_BUILDERS)(
     };
 
     const cold = await build();
-    expectBuilt(cold);
+    const coldImage = expectBuilt(cold);
     expect(cold.stderr).toContain(`builder: ${builder}`);
     expect(stepReusedCache(cold.stderr, 'npm ci')).toBe(false);
 
@@ -85,7 +103,18 @@ test.each(E2E_BUILDERS)(
     const warm = await build();
     const ref = expectBuilt(warm).imageUri as string;
     expect(stepReusedCache(warm.stderr, 'npm ci')).toBe(true);
+    expect(stepReusedCache(warm.stderr, 'npm prune')).toBe(true);
     expect(stepReusedCache(warm.stderr, 'npm run build')).toBe(false);
+
+    // Only the app layer is new, and it is small: the production node_modules (tens of MB) stay the
+    // layer the cold build pushed.
+    await engine.docker(['pull', byDigest(coldImage)]);
+    const [before, after] = [await layersOf(byDigest(coldImage)), await layersOf(ref)];
+    expect(after.ids.slice(0, -1)).toEqual(before.ids.slice(0, -1));
+    expect(after.ids.at(-1)).not.toBe(before.ids.at(-1));
+    const [dependencies, app] = after.sizes.slice(-2) as [number, number];
+    expect(dependencies).toBeGreaterThan(20_000_000);
+    expect(app).toBeLessThan(5_000_000);
 
     const port = await freePort();
     const container = (

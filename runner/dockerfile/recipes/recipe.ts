@@ -18,6 +18,11 @@ export interface Recipe {
   buildPackages: string[];
   /** Files copied before dependencies are installed (lockfiles), and the install steps. */
   install: { files: string[]; steps: Line[] };
+  /**
+   * Steps of a stage from `deps` that keeps only the run-time dependencies (a prune): it depends on
+   * the package files alone, so the deployment stage can copy it as a layer that stays cached.
+   */
+  productionDependencies?: Line[];
   /** Steps after the source is copied: the app build, pruning. */
   compile: Line[];
   /** COPY --from=build lines: only what runs. */

@@ -30,39 +30,73 @@ describe('Dockerfile options', () => {
 
   it('deploys Node dependencies as a layer of their own, and the source from the context, without a build step', () => {
     expect(stage(generate({}).dockerfile, 'deployment')).toEqual(
-      expect.arrayContaining(['COPY --from=build /app/node_modules /app/node_modules', 'COPY . .']),
+      expect.arrayContaining(['COPY --from=deps /app /app', 'COPY . .']),
     );
   });
 
-  it('deploys the whole app directory from the build stage when a build step or build-stage hook changes it', () => {
-    const withBuild = {
-      ...app,
-      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node .' } }),
-    };
-    const withHook = { ...app, '.kiln/stage/after_build': 'RUN node generate-routes.js\n' };
-    for (const files of [withBuild, withHook]) {
-      const deployment = stage(generate({}, files).dockerfile, 'deployment');
-      expect(deployment).toContain('COPY --from=build /app /app');
-      expect(deployment).not.toContain('COPY . .');
-    }
+  const withBuild = {
+    ...app,
+    'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node dist/server.js' } }),
+  };
+
+  it('with a build step, deploys the pruned dependencies and the built app (without node_modules) as two layers', () => {
+    const { dockerfile } = generate({}, withBuild);
+    expect(stage(dockerfile, 'deployment')).toEqual(
+      expect.arrayContaining(['COPY --from=prod-deps /app /app', 'COPY --from=build /tmp/kiln-app /app']),
+    );
+    expect(stage(dockerfile, 'deployment').join('\n')).not.toContain('COPY . .');
   });
 
-  it('installs dev dependencies for the build step and prunes them after it', () => {
-    const withBuild = {
-      ...app,
-      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node dist/server.js' } }),
-    };
+  it('prunes dev dependencies in a stage from the install alone, not after the build', () => {
     const { dockerfile } = generate({}, withBuild, 'build-args');
     expect(stage(dockerfile, 'deps')).toContain('RUN npm ci --include=dev');
-    const build = stage(dockerfile, 'build');
+    expect(stagesOf(dockerfile).stages.find((s) => s.name === 'prod-deps')!.from).toBe('deps');
+    expect(stage(dockerfile, 'prod-deps')).toEqual(['RUN npm prune --omit=dev']);
+    expect(stage(dockerfile, 'build').join('\n')).not.toContain('npm prune');
+  });
+
+  it('yarn berry (no prune) deploys the install stage itself as the dependency layer', () => {
+    const berry = {
+      'package.json': JSON.stringify({
+        packageManager: 'yarn@4.5.3',
+        scripts: { build: 'tsc', start: 'node dist/server.js' },
+      }),
+      'yarn.lock': '__metadata:\n  version: 8\n',
+      '.node-version': '22',
+    };
+    const { dockerfile } = generate({}, berry);
+    expect(stagesOf(dockerfile).stages.map((s) => s.name)).not.toContain('prod-deps');
+    expect(stage(dockerfile, 'deployment')).toEqual(
+      expect.arrayContaining(['COPY --from=deps /app /app', 'COPY --from=build /tmp/kiln-app /app']),
+    );
+  });
+
+  it('passes the build-stage args and secrets to the prune, as to the install', () => {
+    const { dockerfile } = generate(
+      { dockerfile: { buildArgs: { buildStage: { NPM_TOKEN: null } } } },
+      withBuild,
+      'build-args',
+    );
+    expect(stage(dockerfile, 'prod-deps')).toEqual(['ARG NPM_TOKEN', 'RUN npm prune --omit=dev']);
+  });
+
+  it('deploys the whole app directory from the build stage, pruned there, when a build-stage hook may change it', () => {
+    const hook = { '.kiln/stage/after_build': 'RUN node generate-routes.js\n' };
+    for (const files of [
+      { ...app, ...hook },
+      { ...withBuild, ...hook },
+    ]) {
+      const { dockerfile } = generate({}, files);
+      const deployment = stage(dockerfile, 'deployment');
+      expect(deployment).toContain('COPY --from=build /app /app');
+      expect(deployment).not.toContain('COPY . .');
+      expect(stagesOf(dockerfile).stages.map((s) => s.name)).not.toContain('prod-deps');
+    }
+    const build = stage(generate({}, { ...withBuild, ...hook }, 'build-args').dockerfile, 'build');
     expect(build.indexOf('RUN npm run build')).toBeLessThan(build.indexOf('RUN npm prune --omit=dev'));
   });
 
   describe('AWS credentials', () => {
-    const withBuild = {
-      ...app,
-      'package.json': JSON.stringify({ scripts: { build: 'tsc', start: 'node dist/server.js' } }),
-    };
     const mount = 'RUN --mount=type=secret,id=aws,target=/run/secrets/aws-credentials';
 
     it('BuildKit: a secret file mounted into every RUN of the build stage, after the dependency install', () => {
@@ -74,9 +108,10 @@ describe('Dockerfile options', () => {
         'ARG AWS_DEFAULT_REGION',
         'ENV AWS_SHARED_CREDENTIALS_FILE=/run/secrets/aws-credentials',
         'COPY . .',
-        `${mount} npm run build`,
-        `${mount} npm prune --omit=dev`,
+        `${mount} touch /tmp/kiln-build-started && npm run build`,
+        expect.stringMatching(/^RUN --mount=type=secret,id=aws,\S+ mkdir \/tmp\/kiln-app/),
       ]);
+      expect(stage(dockerfile, 'prod-deps').join('\n')).not.toContain('AWS_');
       // Secret values never come as args: no ARG names a key.
       expect(dockerfile).not.toContain('ARG AWS_SECRET_ACCESS_KEY');
       expect(stage(dockerfile, 'deployment').join('\n')).not.toContain('AWS_');
@@ -94,7 +129,7 @@ describe('Dockerfile options', () => {
         'ARG AWS_REGION',
         'ARG AWS_DEFAULT_REGION',
       ]);
-      expect(build).toContain('RUN npm run build');
+      expect(build).toContain('RUN touch /tmp/kiln-build-started && npm run build');
       expect(stage(dockerfile, 'deployment').join('\n')).not.toContain('AWS_');
       expect(credentials).toMatch(/build args .* app build/);
     });

@@ -1,5 +1,5 @@
 // Checks that a Dockerfile has the managed shape: it parses, global ARGs come before the first
-// FROM, stages run base → [assets] → deps → build → deployment, AWS credentials (args or the secret
+// FROM, stages run base → [assets] → deps → [prod-deps] → build → deployment, AWS credentials (args or the secret
 // mount) live only in the build stage, and USER/EXPOSE/CMD come last.
 import { AWS_CREDENTIAL_ARGS, AWS_SECRET_ID } from '../../../../runner/dockerfile/credentials';
 import { type ParsedInstruction, parseDockerfile } from '../../../../runner/dockerfile/parse';
@@ -31,11 +31,14 @@ export function assertManagedLayout(dockerfile: string): void {
   const { preamble, stages } = stagesOf(dockerfile);
   expect(preamble.every((instruction) => instruction.keyword === 'ARG')).toBe(true);
   const names = stages.map((stage) => stage.name);
-  expect(names).toEqual(
-    names.includes('assets')
-      ? ['base', 'assets', 'deps', 'build', 'deployment']
-      : ['base', 'deps', 'build', 'deployment'],
-  );
+  expect(names).toEqual([
+    'base',
+    ...(names.includes('assets') ? ['assets'] : []),
+    'deps',
+    ...(names.includes('prod-deps') ? ['prod-deps'] : []),
+    'build',
+    'deployment',
+  ]);
   expect(stages[stages.length - 1]!.from).toBe('base');
 
   const credentialStages = stages
