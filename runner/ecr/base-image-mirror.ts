@@ -8,7 +8,7 @@
 // the stack has one (kiln:dockerHubCredentialArn). Images with no mirror (a private registry, a
 // repository named through an ARG) stay as they are.
 import { type ParsedInstruction, parseDockerfile } from '../dockerfile/parse';
-import { registryHost } from './registry-host';
+import { ecrRegion, registryHost } from './registry-host';
 
 const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const ECR_PUBLIC = 'public.ecr.aws';
@@ -70,9 +70,13 @@ export function mirroredImage(ref: string, mirrors: ImageMirrors): string | unde
 const ADD_DOCKER_HUB_RULE =
   'deploy the kiln stack with -c kiln:dockerHubCredentialArn=<secret ARN> to pull it through the account’s ECR (docs/infrastructure.md)';
 
-/** The one-line notice for an image pulled as named in CodeBuild: what, why, and how to change it. */
-export function unmirroredNotice(what: string, image: string): string {
+/**
+ * The one-line notice for an image pulled as named in CodeBuild: what, why, and how to change it.
+ * None for an ECR registry (the account's own images): that is where the caches would lead anyway.
+ */
+export function unmirroredNotice(what: string, image: string): string | undefined {
   const parts = splitReference(image);
+  if (parts && ecrRegion(registryHost(parts.repository)) !== undefined) return undefined;
   const why = !parts
     ? 'its registry or repository comes from an ARG, which kiln cannot follow; an ARG in the tag is fine'
     : isDockerHub(parts.repository)
@@ -89,7 +93,7 @@ export interface SyntaxFrontend {
 }
 
 /** Notice for a `# syntax=` frontend left as named. */
-export function frontendNotice(image: string): string {
+export function frontendNotice(image: string): string | undefined {
   const parts = splitReference(image);
   if (!parts || !isDockerHub(parts.repository)) return unmirroredNotice('Dockerfile frontend', image);
   return `notice: the Dockerfile's "# syntax=${image}" line makes BuildKit pull ${image} from Docker Hub, which limits anonymous pulls per address (CodeBuild hosts share theirs); ${ADD_DOCKER_HUB_RULE}, or remove the line if the engine's built-in Dockerfile frontend is enough`;

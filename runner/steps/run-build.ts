@@ -166,8 +166,9 @@ async function retagPrebuilt(
   await runStep(log, 'pull prebuilt image', async () => {
     const mirrors = environment.imageMirrors;
     const source = prebuiltSource(image, mirrors);
+    const notice = mirrors && unmirroredNotice('prebuilt image', image);
     if (source !== image) log.info(`prebuilt image ${image} → ${source}`);
-    else if (mirrors) log.info(unmirroredNotice('prebuilt image', image));
+    else if (notice) log.info(notice);
     const pulled = await docker.run(['pull', source]);
     if (pulled.exitCode !== 0) {
       // Local builds may name an image that only exists in this engine.
@@ -276,9 +277,12 @@ async function pullBaseImagesThrough(
     const mirrored = mirrorBaseImages(await readFile(dockerfile, 'utf8'), mirrors);
     const { frontend } = mirrored;
     if (frontend?.mirrored) log.info(`Dockerfile frontend ${frontend.image} → ${frontend.mirrored}`);
-    else if (frontend) log.info(frontendNotice(frontend.image));
     for (const [from, to] of mirrored.rewritten) log.info(`base image ${from} → ${to}`);
-    for (const image of mirrored.unchanged) log.info(unmirroredNotice('base image', image));
+    const notices = [
+      frontend && !frontend.mirrored ? frontendNotice(frontend.image) : undefined,
+      ...mirrored.unchanged.map((image) => unmirroredNotice('base image', image)),
+    ];
+    for (const notice of notices) if (notice) log.info(notice);
     const path = join(environment.sourceDir, RESERVED_DIR, MIRRORED_DOCKERFILE);
     await writeFile(path, mirrored.text);
     return path;

@@ -99,6 +99,10 @@ describe('the notice for an image pulled as named says why and what to do', () =
     expect(notice).toMatch(why);
     expect(notice).not.toContain('\n');
   });
+
+  it('says nothing for an image on ECR (the account’s own registry, where the caches lead anyway)', () => {
+    expect(unmirroredNotice('prebuilt image', `${REGISTRY}/kiln:app-1`)).toBeUndefined();
+  });
 });
 
 describe('mirrorBaseImages', () => {
