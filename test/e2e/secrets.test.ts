@@ -125,11 +125,11 @@ test('the base-image mirror follows an ARG in the tag, a RUN --mount from= image
   );
   expect(build.stderr).toContain(`base image debian:bookworm-slim → ${mirrored}`);
   expect(build.stderr).not.toContain('is pulled as named');
-  const ref = cleanup.image(expectBuilt(build).imageUri);
+  const ref = cleanup.image(build.json!.imageUri!);
   expect(await runOnce(cleanup, ref, ['cat', '/kiln-mark', '/mark-from-mount'])).toBe(`${mark}\n${mark}\n`);
 
   const prebuilt = await kilnBuildLocal(project, ['--no-push', '--image', 'debian:bookworm-slim'], env);
   expect(prebuilt.stderr).toContain(`prebuilt image debian:bookworm-slim → ${mirrored}`);
-  const retagged = cleanup.image(expectBuilt(prebuilt).imageUri);
+  const retagged = cleanup.image(prebuilt.json!.imageUri!);
   expect(await runOnce(cleanup, retagged, ['cat', '/kiln-mark'])).toBe(`${mark}\n`);
 });
