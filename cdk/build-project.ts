@@ -20,6 +20,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Architecture } from '../contract/config-schema';
 import {
+  DOCKER_HUB_PULL_THROUGH_PREFIX,
   NO_LOCAL_CACHE_COMPUTE_TYPES,
   PROJECT_ENVIRONMENT,
   PULL_THROUGH_PREFIX,
@@ -32,6 +33,9 @@ const BUILD_IMAGES: Record<Architecture, IBuildImage> = {
   x86_64: LinuxBuildImage.STANDARD_7_0,
   arm64: LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
 };
+
+/** The account's own registry, home of the pull-through caches. */
+const REGISTRY = `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}`;
 
 /** Never downloaded: CreateProject needs a location, every StartBuild overrides it. */
 const PLACEHOLDER_SOURCE_KEY = `${SOURCE_PREFIX}placeholder.zip`;
@@ -50,6 +54,8 @@ export interface BuildProjectProps {
   fleet?: IFleet;
   /** kiln:dockerServer: builds run in the VPC and docker commands go to CodeBuild's Docker server. */
   dockerServer?: DockerServerProjectProps;
+  /** kiln:dockerHubCredentialArn: the stack has a Docker Hub pull-through cache; the runner uses it. */
+  dockerHubCache?: boolean;
 }
 
 /** CodeBuild offers no local cache on these compute types, nor to builds in a VPC. */
@@ -84,9 +90,12 @@ export function buildProject(scope: Construct, id: string, props: BuildProjectPr
     environmentVariables: {
       [PROJECT_ENVIRONMENT.repositoryUri]: { value: props.repository.repositoryUri },
       [PROJECT_ENVIRONMENT.region]: { value: Aws.REGION },
-      [PROJECT_ENVIRONMENT.baseImageMirror]: {
-        value: `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/${PULL_THROUGH_PREFIX}`,
-      },
+      [PROJECT_ENVIRONMENT.baseImageMirror]: { value: `${REGISTRY}/${PULL_THROUGH_PREFIX}` },
+      ...(props.dockerHubCache
+        ? {
+            [PROJECT_ENVIRONMENT.dockerHubMirror]: { value: `${REGISTRY}/${DOCKER_HUB_PULL_THROUGH_PREFIX}` },
+          }
+        : {}),
     },
     timeout: Duration.minutes(props.timeoutMinutes),
     // Keeps docker layers on the build host between close builds; the registry cache covers the rest.

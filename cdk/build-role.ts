@@ -7,11 +7,15 @@ import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PULL_THROUGH_PREFIX, SOURCE_PREFIX } from '../contract/infra-names';
+import { DOCKER_HUB_PULL_THROUGH_PREFIX, PULL_THROUGH_PREFIX, SOURCE_PREFIX } from '../contract/infra-names';
 import { SECRET_PARAMETERS_FINDING, SECRET_PARAMETERS_REASON, secretParametersArn } from './build-secrets';
 import { vpcNetworkInterfaceStatements } from './docker-server';
 import { sourceArchivesWildcardFinding } from './nag-findings';
-import { pullThroughStatement } from './pull-through-cache';
+import {
+  dockerHubPullThroughStatement,
+  pullThroughFinding,
+  pullThroughStatement,
+} from './pull-through-cache';
 
 export interface BuildRoleProps {
   bucket: IBucket;
@@ -19,6 +23,8 @@ export interface BuildRoleProps {
   logGroup: ILogGroup;
   /** kiln:dockerServer: the builds run in these subnets of the user's VPC. */
   vpcSubnetIds?: readonly string[];
+  /** kiln:dockerHubCredentialArn: the stack has a Docker Hub pull-through cache the builds pull through. */
+  dockerHubCache?: boolean;
 }
 
 /** Pull and push of image layers and manifests, including the moving cache tag. */
@@ -35,7 +41,11 @@ export const REPOSITORY_PUSH_PULL_ACTIONS = [
 export class BuildRole extends Construct {
   readonly role: Role;
 
-  constructor(scope: Construct, id: string, { bucket, repository, logGroup, vpcSubnetIds }: BuildRoleProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { bucket, repository, logGroup, vpcSubnetIds, dockerHubCache }: BuildRoleProps,
+  ) {
     super(scope, id);
     const statements = [
       new PolicyStatement({
@@ -61,6 +71,7 @@ export class BuildRole extends Construct {
         resources: ['*'],
       }),
       pullThroughStatement(),
+      ...(dockerHubCache ? [dockerHubPullThroughStatement()] : []),
       // CodeBuild resolves a build's PARAMETER_STORE variables (GetParameters); the runner deletes them
       // once read. SecureStrings use the AWS-managed key alias/aws/ssm, whose key policy already lets
       // this account's principals decrypt through SSM: no KMS statement.
@@ -101,9 +112,17 @@ export class BuildRole extends Construct {
           ]
         : []),
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${PULL_THROUGH_PREFIX}/*]`,
+        id: pullThroughFinding(PULL_THROUGH_PREFIX),
         reason: `The ECR Public pull-through cache creates one repository per base image under ${PULL_THROUGH_PREFIX}/ on first pull; builds may pull (and so create) only below that prefix.`,
       },
+      ...(dockerHubCache
+        ? [
+            {
+              id: pullThroughFinding(DOCKER_HUB_PULL_THROUGH_PREFIX),
+              reason: `The Docker Hub pull-through cache (kiln:dockerHubCredentialArn) creates one repository per Docker Hub image under ${DOCKER_HUB_PULL_THROUGH_PREFIX}/ on first pull; builds may pull (and so create) only below that prefix.`,
+            },
+          ]
+        : []),
       {
         id: SECRET_PARAMETERS_FINDING,
         reason: SECRET_PARAMETERS_REASON,

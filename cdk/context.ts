@@ -35,6 +35,11 @@ export interface KilnContext {
   dockerServerVpcId?: string;
   /** Private subnets of that VPC with a route to ECR, S3 and CloudWatch Logs (NAT or endpoints). */
   dockerServerSubnetIds?: string[];
+  /**
+   * Secrets Manager secret (`ecr-pullthroughcache/…`) with a Docker Hub user and access token: the
+   * stack adds a Docker Hub pull-through cache for images ECR Public has no copy of.
+   */
+  dockerHubCredentialArn?: string;
 }
 
 export const DEFAULT_CONTEXT: KilnContext = {
@@ -74,6 +79,7 @@ const CONTEXT_KEYS = {
   dockerServer: 'kiln:dockerServer',
   dockerServerVpcId: 'kiln:dockerServerVpcId',
   dockerServerSubnetIds: 'kiln:dockerServerSubnetIds',
+  dockerHubCredentialArn: 'kiln:dockerHubCredentialArn',
 } as const satisfies Record<keyof KilnContext, string>;
 
 /** Compute types that run privileged docker builds (Lambda compute cannot). */
@@ -109,6 +115,10 @@ const PROJECT_NAME = /^(?=.{2,249}$)[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreatePullThroughCacheRule.html
+// (credentialArn): ECR reads only secrets named ecr-pullthroughcache/… in the rule's account and region.
+const PULL_THROUGH_SECRET_ARN =
+  /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]+$/;
 
 function invalid(key: string, value: unknown, accepted: string): KilnError {
   return new KilnError(
@@ -253,6 +263,14 @@ export function parseContext(get: (key: string) => unknown, presentKeys: Iterabl
       name(key, value, VPC_ID, 'a VPC id (vpc- and 8 or 17 hex digits)'),
     ),
     dockerServerSubnetIds: read('dockerServerSubnetIds', subnetIds),
+    dockerHubCredentialArn: read('dockerHubCredentialArn', (key, value) =>
+      name(
+        key,
+        value,
+        PULL_THROUGH_SECRET_ARN,
+        'the ARN of a Secrets Manager secret whose name starts with ecr-pullthroughcache/ (arn:aws:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/…)',
+      ),
+    ),
   });
 }
 

@@ -13,7 +13,7 @@ import { BuildRole } from './build-role';
 import { loadBuildSpec } from './buildspec';
 import type { KilnContext } from './context';
 import { DockerServerNetwork } from './docker-server';
-import { ecrPublicPullThroughCache } from './pull-through-cache';
+import { dockerHubPullThroughCache, ecrPublicPullThroughCache } from './pull-through-cache';
 import { repositoryLifecycleRules } from './repository-lifecycle';
 import { reservedFleet } from './reserved-fleet';
 import { userPolicy } from './user-policy';
@@ -74,10 +74,15 @@ export class KilnStack extends Stack {
     });
 
     ecrPublicPullThroughCache(this, 'EcrPublicPullThroughCache');
+    const dockerHubCache = context.dockerHubCredentialArn !== undefined;
+    if (context.dockerHubCredentialArn) {
+      dockerHubPullThroughCache(this, 'DockerHubPullThroughCache', context.dockerHubCredentialArn);
+    }
     const { role } = new BuildRole(this, 'BuildRole', {
       bucket,
       repository,
       logGroup,
+      dockerHubCache,
       ...(context.dockerServerSubnetIds ? { vpcSubnetIds: context.dockerServerSubnetIds } : {}),
     });
     const dockerServer =
@@ -101,6 +106,7 @@ export class KilnStack extends Stack {
         buildSpec,
         computeType: context.computeType,
         timeoutMinutes: context.timeoutMinutes,
+        dockerHubCache,
         ...(context.fleetCapacity > 0
           ? {
               fleet: reservedFleet(this, `Fleet-${architecture}`, {

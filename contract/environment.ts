@@ -31,6 +31,12 @@ export const KILN_VARIABLES = {
     meaning:
       '`<registry>/<prefix>` of the pull-through cache of ECR Public: every FROM and the BuildKit builder image are pulled through it',
   },
+  KILN_DOCKER_HUB_MIRROR: {
+    setBy: 'the CDK stack (CodeBuild project environment), only with kiln:dockerHubCredentialArn',
+    readBy: 'runner (runner/ecr/base-image-mirror.ts)',
+    meaning:
+      '`<registry>/<prefix>` of the pull-through cache of Docker Hub: images outside Docker’s official library (`oven/bun`, `docker/dockerfile`) are pulled through it',
+  },
   KILN_PROJECT_NAME: {
     setBy: 'kiln build (StartBuild environment override)',
     readBy: 'kiln logs/status/builds/stop (finds a project’s builds)',

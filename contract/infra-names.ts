@@ -38,6 +38,8 @@ export const PROJECT_ENVIRONMENT = {
   region: 'KILN_REGION',
   /** `<account>.dkr.ecr.<region>.amazonaws.com/kiln-ecr-public`: base images through the pull-through cache. */
   baseImageMirror: 'KILN_BASE_IMAGE_MIRROR',
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/kiln-docker-hub`: only with kiln:dockerHubCredentialArn. */
+  dockerHubMirror: 'KILN_DOCKER_HUB_MIRROR',
 } as const satisfies Record<string, KilnVariableName>;
 
 /**
@@ -46,6 +48,12 @@ export const PROJECT_ENVIRONMENT = {
  * e.g. Docker official images as `<prefix>/docker/library/node:20`.
  */
 export const PULL_THROUGH_PREFIX = 'kiln-ecr-public';
+
+/**
+ * ECR repository prefix of the optional pull-through cache of Docker Hub (kiln:dockerHubCredentialArn),
+ * for images ECR Public has no copy of: `oven/bun:1` is pulled as `<registry>/<prefix>/oven/bun:1`.
+ */
+export const DOCKER_HUB_PULL_THROUGH_PREFIX = 'kiln-docker-hub';
 
 /**
  * SSM Parameter Store path under which `kiln build --secret` stores a build's secrets, one

@@ -18,7 +18,14 @@ import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { cacheRefPrefix, planStageCache } from '../docker/stage-cache';
 import { AWS_CREDENTIAL_ARGS, AWS_SECRET_ID } from '../dockerfile/credentials';
-import { BUILDKIT_ECR_PUBLIC_PATH, mirrorBaseImages } from '../ecr/base-image-mirror';
+import {
+  BUILDKIT_ECR_PUBLIC_PATH,
+  frontendNotice,
+  type ImageMirrors,
+  mirrorBaseImages,
+  mirroredImage,
+  unmirroredNotice,
+} from '../ecr/base-image-mirror';
 import { ecrRegion, registryHost } from '../ecr/registry-host';
 import { type EcrTokenSource, RegistryLogin } from '../ecr/registry-login';
 import type { RunnerLog } from '../log/logger';
@@ -131,17 +138,24 @@ async function planBuild(environment: RunnerEnvironment, deps: RunnerDeps): Prom
 
 /** ECR registries this build pulls from or pushes to; other registries need no login. */
 async function logInToRegistries(plan: BuildPlan, environment: RunnerEnvironment, deps: RunnerDeps) {
+  const mirrors = environment.imageMirrors;
   const refs = [
     environment.push ? environment.repositoryUri : undefined,
-    // The pull-through cache answers only a logged-in docker.
-    plan.mode.mode === 'image' ? undefined : environment.baseImageMirror,
-    plan.mode.mode === 'image' ? plan.mode.image : undefined,
+    // The pull-through caches answer only a logged-in docker.
+    ...(plan.mode.mode === 'image'
+      ? [prebuiltSource(plan.mode.image, mirrors)]
+      : [mirrors?.ecrPublic, mirrors?.dockerHub]),
   ].filter((ref): ref is string => ref !== undefined && ecrRegion(registryHost(ref)) !== undefined);
   if (refs.length === 0) return;
   const login = new RegistryLogin(deps.docker, deps.ecrTokens, deps.log);
   await runStep(deps.log, 'log in to registry', async () => {
     for (const ref of refs) await login.ensure(ref);
   });
+}
+
+/** Where the prebuilt image is pulled from: its mirror path in CodeBuild when it has one. */
+function prebuiltSource(image: string, mirrors: ImageMirrors | undefined): string {
+  return (mirrors && mirroredImage(image, mirrors)) ?? image;
 }
 
 async function retagPrebuilt(
@@ -151,13 +165,18 @@ async function retagPrebuilt(
   { docker, log }: RunnerDeps,
 ): Promise<string | undefined> {
   await runStep(log, 'pull prebuilt image', async () => {
-    const pulled = await docker.run(['pull', image]);
+    const mirrors = environment.imageMirrors;
+    const source = prebuiltSource(image, mirrors);
+    const notice = mirrors && unmirroredNotice('prebuilt image', image);
+    if (source !== image) log.info(`prebuilt image ${image} → ${source}`);
+    else if (notice) log.info(notice);
+    const pulled = await docker.run(['pull', source]);
     if (pulled.exitCode !== 0) {
       // Local builds may name an image that only exists in this engine.
-      if (!(await hasLocalImage(docker, image))) throw dockerFailure(['pull', image], pulled.exitCode);
-      log.info(`notice: could not pull ${image}; using the image this engine has`);
+      if (!(await hasLocalImage(docker, source))) throw dockerFailure(['pull', source], pulled.exitCode);
+      log.info(`notice: could not pull ${source}; using the image this engine has`);
     }
-    for (const ref of plan.imageRefs) await runDocker(docker, ['tag', image, ref]);
+    for (const ref of plan.imageRefs) await runDocker(docker, ['tag', source, ref]);
   });
   return environment.push ? runStep(log, 'push image', () => pushImage(docker, plan.imageRefs)) : undefined;
 }
@@ -170,14 +189,14 @@ async function buildFromDockerfile(
 ): Promise<string | undefined> {
   const { docker, log } = deps;
   const { config, name } = plan.description;
-  const mirror = environment.baseImageMirror;
+  const mirrors = environment.imageMirrors;
   const choice = await runStep(log, 'choose builder', () =>
     chooseBuilder(
       docker,
       log,
       environment.push,
       environment.builder,
-      mirror && `${mirror}/${BUILDKIT_ECR_PUBLIC_PATH}`,
+      mirrors && `${mirrors.ecrPublic}/${BUILDKIT_ECR_PUBLIC_PATH}`,
     ),
   );
   log.info(`builder: ${BUILDER_LABELS[choice.builder]}`);
@@ -185,7 +204,7 @@ async function buildFromDockerfile(
   const prepared = await runStep(log, 'prepare Dockerfile', () =>
     prepareDockerfile(environment.sourceDir, config, mode, deps.generate, log, { credentials: delivery }),
   );
-  const dockerfile = mirror ? await pullBaseImagesThrough(mirror, prepared, environment, log) : prepared;
+  const dockerfile = mirrors ? await pullBaseImagesThrough(mirrors, prepared, environment, log) : prepared;
   const credentials = config.dockerfile.buildArgs.enableAwsCreds
     ? await credentialEnv(environment, deps)
     : {};
@@ -267,17 +286,21 @@ async function buildFromDockerfile(
  * project's own file stays as it is; `.kiln-build` is outside the build context).
  */
 async function pullBaseImagesThrough(
-  mirror: string,
+  mirrors: ImageMirrors,
   dockerfile: string,
   environment: RunnerEnvironment,
   log: RunnerLog,
 ): Promise<string> {
   return runStep(log, 'base images through the ECR pull-through cache', async () => {
-    const mirrored = mirrorBaseImages(await readFile(dockerfile, 'utf8'), mirror);
+    const mirrored = mirrorBaseImages(await readFile(dockerfile, 'utf8'), mirrors);
+    const { frontend } = mirrored;
+    if (frontend?.mirrored) log.info(`Dockerfile frontend ${frontend.image} → ${frontend.mirrored}`);
     for (const [from, to] of mirrored.rewritten) log.info(`base image ${from} → ${to}`);
-    for (const image of mirrored.unchanged) {
-      log.info(`notice: base image ${image} is pulled as named (no ECR Public mirror known for it)`);
-    }
+    const notices = [
+      frontend && !frontend.mirrored ? frontendNotice(frontend.image) : undefined,
+      ...mirrored.unchanged.map((image) => unmirroredNotice('base image', image)),
+    ];
+    for (const notice of notices) if (notice) log.info(notice);
     const path = join(environment.sourceDir, RESERVED_DIR, MIRRORED_DOCKERFILE);
     await writeFile(path, mirrored.text);
     return path;

@@ -7,6 +7,7 @@ import {
 } from '../../contract/description';
 import { KilnError } from '../../contract/errors';
 import { BUILDERS, type Builder } from '../docker/build-command';
+import type { ImageMirrors } from '../ecr/base-image-mirror';
 import { type MultiArchBuild, readMultiArchBuild } from './multi-arch-environment';
 
 export interface RunnerEnvironment {
@@ -28,8 +29,11 @@ export interface RunnerEnvironment {
   builder?: Builder;
   /** `KILN_INPUT_TAG`: the input key's tag, pushed too, so an unchanged re-run finds this image. */
   inputTag?: string;
-  /** `KILN_BASE_IMAGE_MIRROR`: base images and the builder image through this pull-through cache. */
-  baseImageMirror?: string;
+  /**
+   * `KILN_BASE_IMAGE_MIRROR` (and `KILN_DOCKER_HUB_MIRROR`): the pull-through caches every image the
+   * build pulls goes through (CodeBuild); unset on a laptop, where images keep their familiar names.
+   */
+  imageMirrors?: ImageMirrors;
   /** `KILN_SECRET_PARAMETERS`: SSM path of this build's secrets, deleted once read (remote builds). */
   secretParameters?: string;
   /** Inside CodeBuild (container credentials available): missing AWS credentials are an error. */
@@ -77,10 +81,17 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv, cwd: string): Runn
     network: env.KILN_DOCKER_NETWORK || undefined,
     prebuiltImage: env.KILN_DOCKER_IMAGE || undefined,
     buildArgNames,
-    baseImageMirror: env.KILN_BASE_IMAGE_MIRROR?.replace(/\/+$/, '') || undefined,
+    imageMirrors: readImageMirrors(env),
     secretParameters: env[SECRET_PARAMETERS_VARIABLE] || undefined,
     inCodeBuild: Boolean(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
     credentialsRefreshSeconds: Number(refresh),
     ...readMultiArchBuild(env),
   };
+}
+
+function readImageMirrors(env: NodeJS.ProcessEnv): ImageMirrors | undefined {
+  const ecrPublic = env.KILN_BASE_IMAGE_MIRROR?.replace(/\/+$/, '');
+  const dockerHub = env.KILN_DOCKER_HUB_MIRROR?.replace(/\/+$/, '');
+  if (!ecrPublic) return undefined;
+  return { ecrPublic, ...(dockerHub ? { dockerHub } : {}) };
 }

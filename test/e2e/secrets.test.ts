@@ -108,3 +108,46 @@ test('the base-image mirror (CodeBuild): FROM pulls through <registry>/kiln-ecr-
   const ref = cleanup.image(build.json!.imageUri!);
   expect((await inspectImage(ref)).Config.Labels?.['kiln.e2e.mirror']).toBe(mark);
 });
+
+test('the base-image mirror follows an ARG in the tag, a RUN --mount from= image and a prebuilt image', async () => {
+  const { registry } = e2eEnvironment();
+  const mirror = `${registry}/kiln-ecr-public`;
+  const mirrored = `${mirror}/docker/library/debian:bookworm-slim`;
+  // The stand-in cache's copy carries a file the engine's own debian:bookworm-slim lacks: a build
+  // that pulled the familiar name instead would fail (the mount) or miss it (FROM, prebuilt).
+  const mark = randomBytes(6).toString('hex');
+  const stand = join(workDir(), 'mirror-debian');
+  await mkdir(stand, { recursive: true });
+  await writeFile(join(stand, 'Dockerfile'), `FROM debian:bookworm-slim\nRUN echo ${mark} > /kiln-mark\n`);
+  await docker(['build', '--tag', mirrored, stand], { env: { DOCKER_BUILDKIT: '0' } });
+  await docker(['push', mirrored]);
+  await docker(['rmi', mirrored]);
+
+  const project = join(workDir(), 'mirror-args');
+  await mkdir(project, { recursive: true });
+  await writeFile(join(project, 'kiln.config.json'), JSON.stringify({ dockerfile: { custom: true } }));
+  await writeFile(
+    join(project, 'Dockerfile'),
+    [
+      'ARG DEBIAN_TAG=bookworm-slim',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile ARG, not a JS template
+      'FROM debian:${DEBIAN_TAG}',
+      'RUN --mount=type=bind,from=debian:bookworm-slim,target=/mirror cp /mirror/kiln-mark /mark-from-mount',
+      '',
+    ].join('\n'),
+  );
+  const env = { ...E2E_BUILDERS[0]!.env, KILN_BASE_IMAGE_MIRROR: mirror };
+  const build = await kilnBuildLocal(project, ['--no-push'], env);
+  expect(build.stderr).toContain(
+    `base image debian:\${DEBIAN_TAG} → ${mirror}/docker/library/debian:\${DEBIAN_TAG}`,
+  );
+  expect(build.stderr).toContain(`base image debian:bookworm-slim → ${mirrored}`);
+  expect(build.stderr).not.toContain('is pulled as named');
+  const ref = cleanup.image(build.json!.imageUri!);
+  expect(await runOnce(cleanup, ref, ['cat', '/kiln-mark', '/mark-from-mount'])).toBe(`${mark}\n${mark}\n`);
+
+  const prebuilt = await kilnBuildLocal(project, ['--no-push', '--image', 'debian:bookworm-slim'], env);
+  expect(prebuilt.stderr).toContain(`prebuilt image debian:bookworm-slim → ${mirrored}`);
+  const retagged = cleanup.image(prebuilt.json!.imageUri!);
+  expect(await runOnce(cleanup, retagged, ['cat', '/kiln-mark'])).toBe(`${mark}\n`);
+});

@@ -100,6 +100,12 @@ describe('kiln:* context', () => {
     ['kiln:fleetCapacity', '101', 'a whole number from 0 to 100'],
     ['kiln:fleetOverflow', 'WAIT', 'ON_DEMAND, QUEUE'],
     ['kiln:dockerServer', 'BUILD_LAMBDA_4GB', 'BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM'],
+    [
+      'kiln:dockerHubCredentialArn',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:docker-hub-AbCdEf',
+      'a Secrets Manager secret whose name starts with ecr-pullthroughcache/',
+    ],
+    ['kiln:dockerHubCredentialArn', 'ecr-pullthroughcache/docker-hub', 'the ARN of a Secrets Manager secret'],
   ])('rejects %s=%j, naming the key and the accepted values', (key, value, accepted) => {
     const error = errorFor({ [key]: value });
     expect(error.message).toContain(`Invalid CDK context ${key}=${JSON.stringify(value)}`);

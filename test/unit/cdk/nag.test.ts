@@ -11,6 +11,11 @@ const DOCKER_SERVER = {
   'kiln:dockerServerSubnetIds': 'subnet-0123456789abcdef0,subnet-0123456789abcdef1',
 };
 
+const DOCKER_HUB = {
+  'kiln:dockerHubCredentialArn':
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf',
+};
+
 function findings(stack: IConstruct): string[] {
   const report = new AwsSolutionsChecks().validateScope(stack);
   return report.violations.flatMap((violation) =>
@@ -48,6 +53,7 @@ describe.each([
   ['ARM project and a destroyable bucket', ALL_OPTIONS],
   ['reserved-capacity fleets', FLEET],
   ['the Docker server in a VPC', DOCKER_SERVER],
+  ['the Docker Hub pull-through cache', DOCKER_HUB],
 ])('cdk-nag AwsSolutions on the stack with %s', (_name, context: Record<string, string>) => {
   let stack: IConstruct;
   beforeAll(() => {

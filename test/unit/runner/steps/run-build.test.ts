@@ -554,7 +554,10 @@ describe('runner with the base-image mirror (CodeBuild: KILN_BASE_IMAGE_MIRROR)'
 
   it('builds a copy of the Dockerfile whose FROMs go through the mirror, with the builder image from it too, after logging in', async () => {
     await describeBuild();
-    const { docker, lines, run } = setup({ buildx: true, environment: { baseImageMirror: MIRROR } });
+    const { docker, lines, run } = setup({
+      buildx: true,
+      environment: { imageMirrors: { ecrPublic: MIRROR } },
+    });
     docker.failing(['buildx', 'inspect']);
     await run();
     const commands = docker.commands();
@@ -572,6 +575,64 @@ describe('runner with the base-image mirror (CodeBuild: KILN_BASE_IMAGE_MIRROR)'
     // The generated file the user would see keeps the familiar name.
     expect(await readFile(join(sourceDir, 'Dockerfile.kiln'), 'utf8')).toBe(DOCKERFILE);
     expect(lines).toContain(`[kiln] base image node:22 → ${MIRROR}/docker/library/node:22`);
+  });
+
+  it('pulls a prebuilt image (docker.image) through the mirror and tags it under the familiar repository', async () => {
+    await describeBuild({ docker: { image: 'node:22-slim' } });
+    const { docker, lines, run } = setup({ environment: { imageMirrors: { ecrPublic: MIRROR } } });
+    await run();
+    const mirrored = `${MIRROR}/docker/library/node:22-slim`;
+    expect(docker.commands()).toEqual([
+      'login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      `pull ${mirrored}`,
+      `tag ${mirrored} ${REPO}:${TAG}`,
+      `push ${REPO}:${TAG}`,
+    ]);
+    expect(lines).toContain(`[kiln] prebuilt image node:22-slim → ${mirrored}`);
+  });
+
+  it('pulls a prebuilt image with no mirror as named, with the one-line notice', async () => {
+    await describeBuild({ docker: { image: 'ghcr.io/acme/app:2' } });
+    const { docker, lines, run } = setup({ environment: { imageMirrors: { ecrPublic: MIRROR } } });
+    await run();
+    expect(docker.commands()[0]).toBe('pull ghcr.io/acme/app:2');
+    expect(lines).toContain(
+      '[kiln] notice: prebuilt image ghcr.io/acme/app:2 is pulled as named (no pull-through cache serves its registry)',
+    );
+  });
+
+  it('sends a Docker Hub-only image and the # syntax= frontend through the Docker Hub cache when the stack has one', async () => {
+    const HUB = '123456789012.dkr.ecr.us-east-1.amazonaws.com/kiln-docker-hub';
+    await describeBuild({ dockerfile: { custom: true } });
+    await writeFile(
+      join(sourceDir, 'Dockerfile'),
+      '# syntax=docker/dockerfile:1\nFROM oven/bun:1 AS app\nRUN bun install\n',
+    );
+    const { docker, lines, run } = setup({
+      environment: { imageMirrors: { ecrPublic: MIRROR, dockerHub: HUB } },
+    });
+    await run();
+    expect(await readFile(join(sourceDir, '.kiln-build/Dockerfile.mirrored'), 'utf8')).toBe(
+      `# syntax=${HUB}/docker/dockerfile:1\nFROM ${HUB}/oven/bun:1 AS app\nRUN bun install\n`,
+    );
+    expect(lines).toContain(`[kiln] Dockerfile frontend docker/dockerfile:1 → ${HUB}/docker/dockerfile:1`);
+    expect(lines).toContain(`[kiln] base image oven/bun:1 → ${HUB}/oven/bun:1`);
+    // The project's own file is untouched.
+    expect(await readFile(join(sourceDir, 'Dockerfile'), 'utf8')).toContain('FROM oven/bun:1');
+    expect(docker.commands().filter((command) => command.startsWith('login'))).toHaveLength(1);
+  });
+
+  it('without the Docker Hub cache, says what the # syntax= line pulls from Docker Hub and how to avoid it', async () => {
+    await describeBuild({ dockerfile: { custom: true } });
+    await writeFile(join(sourceDir, 'Dockerfile'), '# syntax=docker/dockerfile:1\nFROM node:22\n');
+    const { lines, run } = setup({ environment: { imageMirrors: { ecrPublic: MIRROR } } });
+    await run();
+    expect(await readFile(join(sourceDir, '.kiln-build/Dockerfile.mirrored'), 'utf8')).toBe(
+      `# syntax=docker/dockerfile:1\nFROM ${MIRROR}/docker/library/node:22\n`,
+    );
+    expect(
+      lines.filter((line) => line.includes('notice: the Dockerfile\'s "# syntax=docker/dockerfile:1" line')),
+    ).toHaveLength(1);
   });
 
   it('without it (a laptop, --local) nothing is rewritten', async () => {

@@ -64,6 +64,22 @@ describe('readRunnerEnvironment', () => {
     });
   });
 
+  it('reads the pull-through caches (CodeBuild); none on a laptop', () => {
+    const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+    const read = (env: Record<string, string>) =>
+      readRunnerEnvironment({ KILN_REPOSITORY_URI: 'r', ...env }, '/cwd').imageMirrors;
+    expect(read({})).toBeUndefined();
+    expect(read({ KILN_BASE_IMAGE_MIRROR: `${registry}/kiln-ecr-public/` })).toEqual({
+      ecrPublic: `${registry}/kiln-ecr-public`,
+    });
+    expect(
+      read({
+        KILN_BASE_IMAGE_MIRROR: `${registry}/kiln-ecr-public`,
+        KILN_DOCKER_HUB_MIRROR: `${registry}/kiln-docker-hub`,
+      }),
+    ).toEqual({ ecrPublic: `${registry}/kiln-ecr-public`, dockerHub: `${registry}/kiln-docker-hub` });
+  });
+
   it('refuses a KILN_BUILDER it does not know, naming the ones it does', () => {
     expect(() => readRunnerEnvironment({ KILN_REPOSITORY_URI: 'r', KILN_BUILDER: 'kaniko' }, '/cwd')).toThrow(
       expect.objectContaining({
