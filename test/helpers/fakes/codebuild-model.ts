@@ -1,6 +1,7 @@
 // In-memory CodeBuild that runs builds through CodeBuild's phases on timers: phases appended as they
-// start, statuses filled in as they end, the log stream created only after PROVISIONING, StopBuild
-// honoured, exported variables on success. The loopback server exposes it over HTTP.
+// start, statuses filled in as they end, the log stream named (in BatchGetBuilds) and created only
+// after PROVISIONING, StopBuild honoured, exported variables on success. The loopback server exposes
+// it over HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Build, BuildPhase, EnvironmentVariable, StatusType } from '@aws-sdk/client-codebuild';
 import { recordAwsCall } from '../iam/recorded-calls';
@@ -37,6 +38,11 @@ export interface BuildScript {
 /** The phases CodeBuild's agent writes to the log (the machine runs them), as it writes them. */
 function logsPhase(phase: Phase): boolean {
   return PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING') && phase !== 'FINALIZING';
+}
+
+/** The log stream CodeBuild writes a build's log to: the build id's UUID. */
+export function streamOf(build: Build): string {
+  return build.id!.split(':')[1]!;
 }
 
 /** The agent's timestamp: `2026/11/23 07:56:56.503000`. */
@@ -144,7 +150,8 @@ export class FakeCodeBuild {
 
   /**
    * Starts a build the way `kiln build` does (KILN_PROJECT_NAME set), without the CLI: for tests and
-   * benchmarks that watch builds (`kiln logs --follow`). Its log stream is `build.logs.streamName`.
+   * benchmarks that watch builds (`kiln logs --follow`). Its log stream is `streamOf(build)`, named
+   * in `build.logs` once PROVISIONING is done.
    */
   start(kilnProject: string, script: BuildScript = {}, codebuildProject = 'kiln'): Build {
     const previous = this.script;
@@ -197,7 +204,8 @@ export class FakeCodeBuild {
         computeType: (input.computeTypeOverride as 'BUILD_GENERAL1_SMALL') ?? 'BUILD_GENERAL1_SMALL',
         environmentVariables: (input.environmentVariablesOverride as EnvironmentVariable[]) ?? [],
       },
-      logs: { groupName: this.logGroup, streamName: uuid, deepLink: `https://console.example/logs/${uuid}` },
+      // Like CodeBuild: no group or stream until the build machine is up.
+      logs: { deepLink: `https://console.example/logs/${uuid}` },
     };
     this.builds.set(build.id!, build);
     this.recordServiceCalls(build);
@@ -243,8 +251,11 @@ export class FakeCodeBuild {
         record.contexts = [context];
         outcome = status;
       }
-      // The stream exists once the build machine is up.
-      if (phase === 'PROVISIONING') this.logs.createStream(this.logGroup, build.logs!.streamName!);
+      // The stream exists, and the build names it, once the build machine is up.
+      if (phase === 'PROVISIONING') {
+        this.logs.createStream(this.logGroup, streamOf(build));
+        Object.assign(build.logs!, { groupName: this.logGroup, streamName: streamOf(build) });
+      }
     }
     build.phases!.push({ phaseType: 'COMPLETED', startTime: new Date() });
     build.currentPhase = 'COMPLETED';
@@ -275,13 +286,13 @@ export class FakeCodeBuild {
       .filter((variable) => variable.type === 'PARAMETER_STORE')
       .map((variable) => variable.value!);
     if (parameters.length > 0) recordAwsCall('build', 'ssm', 'GetParameters', { Names: parameters });
-    const stream = { logGroupName: this.logGroup, logStreamName: build.logs!.streamName };
+    const stream = { logGroupName: this.logGroup, logStreamName: streamOf(build) };
     for (const operation of ['CreateLogStream', 'PutLogEvents'])
       recordAwsCall('build', 'logs', operation, stream);
   }
 
   private log(build: Build, message: string): void {
-    this.logs.append(this.logGroup, build.logs!.streamName!, `${message}\n`);
+    this.logs.append(this.logGroup, streamOf(build), `${message}\n`);
   }
 
   private async waitForStop(build: Build, maxMs: number): Promise<void> {
