@@ -50,6 +50,9 @@ export function isTemporaryFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const sdkError = error as Parameters<typeof isTransientError>[0];
   return (
-    isThrottling(error) || isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)
+    isThrottling(error) ||
+    isThrottlingError(sdkError) ||
+    isTransientError(sdkError) ||
+    isServerError(sdkError)
   );
 }

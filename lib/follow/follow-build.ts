@@ -147,7 +147,13 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
       const ended = isComplete(build);
       if (ended) quietSince ??= clock.now();
       if (!tail && hasStream(build))
-        tail = new LogTail(logs, build.logs.groupName, build.logs.streamName, clock, untilItWorks('CloudWatch Logs'));
+        tail = new LogTail(
+          logs,
+          build.logs.groupName,
+          build.logs.streamName,
+          clock,
+          untilItWorks('CloudWatch Logs'),
+        );
       let backlog = false;
       if (tail) {
         const read = await tail.read();

@@ -88,7 +88,7 @@ function respond(fake: AwsFake, request: IncomingMessage, body: string, response
     return;
   }
   const [service, operation = ''] = target.split('.');
-  const outage = fake.outage?.service === service ? fake.outage.failure : undefined;
+  const outage = fake.outage?.service === service ? fake.outage?.failure : undefined;
   if (outage) fake.outageRequests++;
   if (outage === 'hang-up') {
     request.socket.destroy();
