@@ -25,6 +25,8 @@ export type Phase = (typeof PHASES)[number];
 export interface BuildScript {
   /** How long each phase lasts. */
   phaseMs?: number;
+  /** Phases that last otherwise (a PROVISIONING of seconds, as on CodeBuild). */
+  phaseMsOf?: Partial<Record<Phase, number>>;
   /** Lines the BUILD phase writes to the log. */
   lines?: string[];
   /** Fail this phase with `status` and `message` (then FINALIZING, like CodeBuild). */
@@ -229,7 +231,7 @@ export class FakeCodeBuild {
         for (const line of script.lines ?? []) this.log(build, line);
         if (script.holdBuildMs) await this.waitForStop(build, script.holdBuildMs);
       }
-      await this.delay(phaseMs);
+      await this.delay(script.phaseMsOf?.[phase] ?? phaseMs);
       let status: StatusType = 'SUCCEEDED';
       if (this.stopRequests.has(build.id!) && outcome === 'SUCCEEDED') status = 'STOPPED';
       else if (script.failure?.phase === phase) status = script.failure.status;
