@@ -6,14 +6,21 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { KilnError } from '../../contract/errors';
+import { errorName, isThrottling } from '../aws/error-name';
+import { messageOf } from '../aws/errors';
 import { agentMarker, isAgentBookkeeping } from './agent-log';
-import { withThrottleBackoff } from './backoff';
+import { type BackoffOptions, isTemporaryFailure, withBackoff } from './backoff';
 import { type Clock, realClock } from './clock';
 import { BACKLOG_EVERY_MS, type LogLine, LogTail } from './log-tail';
 import { isComplete } from './outcome';
 import { type PhaseEvent, PhaseTimeline } from './phases';
 
-export type FollowEvent = PhaseEvent | { kind: 'log'; line: LogLine } | { kind: 'status'; build: Build };
+export type FollowEvent =
+  | PhaseEvent
+  | { kind: 'log'; line: LogLine }
+  | { kind: 'status'; build: Build }
+  /** Something the user should know about the following itself (AWS unreachable for a while). */
+  | { kind: 'notice'; message: string };
 
 export interface FollowOptions {
   codebuild: Pick<CodeBuildClient, 'send'>;
@@ -25,6 +32,8 @@ export interface FollowOptions {
   clock?: Clock;
   /** Build status poll interval (phases, completion). */
   statusEveryMs?: number;
+  /** Build status poll interval until the build names its log stream. */
+  streamWaitEveryMs?: number;
   /** Log poll interval: lines show up within about this long of their ingestion. */
   logEveryMs?: number;
   /** After the build ends, reads go on until this long has passed without a new line. */
@@ -34,11 +43,18 @@ export interface FollowOptions {
 /**
  * AWS-paced defaults. GetLogEvents is throttled per account and region (25 calls per second, shared
  * by every follower and the console): one call a second per follower keeps lines within about a
- * second of ingestion. BatchGetBuilds only moves phases, so every 5 s. CloudWatch ingests the last
- * lines seconds after CodeBuild reports the build complete, so reading goes on for 12 s without a
- * new line (AWS's own CodeBuild GitHub action also keeps reading after the end).
+ * second of ingestion. BatchGetBuilds only moves phases, so every 5 s, except while the build has
+ * not named its log stream yet: CodeBuild names it only once PROVISIONING is done, and the first
+ * lines follow at once, so the status is read every second until then (CodeBuild publishes no
+ * request rate for BatchGetBuilds; this is a few dozen calls per build, and throttling is retried).
+ * A build QUEUED for LONG_QUEUE_MS waits for capacity, usually minutes: polled every 5 s until it
+ * leaves the queue. CloudWatch ingests the last lines seconds after CodeBuild reports the build
+ * complete, so reading goes on for 12 s without a new line (AWS's own CodeBuild GitHub action also
+ * keeps reading after the end).
  */
 const STATUS_EVERY_MS = 5000;
+const STREAM_WAIT_EVERY_MS = 1000;
+const LONG_QUEUE_MS = 30_000;
 const LOG_EVERY_MS = 1000;
 const DRAIN_MS = 12_000;
 /**
@@ -46,7 +62,8 @@ const DRAIN_MS = 12_000;
  * back empty) the stream is complete, and the drain need not wait out DRAIN_MS.
  */
 const CLOSING_LINE = /^\[Container\] .*Phase complete: UPLOAD_ARTIFACTS State: /;
-/** Between two reads of a backlog (each up to a few pages). */
+/** A call that keeps failing (throttled, or AWS unreachable) is retried for good; after this long, kiln says so. */
+const NOTICE_AFTER_MS = 30_000;
 
 export interface FollowResult {
   build: Build;
@@ -57,12 +74,12 @@ export async function getBuild(
   codebuild: Pick<CodeBuildClient, 'send'>,
   buildId: string,
   clock: Clock = realClock,
-  maxAttempts?: number,
+  retry: Omit<BackoffOptions, 'clock'> = {},
 ): Promise<Build> {
-  const response = await withThrottleBackoff(
-    () => codebuild.send(new BatchGetBuildsCommand({ ids: [buildId] })),
-    { clock, ...(maxAttempts ? { maxAttempts } : {}) },
-  );
+  const response = await withBackoff(() => codebuild.send(new BatchGetBuildsCommand({ ids: [buildId] })), {
+    ...retry,
+    clock,
+  });
   const build = response.builds?.[0];
   if (!build) throw new KilnError(`build ${buildId} not found`, 'List recent builds with `kiln builds`.');
   return build;
@@ -72,23 +89,38 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
   const { codebuild, logs, buildId, onEvent, signal } = options;
   const clock = options.clock ?? realClock;
   const statusEveryMs = options.statusEveryMs ?? STATUS_EVERY_MS;
+  const streamWaitEveryMs = options.streamWaitEveryMs ?? STREAM_WAIT_EVERY_MS;
   const logEveryMs = options.logEveryMs ?? LOG_EVERY_MS;
   const drainMs = options.drainMs ?? DRAIN_MS;
   const timeline = new PhaseTimeline();
+  const notice = (message: string) => onEvent({ kind: 'notice', message });
   let tail: LogTail | undefined;
   /** When the build was first seen ended, then when the drain last read a line. */
   let quietSince: number | undefined;
+  let queuedSince: number | undefined;
   let closed = false;
 
+  /** The build goes on whatever AWS says about the pace or the network: following never gives up on either. */
+  const untilItWorks = (service: string): Omit<BackoffOptions, 'clock'> => ({
+    maxAttempts: Number.POSITIVE_INFINITY,
+    retryable: isTemporaryFailure,
+    ...(signal ? { signal } : {}),
+    longFailure: { afterMs: NOTICE_AFTER_MS, notify: (ms, error) => notice(stillTrying(service, ms, error)) },
+  });
   const refresh = async () => {
-    // Throttling never ends following: the build goes on whatever AWS says about the pace.
-    const build = await getBuild(codebuild, buildId, clock, Number.POSITIVE_INFINITY);
+    const build = await getBuild(codebuild, buildId, clock, untilItWorks('CodeBuild'));
     onEvent({ kind: 'status', build });
     // Once there is a log to read, its phases are shown in order with their lines.
-    if (build.logs?.groupName && build.logs.streamName) timeline.readingLog();
+    if (hasStream(build)) timeline.readingLog();
     for (const event of timeline.fromStatus(build)) onEvent(event);
+    queuedSince = build.currentPhase === 'QUEUED' ? (queuedSince ?? clock.now()) : undefined;
     return build;
   };
+  /** Every 5 s, but every second while the log stream is still to be named (unless long queued). */
+  const statusPace = (build: Build) =>
+    hasStream(build) || (queuedSince !== undefined && clock.now() - queuedSince >= LONG_QUEUE_MS)
+      ? statusEveryMs
+      : streamWaitEveryMs;
   const finish = (result: FollowResult): FollowResult => {
     if (!result.detached) for (const event of timeline.flush()) onEvent(event);
     return result;
@@ -98,38 +130,66 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
     const marker = agentMarker(line.message);
     if (marker && marker.kind !== 'context' && timeline.needsStatusBefore(marker.phase)) {
       build = await refresh();
-      nextStatusAt = clock.now() + statusEveryMs;
+      nextStatusAt = clock.now() + statusPace(build);
     }
     if (marker) for (const event of timeline.fromLog(marker, line.timestamp)) onEvent(event);
     if (!isAgentBookkeeping(line.message)) onEvent({ kind: 'log', line });
   };
 
-  let build = await refresh();
-  let nextStatusAt = clock.now() + statusEveryMs;
-  for (;;) {
-    if (signal?.aborted) return { build, detached: true };
-    const ended = isComplete(build);
-    if (ended) quietSince ??= clock.now();
-    const group = build.logs?.groupName;
-    const stream = build.logs?.streamName;
-    if (!tail && group && stream) tail = new LogTail(logs, group, stream, clock, Number.POSITIVE_INFINITY);
-    let backlog = false;
-    if (tail) {
-      const read = await tail.read();
-      for (const line of read.lines) await readLine(line);
-      if (ended && read.lines.length) quietSince = clock.now();
-      backlog = !read.caughtUp;
-      if (ended && closed && read.lines.length === 0) return finish({ build, detached: false });
-      closed ||= read.lines.some((line) => CLOSING_LINE.test(line.message));
+  // Until the first status read, only the id is known.
+  let build: Build = { id: buildId };
+  let nextStatusAt = 0;
+  try {
+    build = await refresh();
+    nextStatusAt = clock.now() + statusPace(build);
+    for (;;) {
+      if (signal?.aborted) return { build, detached: true };
+      const ended = isComplete(build);
+      if (ended) quietSince ??= clock.now();
+      if (!tail && hasStream(build))
+        tail = new LogTail(
+          logs,
+          build.logs.groupName,
+          build.logs.streamName,
+          clock,
+          untilItWorks('CloudWatch Logs'),
+        );
+      let backlog = false;
+      if (tail) {
+        const read = await tail.read();
+        for (const line of read.lines) await readLine(line);
+        if (ended && read.lines.length) quietSince = clock.now();
+        backlog = !read.caughtUp;
+        if (ended && closed && read.lines.length === 0) return finish({ build, detached: false });
+        closed ||= read.lines.some((line) => CLOSING_LINE.test(line.message));
+      }
+      if (ended && !backlog && (!tail || clock.now() - quietSince! >= drainMs))
+        return finish({ build, detached: false });
+      // A backlog (e.g. re-attaching to a long build) is read on soon; otherwise wait for more.
+      await clock.sleep(
+        backlog ? BACKLOG_EVERY_MS : tail ? logEveryMs : Math.max(0, nextStatusAt - clock.now()),
+        signal,
+      );
+      if (signal?.aborted) return { build, detached: true };
+      if (!ended && clock.now() >= nextStatusAt) {
+        build = await refresh();
+        nextStatusAt = clock.now() + statusPace(build);
+      }
     }
-    if (ended && !backlog && (!tail || clock.now() - quietSince! >= drainMs))
-      return finish({ build, detached: false });
-    // A backlog (e.g. re-attaching to a long build) is read on soon; otherwise wait for more.
-    await clock.sleep(backlog ? BACKLOG_EVERY_MS : tail ? logEveryMs : statusEveryMs, signal);
+  } catch (error) {
+    // Aborted while waiting out a failure: a detach like any other.
     if (signal?.aborted) return { build, detached: true };
-    if (!ended && clock.now() >= nextStatusAt) {
-      build = await refresh();
-      nextStatusAt = clock.now() + statusEveryMs;
-    }
+    throw error;
   }
+}
+
+function hasStream(build: Build): build is Build & { logs: { groupName: string; streamName: string } } {
+  return Boolean(build.logs?.groupName && build.logs.streamName);
+}
+
+/** `CloudWatch Logs unreachable for 30 s (ECONNRESET), still trying…` */
+function stillTrying(service: string, failingMs: number, error: unknown): string {
+  const what = isThrottling(error) ? 'keeps throttling kiln' : 'unreachable';
+  const reason = errorName(error) || messageOf(error).split('\n', 1)[0];
+  return `${service} ${what} for ${Math.round(failingMs / 1000)} s (${reason}), still trying…`;
 }

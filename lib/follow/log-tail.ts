@@ -4,7 +4,7 @@
 import type { CloudWatchLogsClient, GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { errorName } from '../aws/error-name';
 import { cloudWatchLogsSdk } from '../aws/sdk';
-import { withThrottleBackoff } from './backoff';
+import { type BackoffOptions, withBackoff } from './backoff';
 import type { Clock } from './clock';
 
 export interface LogLine {
@@ -42,8 +42,8 @@ export class LogTail {
     readonly group: string,
     readonly stream: string,
     private readonly clock: Clock,
-    /** Throttled calls are retried this often: unbounded while following a running build. */
-    private readonly maxAttempts?: number,
+    /** How failed calls are retried: by default throttling, a few times; never given up while following. */
+    private readonly retry: Omit<BackoffOptions, 'clock'> = {},
   ) {}
 
   /** Everything new since the last read, until CloudWatch hands back the same token. */
@@ -53,7 +53,7 @@ export class LogTail {
       const sent = this.token;
       let response: GetLogEventsCommandOutput;
       try {
-        response = await withThrottleBackoff(
+        response = await withBackoff(
           () =>
             this.logs.send(
               new (cloudWatchLogsSdk().GetLogEventsCommand)({
@@ -63,7 +63,7 @@ export class LogTail {
                 ...(sent ? { nextToken: sent } : {}),
               }),
             ),
-          { clock: this.clock, ...(this.maxAttempts ? { maxAttempts: this.maxAttempts } : {}) },
+          { ...this.retry, clock: this.clock },
         );
       } catch (error) {
         if (errorName(error) === 'ResourceNotFoundException') return { lines, found: false, caughtUp: true };

@@ -74,6 +74,9 @@ export class BuildReporter {
         (this.options.logLine ?? this.terminal.line)(text);
         return;
       }
+      case 'notice':
+        this.note(event.message);
+        return;
       case 'status':
         return;
     }

@@ -26,6 +26,14 @@ export interface AwsFake {
   parameters: Map<string, Record<string, unknown>>;
   /** When set, STS GetCallerIdentity fails with this error code (ExpiredToken, AccessDenied…). */
   stsError: string | undefined;
+  /**
+   * While set, every request to `service` (its X-Amz-Target prefix: `Logs_20140328`,
+   * `CodeBuild_20161006`) fails before reaching the model: `500` answers InternalFailure,
+   * `hang-up` closes the connection without an answer (the SDK's "socket hang up").
+   */
+  outage: { service: string; failure: '500' | 'hang-up' } | undefined;
+  /** Requests an outage failed. */
+  outageRequests: number;
   /** Environment for a CLI process that should talk to this fake (plus S3, given separately). */
   env(s3Endpoint?: string): NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -38,6 +46,8 @@ export async function startAwsFake(): Promise<AwsFake> {
     logs,
     codebuild,
     stsError: undefined,
+    outage: undefined,
+    outageRequests: 0,
     ecr: new Map(),
     ecrCalls: {},
     parameters: new Map(),
@@ -78,7 +88,14 @@ function respond(fake: AwsFake, request: IncomingMessage, body: string, response
     return;
   }
   const [service, operation = ''] = target.split('.');
+  const outage = fake.outage?.service === service ? fake.outage?.failure : undefined;
+  if (outage) fake.outageRequests++;
+  if (outage === 'hang-up') {
+    request.socket.destroy();
+    return;
+  }
   try {
+    if (outage) throw new FakeAwsError('InternalFailure', 'fake outage', 500);
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     let output: unknown;
     if (service === 'CodeBuild_20161006') {

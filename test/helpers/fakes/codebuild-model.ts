@@ -1,6 +1,7 @@
 // In-memory CodeBuild that runs builds through CodeBuild's phases on timers: phases appended as they
-// start, statuses filled in as they end, the log stream created only after PROVISIONING, StopBuild
-// honoured, exported variables on success. The loopback server exposes it over HTTP.
+// start, statuses filled in as they end, the log stream named (in BatchGetBuilds) and created only
+// after PROVISIONING, StopBuild honoured, exported variables on success. The loopback server exposes
+// it over HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Build, BuildPhase, EnvironmentVariable, StatusType } from '@aws-sdk/client-codebuild';
 import { recordAwsCall } from '../iam/recorded-calls';
@@ -24,6 +25,8 @@ export type Phase = (typeof PHASES)[number];
 export interface BuildScript {
   /** How long each phase lasts. */
   phaseMs?: number;
+  /** Phases that last otherwise (a PROVISIONING of seconds, as on CodeBuild). */
+  phaseMsOf?: Partial<Record<Phase, number>>;
   /** Lines the BUILD phase writes to the log. */
   lines?: string[];
   /** Fail this phase with `status` and `message` (then FINALIZING, like CodeBuild). */
@@ -37,6 +40,11 @@ export interface BuildScript {
 /** The phases CodeBuild's agent writes to the log (the machine runs them), as it writes them. */
 function logsPhase(phase: Phase): boolean {
   return PHASES.indexOf(phase) > PHASES.indexOf('PROVISIONING') && phase !== 'FINALIZING';
+}
+
+/** The log stream CodeBuild writes a build's log to: the build id's UUID. */
+export function streamOf(build: Build): string {
+  return build.id!.split(':')[1]!;
 }
 
 /** The agent's timestamp: `2026/11/23 07:56:56.503000`. */
@@ -148,7 +156,7 @@ export class FakeCodeBuild {
   /**
    * Starts a build the way `kiln build` does (KILN_PROJECT_NAME set, and any further `variables`),
    * without the CLI: for tests and benchmarks that watch builds (`kiln logs --follow`). Its log stream
-   * is `build.logs.streamName`.
+   * is `streamOf(build)`, named in `build.logs` once PROVISIONING is done.
    */
   start(
     kilnProject: string,
@@ -209,7 +217,8 @@ export class FakeCodeBuild {
         computeType: (input.computeTypeOverride as 'BUILD_GENERAL1_SMALL') ?? 'BUILD_GENERAL1_SMALL',
         environmentVariables: (input.environmentVariablesOverride as EnvironmentVariable[]) ?? [],
       },
-      logs: { groupName: this.logGroup, streamName: uuid, deepLink: `https://console.example/logs/${uuid}` },
+      // Like CodeBuild: no group or stream until the build machine is up.
+      logs: { deepLink: `https://console.example/logs/${uuid}` },
     };
     this.builds.set(build.id!, build);
     this.recordServiceCalls(build);
@@ -233,7 +242,7 @@ export class FakeCodeBuild {
         for (const line of script.lines ?? []) this.log(build, line);
         if (script.holdBuildMs) await this.waitForStop(build, script.holdBuildMs);
       }
-      await this.delay(phaseMs);
+      await this.delay(script.phaseMsOf?.[phase] ?? phaseMs);
       let status: StatusType = 'SUCCEEDED';
       if (this.stopRequests.has(build.id!) && outcome === 'SUCCEEDED') status = 'STOPPED';
       else if (script.failure?.phase === phase) status = script.failure.status;
@@ -255,8 +264,11 @@ export class FakeCodeBuild {
         record.contexts = [context];
         outcome = status;
       }
-      // The stream exists once the build machine is up.
-      if (phase === 'PROVISIONING') this.logs.createStream(this.logGroup, build.logs!.streamName!);
+      // The stream exists, and the build names it, once the build machine is up.
+      if (phase === 'PROVISIONING') {
+        this.logs.createStream(this.logGroup, streamOf(build));
+        Object.assign(build.logs!, { groupName: this.logGroup, streamName: streamOf(build) });
+      }
     }
     build.phases!.push({ phaseType: 'COMPLETED', startTime: new Date() });
     build.currentPhase = 'COMPLETED';
@@ -287,13 +299,13 @@ export class FakeCodeBuild {
       .filter((variable) => variable.type === 'PARAMETER_STORE')
       .map((variable) => variable.value!);
     if (parameters.length > 0) recordAwsCall('build', 'ssm', 'GetParameters', { Names: parameters });
-    const stream = { logGroupName: this.logGroup, logStreamName: build.logs!.streamName };
+    const stream = { logGroupName: this.logGroup, logStreamName: streamOf(build) };
     for (const operation of ['CreateLogStream', 'PutLogEvents'])
       recordAwsCall('build', 'logs', operation, stream);
   }
 
   private log(build: Build, message: string): void {
-    this.logs.append(this.logGroup, build.logs!.streamName!, `${message}\n`);
+    this.logs.append(this.logGroup, streamOf(build), `${message}\n`);
   }
 
   private async waitForStop(build: Build, maxMs: number): Promise<void> {

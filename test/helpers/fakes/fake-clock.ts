@@ -11,8 +11,11 @@ export class FakeClock implements Clock {
     return this.time;
   }
 
+  /** What random() returns: the backoff's jitter (low: many quick retries). */
+  randomValue = 0.5;
+
   random(): number {
-    return 0.5;
+    return this.randomValue;
   }
 
   async sleep(ms: number): Promise<void> {

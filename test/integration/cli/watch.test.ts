@@ -1,10 +1,12 @@
-// `kiln logs`, `status`, `builds` and `stop` as a user runs them, against the loopback fake.
+// `kiln logs`, `status`, `builds` and `stop` as a user runs them, against the loopback fake; `logs
+// --follow` also while AWS is unreachable for a while (the fake answers 500 or closes the connection).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type AwsFake, startAwsFake } from '../../helpers/fakes/aws-fake-server';
-import type { BuildScript } from '../../helpers/fakes/codebuild-model';
+import { type BuildScript, streamOf } from '../../helpers/fakes/codebuild-model';
+import { waitFor } from '../../helpers/processes';
 import { runCli, startCli } from './run-cli';
 
 jest.setTimeout(30_000);
@@ -256,3 +258,57 @@ test('a project without builds says so', async () => {
     `kiln: no builds of ${basename(project)} found in account 123456789012, region us-east-1`,
   );
 });
+
+const LOGS = 'Logs_20140328';
+const CODEBUILD = 'CodeBuild_20161006';
+
+test('CloudWatch Logs answering 500, then closing connections, for seconds: every line once, the build’s exit code', async () => {
+  const build = fake.codebuild.start(basename(project), { phaseMs: 50, holdBuildMs: 20_000 });
+  const run = startCli(['logs', build.id!, '--follow', '--dir', project], env);
+  await run.waitForStderr('✓ PRE_BUILD');
+  const texts: string[] = [];
+  /** Appends a line every 200 ms until `done` (at most 20 s). */
+  const appendUntil = async (done: () => boolean) => {
+    const until = Date.now() + 20_000;
+    do {
+      texts.push(`line ${texts.length}`);
+      fake.logs.append('/kiln/builds', streamOf(build), `${texts.at(-1)}\n`);
+      await delay(200);
+    } while (!done() && Date.now() < until);
+  };
+  // Each outage lasts until kiln has sent 7 requests into it: more than one SDK call (3 tries) makes,
+  // so kiln's own backoff carried on where the SDK gave up.
+  const outage = async (service: string, failure: '500' | 'hang-up') => {
+    fake.outage = { service, failure };
+    const before = fake.outageRequests;
+    await appendUntil(() => fake.outageRequests - before >= 7);
+    expect(fake.outageRequests - before).toBeGreaterThanOrEqual(7);
+    fake.outage = undefined;
+    const after = Date.now() + 600;
+    await appendUntil(() => Date.now() >= after);
+  };
+  await outage(LOGS, '500');
+  await outage(LOGS, 'hang-up');
+  // CodeBuild itself unreachable for a while.
+  await outage(CODEBUILD, 'hang-up');
+  expect(await run.exit).toBe(0);
+  const printed = run.stdout().split('\n');
+  expect(printed.filter((line) => line.startsWith('line '))).toEqual(texts);
+  expect(run.stderr()).toMatch(/✔ SUCCEEDED/);
+}, 90_000);
+
+test('Ctrl-C while CloudWatch Logs is unreachable detaches at once (exit 14), the build left running', async () => {
+  const build = fake.codebuild.start(basename(project), { phaseMs: 50, holdBuildMs: 30_000 });
+  const run = startCli(['logs', build.id!, '--follow', '--dir', project], env);
+  await run.waitForStderr('✓ PRE_BUILD');
+  fake.outage = { service: LOGS, failure: 'hang-up' };
+  // Long enough for kiln's backoff to be waiting seconds between tries.
+  await waitFor(() => fake.outageRequests >= 12, 20_000);
+  await delay(1500);
+  const interrupted = Date.now();
+  run.child.kill('SIGINT');
+  expect(await run.exit).toBe(14);
+  expect(Date.now() - interrupted).toBeLessThan(1500);
+  expect(run.stderr()).toContain(`kiln logs ${build.id} --follow`);
+  expect(fake.codebuild.builds.get(build.id!)!.buildComplete).toBe(false);
+}, 60_000);

@@ -1,7 +1,7 @@
 // The IAM check itself: the calls one remote build makes (recorded through the fakes, as every test's
 // are) are all allowed by the shipped policies, and removing any one statement denies some of them.
 import { startBuild } from '../../../lib/aws/codebuild';
-import { FakeCodeBuild } from '../../helpers/fakes/codebuild-model';
+import { FakeCodeBuild, streamOf } from '../../helpers/fakes/codebuild-model';
 import { FakeLogStore } from '../../helpers/fakes/log-store';
 import { deniedCalls } from '../../helpers/iam/policy-check';
 import {
@@ -61,8 +61,8 @@ async function oneBuildsCalls(): Promise<AwsCall[]> {
     codebuild.handle('ListBuildsForProject', { projectName: 'kiln-arm64' });
     codebuild.handle('BatchGetBuilds', { ids: [build.id] });
     codebuild.handle('StopBuild', { id: build.id });
-    logs.createStream('/kiln/builds', build.logs!.streamName!);
-    logs.getLogEvents({ logGroupName: '/kiln/builds', logStreamName: build.logs!.streamName! });
+    logs.createStream('/kiln/builds', streamOf(build));
+    logs.getLogEvents({ logGroupName: '/kiln/builds', logStreamName: streamOf(build) });
     // An unchanged re-run: the image built from the same input, found and tagged instead of a build.
     for (const operation of ['BatchGetImage', 'PutImage']) {
       recordAwsCall('cli', 'ecr', operation, { repositoryName: 'kiln' });

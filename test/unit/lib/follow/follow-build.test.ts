@@ -1,7 +1,14 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, type Build, CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { type FollowEvent, followBuild } from '../../../../lib/follow/follow-build';
-import { BUILD_ID, LOG_GROUP, LOG_STREAM, PHASES, snapshot } from '../../../helpers/build-snapshots';
+import {
+  BUILD_ID,
+  LOG_GROUP,
+  LOG_STREAM,
+  PHASES,
+  type SnapshotOptions,
+  snapshot,
+} from '../../../helpers/build-snapshots';
 import { FakeAwsError } from '../../../helpers/fakes/fake-aws-error';
 import { FakeClock } from '../../../helpers/fakes/fake-clock';
 import { FakeLogStore } from '../../../helpers/fakes/log-store';
@@ -83,6 +90,58 @@ test('waits for a log stream that appears only after provisioning, then prints e
   expect(logsMock.commandCalls(GetLogEventsCommand).every((call) => call.args[0].input.startFromHead)).toBe(
     true,
   );
+});
+
+/** BatchGetBuilds answers from fake time: `phaseAt(now)` is the phase running then. */
+function buildsOverTime(phaseAt: (now: number) => SnapshotOptions['current']): void {
+  codebuildMock.on(BatchGetBuildsCommand).callsFake(() => {
+    const current = phaseAt(clock.now());
+    return { builds: [snapshot({ current, ...(current === 'COMPLETED' ? { status: 'SUCCEEDED' } : {}) })] };
+  });
+}
+
+/** Appends a first line at fake time `at`; resolves how long after that followBuild passed it on. */
+async function firstLineLatency(at: number): Promise<number> {
+  let appended = false;
+  clock.onSleep = (time) => {
+    if (time >= at && !appended) {
+      appended = true;
+      append('first line');
+    }
+  };
+  let shownAt: number | undefined;
+  await followBuild({
+    codebuild,
+    logs,
+    buildId: BUILD_ID,
+    clock,
+    onEvent: (event) => {
+      if (event.kind === 'log' && event.line.message === 'first line') shownAt ??= clock.now();
+    },
+  });
+  return shownAt! - at;
+}
+
+test('the first line is shown within about 2 s of its ingestion when the build names its stream late', async () => {
+  // Named once PROVISIONING ends (7.3 s in); the first line is ingested right then.
+  buildsOverTime((now) =>
+    now < 2000 ? 'QUEUED' : now < 7300 ? 'PROVISIONING' : now < 30_000 ? 'BUILD' : 'COMPLETED',
+  );
+  expect(await firstLineLatency(7300)).toBeLessThanOrEqual(2000);
+  // While no stream is named, the status is read every second.
+  expect(codebuildMock.commandCalls(BatchGetBuildsCommand).length).toBeGreaterThanOrEqual(8);
+});
+
+test('a build queued for capacity is polled at the normal pace until it leaves the queue, then every second', async () => {
+  buildsOverTime((now) =>
+    now < 120_000 ? 'QUEUED' : now < 123_500 ? 'PROVISIONING' : now < 150_000 ? 'BUILD' : 'COMPLETED',
+  );
+  const latency = await firstLineLatency(123_500);
+  expect(latency).toBeLessThanOrEqual(2000);
+  const calls = codebuildMock.commandCalls(BatchGetBuildsCommand).length;
+  // 30 s at 1 s, 90 s at 5 s, ~4 s at 1 s, then 5 s while the log is read: far from one a second.
+  expect(calls).toBeLessThan(30 + 90 / 5 + 5 + 30 / 5 + 3);
+  expect(calls).toBeGreaterThan(30);
 });
 
 test('empty and partial pages do not end the read; a returned token equal to the one sent does', async () => {
@@ -192,24 +251,144 @@ test('throttled calls are retried with jittered exponential backoff', async () =
   expect(clock.sleeps.slice(0, 4)).toEqual([250, 500, 1000, 250]);
 });
 
+/** A line every half second of the first 25 s, whatever the reader is going through. */
+function appendEveryHalfSecond(): () => string[] {
+  let next = 0;
+  clock.onSleep = (time) => {
+    for (; next * 500 <= Math.min(time, 25_000); next++) append(`line ${next}`);
+  };
+  return () => Array.from({ length: next }, (_, index) => `line ${index}`);
+}
+
+/** GetLogEvents fails with `failure` until `untilMs` (fake time), then answers from the store. */
+function failLogReadsUntil(untilMs: number, failure: () => Error): { failed: () => number } {
+  let failed = 0;
+  logsMock.on(GetLogEventsCommand).callsFake((input) => {
+    if (clock.now() < untilMs) {
+      failed++;
+      throw failure();
+    }
+    return store.getLogEvents(input);
+  });
+  return { failed: () => failed };
+}
+
 test('a GetLogEvents throttled for 20 s while the build runs loses no line and does not give up', async () => {
   scriptBuilds(
     ...Array.from({ length: 6 }, () => snapshot({ current: 'BUILD' })),
     snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
   );
-  logsMock.on(GetLogEventsCommand).callsFake((input) => {
-    if (clock.now() < 20_000) throw new FakeAwsError('ThrottlingException', 'Rate exceeded');
-    return store.getLogEvents(input);
-  });
-  let next = 0;
-  clock.onSleep = (time) => {
-    // A line every half second of the first 25 s, whatever the reader is going through.
-    for (; next * 500 <= Math.min(time, 25_000); next++) append(`line ${next}`);
-  };
-  const { lines, result } = await follow();
+  // Low jitter: short waits, so 20 s of throttling is far more tries than any fixed limit would allow.
+  clock.randomValue = 0.01;
+  const reads = failLogReadsUntil(20_000, () => new FakeAwsError('ThrottlingException', 'Rate exceeded'));
+  const expected = appendEveryHalfSecond();
+  const { lines, result, events } = await follow();
   expect(result.build.buildStatus).toBe('SUCCEEDED');
-  expect(lines).toEqual(Array.from({ length: next }, (_, index) => `line ${index}`));
-  expect(logsMock.commandCalls(GetLogEventsCommand).length).toBeGreaterThan(8);
+  expect(lines).toEqual(expected());
+  expect(reads.failed()).toBeGreaterThan(60);
+  // Under 30 s of trouble: no notice.
+  expect(events.filter((event) => event.kind === 'notice')).toEqual([]);
+});
+
+/** A failure on the way, as the SDK passes it on after its own three tries. */
+const serverError = () =>
+  Object.assign(new FakeAwsError('InternalFailure', 'We encountered an internal error.', 500), {
+    $fault: 'server',
+    $metadata: { httpStatusCode: 500 },
+  });
+const socketHangUp = () =>
+  Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 3 } });
+
+test.each([
+  ['500 answers', serverError, 'InternalFailure'],
+  ['dropped connections', socketHangUp, 'ECONNRESET'],
+])(
+  'CloudWatch Logs failing with %s for 60 s while the build runs: no line lost, one notice, no giving up',
+  async (_, failure, reason) => {
+    scriptBuilds(
+      ...Array.from({ length: 14 }, () => snapshot({ current: 'BUILD' })),
+      snapshot({ current: 'COMPLETED', status: 'SUCCEEDED' }),
+    );
+    const reads = failLogReadsUntil(60_000, failure);
+    const expected = appendEveryHalfSecond();
+    const { lines, result, events } = await follow();
+    expect(result).toEqual({ build: expect.objectContaining({ buildStatus: 'SUCCEEDED' }), detached: false });
+    expect(lines).toEqual(expected());
+    expect(reads.failed()).toBeGreaterThan(8);
+    const notices = events.flatMap((event) => (event.kind === 'notice' ? [event.message] : []));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      new RegExp(`^CloudWatch Logs unreachable for (3\\d|4\\d) s \\(${reason}\\), still trying…$`),
+    );
+  },
+);
+
+test('CodeBuild unreachable for 60 s while the build runs: following goes on and says so once', async () => {
+  let calls = 0;
+  codebuildMock.on(BatchGetBuildsCommand).callsFake(() => {
+    calls++;
+    if (calls > 1 && clock.now() < 60_000) throw socketHangUp();
+    return {
+      builds: [
+        snapshot({
+          current: clock.now() < 65_000 ? 'BUILD' : 'COMPLETED',
+          status: clock.now() < 65_000 ? undefined : 'SUCCEEDED',
+        }),
+      ],
+    };
+  });
+  const { result, events } = await follow();
+  expect(result.build.buildStatus).toBe('SUCCEEDED');
+  const notices = events.flatMap((event) => (event.kind === 'notice' ? [event.message] : []));
+  expect(notices).toEqual([
+    expect.stringMatching(/^CodeBuild unreachable for \d+ s \(ECONNRESET\), still trying…$/),
+  ]);
+});
+
+test.each([
+  [
+    'AccessDeniedException',
+    'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: logs:GetLogEvents',
+  ],
+  ['InvalidParameterException', '1 validation error detected'],
+])('a %s while following is passed on at once, not retried', async (code, message) => {
+  scriptBuilds(snapshot({ current: 'BUILD' }));
+  logsMock.on(GetLogEventsCommand).rejects(new FakeAwsError(code, message));
+  await expect(follow()).rejects.toThrow(message);
+  expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(1);
+});
+
+test('aborting while a failing call waits out its backoff detaches at once, without another try', async () => {
+  scriptBuilds(snapshot({ current: 'BUILD' }));
+  failLogReadsUntil(Number.POSITIVE_INFINITY, serverError);
+  const detach = new AbortController();
+  let callsAtAbort = 0;
+  clock.onSleep = (time) => {
+    if (time >= 10_000 && !detach.signal.aborted) {
+      detach.abort();
+      callsAtAbort = logsMock.commandCalls(GetLogEventsCommand).length;
+    }
+  };
+  const { result } = await follow({ signal: detach.signal });
+  expect(result).toEqual({ build: expect.objectContaining({ buildStatus: 'IN_PROGRESS' }), detached: true });
+  expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(callsAtAbort);
+});
+
+test('aborting while a call hangs (real clock) detaches at once', async () => {
+  scriptBuilds(snapshot({ current: 'BUILD' }));
+  logsMock.on(GetLogEventsCommand).callsFake(() => new Promise(() => {}));
+  const detach = new AbortController();
+  setTimeout(() => detach.abort(), 50);
+  const started = Date.now();
+  const result = await followBuild({
+    codebuild,
+    logs,
+    buildId: BUILD_ID,
+    signal: detach.signal,
+    onEvent: () => {},
+  });
+  expect(result.detached).toBe(true);
+  expect(Date.now() - started).toBeLessThan(1000);
 });
 
 test('an unknown build id is a clear error', async () => {
