@@ -64,6 +64,11 @@ const DRAIN_MS = 12_000;
 const CLOSING_LINE = /^\[Container\] .*Phase complete: UPLOAD_ARTIFACTS State: /;
 /** A call that keeps failing (throttled, or AWS unreachable) is retried for good; after this long, kiln says so. */
 const NOTICE_AFTER_MS = 30_000;
+/**
+ * Once the build has ended its outcome is known: CloudWatch Logs still failing this long after the
+ * end stops the drain (with a notice naming `kiln logs`), so a dead network cannot hold a CI step.
+ */
+const LAST_LINES_GIVE_UP_MS = 120_000;
 
 export interface FollowResult {
   build: Build;
@@ -100,13 +105,39 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
   let queuedSince: number | undefined;
   let closed = false;
 
-  /** The build goes on whatever AWS says about the pace or the network: following never gives up on either. */
+  /** When the build was first seen ended. */
+  let endedAt: number | undefined;
+  const drainGivenUp = () => endedAt !== undefined && clock.now() - endedAt >= LAST_LINES_GIVE_UP_MS;
+  /**
+   * The build goes on whatever AWS says about the pace or the network: following never gives up on
+   * either while it runs (the last log lines only LAST_LINES_GIVE_UP_MS after the end).
+   */
   const untilItWorks = (service: string): Omit<BackoffOptions, 'clock'> => ({
     maxAttempts: Number.POSITIVE_INFINITY,
     retryable: isTemporaryFailure,
     ...(signal ? { signal } : {}),
     longFailure: { afterMs: NOTICE_AFTER_MS, notify: (ms, error) => notice(stillTrying(service, ms, error)) },
   });
+  /** Log reads failing on the way: since when, and whether kiln has said so. */
+  let logsFailingSince: number | undefined;
+  let logsFailureTold = false;
+  /**
+   * A failing log read is retried in place until the status is due, then the loop reads the status
+   * and comes back: a log outage never hides the build's end. After the end, it is retried until the
+   * drain gives up.
+   */
+  const tellLogsFailing = (failingMs: number, error: unknown) => {
+    if (logsFailureTold) return;
+    logsFailureTold = true;
+    notice(stillTrying('CloudWatch Logs', failingMs, error));
+  };
+  const logReads: Omit<BackoffOptions, 'clock'> = {
+    maxAttempts: Number.POSITIVE_INFINITY,
+    retryable: (error) =>
+      isTemporaryFailure(error) && !drainGivenUp() && (isComplete(build) || clock.now() < nextStatusAt),
+    ...(signal ? { signal } : {}),
+    longFailure: { afterMs: NOTICE_AFTER_MS, notify: tellLogsFailing },
+  };
   const refresh = async () => {
     const build = await getBuild(codebuild, buildId, clock, untilItWorks('CodeBuild'));
     onEvent({ kind: 'status', build });
@@ -145,18 +176,33 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
     for (;;) {
       if (signal?.aborted) return { build, detached: true };
       const ended = isComplete(build);
-      if (ended) quietSince ??= clock.now();
+      if (ended) {
+        quietSince ??= clock.now();
+        endedAt ??= clock.now();
+      }
       if (!tail && hasStream(build))
-        tail = new LogTail(
-          logs,
-          build.logs.groupName,
-          build.logs.streamName,
-          clock,
-          untilItWorks('CloudWatch Logs'),
-        );
+        tail = new LogTail(logs, build.logs.groupName, build.logs.streamName, clock, logReads);
       let backlog = false;
       if (tail) {
-        const read = await tail.read();
+        let read: Awaited<ReturnType<LogTail['read']>>;
+        try {
+          read = await tail.read();
+          logsFailingSince = undefined;
+          logsFailureTold = false;
+        } catch (error) {
+          if (!isTemporaryFailure(error)) throw error;
+          if (drainGivenUp()) {
+            notice(
+              `the build's last log lines could not be read (${reasonOf(error)}); \`kiln logs ${buildId}\` shows them once CloudWatch Logs answers`,
+            );
+            return finish({ build, detached: false });
+          }
+          // The status is due: read it (below), then the log again from the same token.
+          logsFailingSince ??= clock.now();
+          if (clock.now() - logsFailingSince >= NOTICE_AFTER_MS)
+            tellLogsFailing(clock.now() - logsFailingSince, error);
+          read = { lines: [], found: true, caughtUp: true };
+        }
         for (const line of read.lines) await readLine(line);
         if (ended && read.lines.length) quietSince = clock.now();
         backlog = !read.caughtUp;
@@ -190,6 +236,10 @@ function hasStream(build: Build): build is Build & { logs: { groupName: string; 
 /** `CloudWatch Logs unreachable for 30 s (ECONNRESET), still trying…` */
 function stillTrying(service: string, failingMs: number, error: unknown): string {
   const what = isThrottling(error) ? 'keeps throttling kiln' : 'unreachable';
-  const reason = errorName(error) || messageOf(error).split('\n', 1)[0];
-  return `${service} ${what} for ${Math.round(failingMs / 1000)} s (${reason}), still trying…`;
+  return `${service} ${what} for ${Math.round(failingMs / 1000)} s (${reasonOf(error)}), still trying…`;
+}
+
+/** The error's name (`ECONNRESET`, `ThrottlingException`), else the first line of its message. */
+function reasonOf(error: unknown): string {
+  return errorName(error) || messageOf(error).split('\n', 1)[0]!;
 }

@@ -13,6 +13,7 @@ import { docker, inspectImage, runOnce } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { expectBuilt, kiln, kilnBuildLocal } from './support/kiln';
 import { imageLeaks } from './support/leaks';
+import { harnessFetch } from './support/registry';
 import { e2eSuite } from './support/suite';
 
 jest.setTimeout(15 * 60_000);
@@ -39,7 +40,7 @@ async function commandLinesWhile(done: Promise<unknown>): Promise<string[]> {
 /** The per-stage cache images the registry holds for a kiln project (`cache-<name>-<arch>-<stage>`). */
 async function cacheImagesOf(project: string): Promise<string[]> {
   const { registry } = e2eEnvironment();
-  const answer = (await (await fetch(`http://${registry}/v2/kiln/tags/list`)).json()) as { tags?: string[] };
+  const answer = (await (await harnessFetch('/v2/kiln/tags/list')).json()) as { tags?: string[] };
   return (answer.tags ?? [])
     .filter((tag) => tag.startsWith(`cache-${project}-`))
     .map((tag) => `${registry}/kiln:${tag}`);

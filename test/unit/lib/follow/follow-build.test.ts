@@ -323,6 +323,23 @@ test.each([
   },
 );
 
+test('CloudWatch Logs still unreachable 2 minutes after the build ended: the outcome is returned with a notice, not a hang', async () => {
+  scriptBuilds(snapshot({ current: 'BUILD' }), snapshot({ current: 'COMPLETED', status: 'FAILED' }));
+  logsMock.on(GetLogEventsCommand).callsFake(() => {
+    throw serverError();
+  });
+  const { result, events } = await follow();
+  expect(result).toEqual({ build: expect.objectContaining({ buildStatus: 'FAILED' }), detached: false });
+  const notices = events.flatMap((event) => (event.kind === 'notice' ? [event.message] : []));
+  expect(notices).toEqual([
+    expect.stringMatching(/^CloudWatch Logs unreachable for \d+ s \(InternalFailure\), still trying…$/),
+    `the build's last log lines could not be read (InternalFailure); \`kiln logs ${BUILD_ID}\` shows them once CloudWatch Logs answers`,
+  ]);
+  // Two minutes after the end (plus at most one backoff wait), not sooner: the drain tried for good.
+  expect(clock.now()).toBeGreaterThanOrEqual(120_000);
+  expect(clock.now()).toBeLessThan(180_000);
+});
+
 test('CodeBuild unreachable for 60 s while the build runs: following goes on and says so once', async () => {
   let calls = 0;
   codebuildMock.on(BatchGetBuildsCommand).callsFake(() => {
