@@ -121,21 +121,21 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
   /** Log reads failing on the way: since when, and whether kiln has said so. */
   let logsFailingSince: number | undefined;
   let logsFailureTold = false;
-  /**
-   * A failing log read is retried in place until the status is due, then the loop reads the status
-   * and comes back: a log outage never hides the build's end. After the end, it is retried until the
-   * drain gives up.
-   */
+  /** One notice per log outage, whether one long read or several short ones lasted NOTICE_AFTER_MS. */
   const tellLogsFailing = (failingMs: number, error: unknown) => {
     if (logsFailureTold) return;
     logsFailureTold = true;
     notice(stillTrying('CloudWatch Logs', failingMs, error));
   };
+  /**
+   * A failing log read is retried in place until the status is due, then the loop reads the status
+   * and comes back: a log outage never hides the build's end. After the end, it is retried until the
+   * drain gives up.
+   */
   const logReads: Omit<BackoffOptions, 'clock'> = {
-    maxAttempts: Number.POSITIVE_INFINITY,
+    ...untilItWorks('CloudWatch Logs'),
     retryable: (error) =>
       isTemporaryFailure(error) && !drainGivenUp() && (isComplete(build) || clock.now() < nextStatusAt),
-    ...(signal ? { signal } : {}),
     longFailure: { afterMs: NOTICE_AFTER_MS, notify: tellLogsFailing },
   };
   const refresh = async () => {
