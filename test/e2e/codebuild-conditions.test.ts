@@ -12,9 +12,9 @@ import { E2E_BUILDERS } from './support/builders';
 import { stepReusedCache } from './support/cache-hits';
 import { ROOT } from './support/environment';
 import { FreshEngine } from './support/fresh-engine';
-import { freePort, waitForBody } from './support/http';
 import { expectBuilt, type KilnRun, kilnBuildLocal } from './support/kiln';
 import { imageLeaks } from './support/leaks';
+import { serveImage } from './support/serve';
 import { e2eSuite } from './support/suite';
 import { ratioOf, stepSeconds } from './support/timings';
 
@@ -116,15 +116,10 @@ test.each(E2E_BUILDERS)(
     expect(dependencies).toBeGreaterThan(20_000_000);
     expect(app).toBeLessThan(5_000_000);
 
-    const port = await freePort();
-    const container = (
-      await engine.docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])
-    ).trim();
-    try {
-      expect(await waitForBody(`http://127.0.0.1:${port}/`)).toBe('hello again from node-web\n');
-    } finally {
-      await engine.docker(['rm', '-f', container]);
-    }
+    // A container left by a failure goes with the engine.
+    const { container, body } = await serveImage(ref, { env: engine.env });
+    await engine.docker(['rm', '-f', container]);
+    expect(body).toBe('hello again from node-web\n');
     expect(secrets.filter((value) => (cold.stderr + warm.stderr).includes(value))).toEqual([]);
     expect(
       await imageLeaks(ref, secrets, join(workDir(), `leaks-${builder}`), (args) => engine.docker(args)),

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { writeBenchResult } from './support/bench';
 import { docker, inspectImage } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
-import { freePort, waitForBody } from './support/http';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
+import { serveImage } from './support/serve';
 import { e2eSuite } from './support/suite';
 
 jest.setTimeout(15 * 60_000);
@@ -49,15 +49,7 @@ describe.each(FIXTURES)('kiln build --local test/fixtures/$name', ({ name, body 
     const image = await inspectImage(ref);
     expect(image.Config.User.split(':')[0]).toBe('deploy');
 
-    const port = await freePort();
-    const container = cleanup.container(
-      (await docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])).trim(),
-    );
-    const answer = await waitForBody(`http://127.0.0.1:${port}/`).catch(async (error) => {
-      throw new Error(
-        `${String(error)}\ncontainer logs:\n${await docker(['logs', container]).catch(() => '')}`,
-      );
-    });
+    const { container, body: answer } = await serveImage(ref, { track: (id) => cleanup.container(id) });
     if (typeof body === 'string') expect(answer).toBe(body);
     else expect(answer).toMatch(body);
 

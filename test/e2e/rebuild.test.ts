@@ -4,10 +4,9 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeBenchResult } from './support/bench';
 import { stepReusedCache } from './support/cache-hits';
-import { docker } from './support/docker';
 import { e2eEnvironment, ROOT } from './support/environment';
-import { freePort, waitForBody } from './support/http';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
+import { serveImage } from './support/serve';
 import { e2eSuite } from './support/suite';
 import { ratioOf, stepSeconds } from './support/timings';
 
@@ -66,9 +65,8 @@ test.each(FIXTURES)(
 
     const ref = cleanup.build(built);
     cleanup.image(`${e2eEnvironment().registry}/kiln:cache-${name}`); // a name no later run uses
-    const port = await freePort();
-    cleanup.container((await docker(['run', '-d', '--network', 'host', '-e', `PORT=${port}`, ref])).trim());
-    expect(await waitForBody(`http://127.0.0.1:${port}/`)).toBe(`hello again from ${fixture.name}\n`);
+    const { body } = await serveImage(ref, { track: (id) => cleanup.container(id) });
+    expect(body).toBe(`hello again from ${fixture.name}\n`);
 
     // Nothing changed at all: the fixed cost of a build (pack, context, cached steps, push), the floor
     // under any warm rebuild, so the figure says how close to it a source change comes.

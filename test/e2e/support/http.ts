@@ -1,14 +1,27 @@
 // Loopback ports and HTTP polling for the containers the tests start (all --network host).
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nothing listens on, below the kernel's ephemeral range: a port from that range (what
+ * listen(0) gives) can be taken, between this check and the server's listen, as the local port of any
+ * outbound connection (the registry proxy's, the engine's), and the server then fails with EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  const ephemeralStart = Number(
+    (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768')).split(/\s+/)[0],
+  );
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * Math.max(ephemeralStart - 10_000, 1_000));
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
 }
 
