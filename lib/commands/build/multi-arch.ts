@@ -30,6 +30,7 @@ import { BuildReporter } from '../../output/build-reporter';
 import { formatBytes, formatDuration } from '../../output/format';
 import { prefixedTerminal } from '../../output/prefixed-terminal';
 import type { Terminal } from '../../output/terminal';
+import { BuildSecrets } from './build-secrets-lifecycle';
 import { type ArchiveInfo, type RemoteBuildOptions, uploadAborted } from './remote-build';
 
 /** One architecture in the `--json` document (seconds; null where not applicable). */
@@ -80,14 +81,6 @@ export function checkMultiArch(description: BuildDescription, local: boolean): v
       EXIT_CODES.usage,
     );
   }
-  if (description.config.dockerfile.secrets.length > 0) {
-    // Each build's runner deletes the stored secrets as it starts, so a second build could miss them.
-    throw new KilnError(
-      `--secret (or dockerfile.secrets) cannot be used for ${architectures.join(' and ')} at once yet`,
-      'Build one architecture at a time with --arch, or pass the value as a build arg if it is not secret.',
-      EXIT_CODES.usage,
-    );
-  }
   if (local) {
     throw new KilnError(
       `--local builds for this machine only, not for ${architectures.join(' and ')}`,
@@ -104,6 +97,8 @@ interface Member {
   session: RemoteSession;
   inputTag: string;
   reporter: BuildReporter;
+  /** Its own copy of the `--secret` values: each build's runner deletes its copy as it starts. */
+  secrets?: BuildSecrets;
   /** Found unchanged in ECR (no build). */
   reused?: { digest: string };
   build?: Build;
@@ -124,6 +119,8 @@ class MultiArchRun<A extends ArchiveInfo> {
   private readonly detach = new AbortController();
   private stage: Stage = 'prepare';
   private stopAfterStart = false;
+  /** Every pending build started (when one cannot start, the others are stopped). */
+  private startedAll = false;
   private stopping: Promise<unknown> | undefined;
   private members: Member[] = [];
   private timings = { pack: null as number | null, upload: null as number | null };
@@ -169,6 +166,9 @@ class MultiArchRun<A extends ArchiveInfo> {
       await this.stopping;
       return await this.concluded(session, pending);
     } finally {
+      // Builds left running by --async: their runners delete their copies (or the expiration does).
+      const leftRunning = this.options.async && !this.stopAfterStart && this.startedAll;
+      if (!leftRunning) await Promise.all(this.members.map((member) => member.secrets?.delete()));
       unsubscribe();
       for (const member of this.members) member.reporter.stop();
       this.options.reporter.stop();
@@ -307,12 +307,15 @@ class MultiArchRun<A extends ArchiveInfo> {
     const started = await Promise.allSettled(
       pending.map(async (member) => {
         const { infra, clients } = member.session;
+        member.secrets = new BuildSecrets(member.session, member.reporter);
+        const secrets = await member.secrets.store(options.secrets ?? {}, options.timeoutMinutes);
         member.build = await startBuild(clients.codebuild, {
           infra,
           sourceKey,
           inputTag: member.inputTag,
           projectName: options.description.name,
           buildArgs: options.buildArgs,
+          ...(secrets ? { secrets } : {}),
           debug: Boolean(options.debug),
           kilnVariables: { ...shared, [MULTI_ARCH_VARIABLES.arch]: member.arch },
           ...(options.description.config.remote.repository
@@ -328,7 +331,10 @@ class MultiArchRun<A extends ArchiveInfo> {
     const failure = started.find(
       (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
     );
-    if (!failure) return;
+    if (!failure) {
+      this.startedAll = true;
+      return;
+    }
     const running = pending.filter((member) => member.build);
     await Promise.all(running.map((member) => this.stopOne(member)));
     const failedMember = pending[started.indexOf(failure)]!;

@@ -6,7 +6,6 @@ import type { BuildDescription } from '../../../contract/description';
 import { EXIT_CODES, KilnError } from '../../../contract/errors';
 import { ecrRepositoryUri } from '../../../contract/infra-names';
 import { formatTags } from '../../../runner/index';
-import { deleteSecrets, type StoredSecrets, storeSecrets } from '../../aws/build-secrets';
 import {
   type BuiltImageLookup,
   findBuiltImage,
@@ -25,6 +24,7 @@ import { type BuildOutcome, remoteTimings, summarizeBuild } from '../../follow/o
 import type { BuildReporter } from '../../output/build-reporter';
 import { formatBytes, formatDuration } from '../../output/format';
 import type { Logger } from '../../output/logger';
+import { BuildSecrets } from './build-secrets-lifecycle';
 
 /** What `kiln build` needs of the packed archive. */
 export interface ArchiveInfo {
@@ -103,10 +103,6 @@ export function uploadAborted(): KilnError {
   );
 }
 
-/** CodeBuild's longest timeouts (build, queue), for a secret's expiration when the project's are not known. */
-const MAX_TIMEOUT_MINUTES = 2160;
-const MAX_QUEUED_MINUTES = 480;
-
 type Stage = 'prepare' | 'starting' | 'following' | 'stopping' | 'done';
 
 export function runRemoteBuild<A extends ArchiveInfo>(options: RemoteBuildOptions<A>): Promise<BuildResult> {
@@ -126,7 +122,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
   private buildId = '';
   private session: RemoteSession | undefined;
   /** This build's secret parameters, deleted when kiln is done with the build (the runner may be first). */
-  private storedSecrets: StoredSecrets | undefined;
+  private secrets: BuildSecrets | undefined;
 
   constructor(private readonly options: RemoteBuildOptions<A>) {
     this.clock = options.clock ?? realClock;
@@ -187,22 +183,12 @@ class RemoteBuildRun<A extends ArchiveInfo> {
       this.options.reporter.summary(outcome);
       return { document: result, exitCode: outcome.exitCode };
     } finally {
-      // --async: the runner deletes them once CodeBuild has read them (or their expiration does).
-      if (!this.options.async || this.stopAfterStart) await this.deleteStoredSecrets();
+      // A build left running by --async: its runner deletes them once CodeBuild has read them (or their expiration does).
+      const leftRunning = this.options.async && !this.stopAfterStart && this.buildId !== '';
+      if (!leftRunning) await this.secrets?.delete();
       unsubscribe();
       this.options.reporter.stop();
     }
-  }
-
-  private async deleteStoredSecrets(): Promise<void> {
-    const stored = this.storedSecrets;
-    if (!stored || !this.session) return;
-    this.storedSecrets = undefined;
-    await deleteSecrets(this.session.clients.ssm, Object.values(stored.parameters)).catch((error) => {
-      this.options.reporter.note(
-        `warning: could not delete the build's secrets under ${stored.path} (${messageOf(sessionError(this.session!, error))}); they expire on their own`,
-      );
-    });
   }
 
   private interrupted(): void {
@@ -338,25 +324,15 @@ class RemoteBuildRun<A extends ArchiveInfo> {
   }): Promise<Build> {
     const { options } = this;
     const { infra, clients } = session;
-    const secrets = options.secrets ?? {};
-    if (Object.keys(secrets).length > 0) {
-      this.storedSecrets = await storeSecrets(clients.ssm, secrets, {
-        // The project's timeouts when the pre-upload check could read them, else the longest CodeBuild allows.
-        queuedMinutes: session.timeouts?.queuedMinutes ?? MAX_QUEUED_MINUTES,
-        buildMinutes: options.timeoutMinutes ?? session.timeouts?.buildMinutes ?? MAX_TIMEOUT_MINUTES,
-        now: Date.now(),
-      });
-      options.reporter.note(
-        `secrets ${Object.keys(secrets).join(', ')} stored for this build (SSM SecureString, deleted when it ends)`,
-      );
-    }
+    this.secrets = new BuildSecrets(session, options.reporter);
+    const secrets = await this.secrets.store(options.secrets ?? {}, options.timeoutMinutes);
     const build = await startBuild(clients.codebuild, {
       infra,
       sourceKey,
       inputTag,
       projectName: options.description.name,
       buildArgs: options.buildArgs,
-      ...(this.storedSecrets ? { secrets: this.storedSecrets } : {}),
+      ...(secrets ? { secrets } : {}),
       debug: Boolean(options.debug),
       ...(options.description.config.remote.repository
         ? { repositoryUri: ecrRepositoryUri(infra.account, infra.region, infra.repository) }

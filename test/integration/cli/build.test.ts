@@ -444,6 +444,18 @@ describe('--secret: the value never shows', () => {
     for (const entry of entries) expect(entry.content.toString('latin1')).not.toContain(SECRET);
   });
 
+  test('--async: a build that cannot start leaves no secret stored (no runner would delete it)', async () => {
+    fake.codebuild.denied.add('StartBuild');
+    const { code, stderr } = await runCli(['build', project, '--async', '--secret', 'NPM_TOKEN'], {
+      ...env,
+      NPM_TOKEN: SECRET,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('access denied');
+    expect(fake.parameters.size).toBe(0);
+    expect(stderr).not.toContain(SECRET);
+  });
+
   test('a --secret whose variable is not set is a usage error before anything is uploaded', async () => {
     const { code, stderr } = await runCli(['build', project, '--secret', 'MISSING_TOKEN'], env);
     expect(code).toBe(2);

@@ -257,18 +257,32 @@ test('lambda: true with two architectures is refused before anything is packed',
   }
 });
 
-test('--secret with two architectures is refused before anything is packed or stored', async () => {
-  const { code, stderr } = await runCli(
-    ['build', project, '--arch', 'x86_64,arm64', '--secret', 'NPM_TOKEN'],
-    {
-      ...env,
-      NPM_TOKEN: 's3cr3t-multi-arch',
-    },
+test('--secret with two architectures: each build gets its own stored copy, deleted when both end; the value never shows', async () => {
+  const SECRET = 's3cr3t-multi-arch';
+  fake.codebuild.projectScripts.set('kiln', script('x86_64', { holdBuildMs: 1500 }));
+  fake.codebuild.projectScripts.set('kiln-arm64', script('arm64', { holdBuildMs: 1500 }));
+  const run = startCli(['build', project, '--arch', 'x86_64,arm64', '--secret', 'NPM_TOKEN', '--json'], {
+    ...env,
+    NPM_TOKEN: SECRET,
+  });
+  await run.waitForStderr('building for x86_64');
+  await run.waitForStderr('building for arm64');
+  // While both run: one parameter per build, under that build's own path (its runner deletes that path only).
+  const stored = [...fake.parameters.values()];
+  expect(stored).toHaveLength(2);
+  for (const parameter of stored) expect(parameter).toMatchObject({ Type: 'SecureString', Value: SECRET });
+  const builds = starts();
+  expect(builds.map((build) => build.variables.NPM_TOKEN).sort()).toEqual(
+    stored.map((parameter) => parameter.Name).sort(),
   );
-  expect(code).toBe(2);
-  expect(stderr).toContain(
-    '--secret (or dockerfile.secrets) cannot be used for x86_64 and arm64 at once yet',
-  );
-  expect(stderr).not.toContain('s3cr3t-multi-arch');
-  expect(starts()).toHaveLength(0);
+  for (const { variables } of builds) {
+    expect(variables.NPM_TOKEN!.startsWith(variables.KILN_SECRET_PARAMETERS!)).toBe(true);
+  }
+  expect(new Set(builds.map((build) => build.variables.KILN_SECRET_PARAMETERS)).size).toBe(2);
+
+  expect(await run.exit).toBe(0);
+  expect(fake.parameters.size).toBe(0);
+  expect(JSON.parse(run.stdout()).status).toBe('SUCCEEDED');
+  expect(run.stdout() + run.stderr()).not.toContain(SECRET);
+  expect(JSON.stringify(fake.codebuild.calls)).not.toContain(SECRET);
 });
