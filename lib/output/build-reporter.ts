@@ -100,6 +100,13 @@ export class BuildReporter {
   }
 
   /** Left a build running (second Ctrl-C): how to get back to it. */
+  /** StopBuild failed (AWS unreachable, denied): the build goes on, and this says how to end it. */
+  stopFailed(buildId: string, reason: string): void {
+    this.note(
+      `could not stop build ${buildId}: ${reason.replace(/\.$/, '')}. It keeps running and is still followed; Ctrl-C again to detach, then: kiln stop ${buildId}`,
+    );
+  }
+
   detached(buildId: string): void {
     this.stop();
     this.note(`detached; build ${buildId} keeps running. Re-attach with: kiln logs ${buildId} --follow`);

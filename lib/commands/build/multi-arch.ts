@@ -379,9 +379,7 @@ class MultiArchRun<A extends ArchiveInfo> {
 
   private stopOne(member: Member): Promise<void> {
     return stopBuild(member.session.clients.codebuild, member.build!.id!).catch((error) => {
-      member.reporter.note(
-        `could not stop build ${member.build!.id}: ${messageOf(sessionError(member.session, error))}`,
-      );
+      member.reporter.stopFailed(member.build!.id!, messageOf(sessionError(member.session, error)));
     });
   }
 

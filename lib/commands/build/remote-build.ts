@@ -381,9 +381,7 @@ class RemoteBuildRun<A extends ArchiveInfo> {
     this.stage = 'stopping';
     this.options.reporter.note(`stopping build ${this.buildId} (Ctrl-C again to detach)`);
     this.stopping = stopBuild(session.clients.codebuild, this.buildId).catch((error) => {
-      this.options.reporter.note(
-        `could not stop build ${this.buildId}: ${messageOf(sessionError(session, error))}`,
-      );
+      this.options.reporter.stopFailed(this.buildId, messageOf(sessionError(session, error)));
     });
   }
 

@@ -304,6 +304,20 @@ test('a second Ctrl-C detaches and says how to re-attach (exit 14)', async () =>
   expect(output).toContain(`Re-attach with: kiln logs ${BUILD_ID} --follow`);
 });
 
+test('a stop that fails says the build keeps running, and how to detach and stop it', async () => {
+  buildUntilStopped({ stops: false });
+  codebuildMock.on(StopBuildCommand).rejects(new FakeAwsError('ServiceUnavailableException', 'unreachable'));
+  clock.onSleep = (time) => {
+    if (time === 2000 || time === 6000) interrupt();
+  };
+  const result = await runRemoteBuild(options());
+  expect(output).toContain(`could not stop build ${BUILD_ID}: `);
+  expect(output).toContain(
+    `It keeps running and is still followed; Ctrl-C again to detach, then: kiln stop ${BUILD_ID}`,
+  );
+  expect(result.exitCode).toBe(14);
+});
+
 test('Ctrl-C while StartBuild is in flight stops the build as soon as it exists', async () => {
   buildUntilStopped();
   codebuildMock.on(StartBuildCommand).callsFake(() => {
