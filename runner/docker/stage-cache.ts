@@ -21,17 +21,33 @@ export function cacheRefPrefix(repositoryUri: string, project: string, arch: str
 
 /**
  * Named stages before the last, except:
- * - stages that declare an ARG: a RUN after an ARG records the value in the image history, and a
- *   cache image is pushed (the classic builder's credential args, user build args);
+ * - stages that declare an ARG outside `recordable`: a RUN after an ARG records the value in the
+ *   image history, and a cache image is pushed (the classic builder's credential args, secrets given
+ *   as build args). `recordable` holds the names whose values anyone who may pull the image may read
+ *   anyway (the region, `--env` values: docs/cli.md);
  * - stages another cached stage starts FROM: that stage's image holds their layers already.
+ *
+ * The build stage (FROM deps, declaring only the region) is cached for the built-in BuildKit's sake:
+ * the image's build reaches the dependency install through it, with the whole build context, while
+ * `--target prod-deps` reaches it with only the package files, and the two cache keys differ. Engine
+ * 20.10's inline cache re-exports a step it took from an imported cache under the first key only, so
+ * without a cache image built the image's way, every rebuild after the first on a fresh engine ran
+ * the install again (test/e2e/codebuild-conditions.test.ts).
  */
-export function planStageCache(dockerfile: string, prefix: string): StageCache {
+export function planStageCache(
+  dockerfile: string,
+  prefix: string,
+  recordable: ReadonlySet<string> = new Set(),
+): StageCache {
   const stages: { name: string; from: string; declaresArg: boolean }[] = [];
+  // `ARG A B=1` declares both; a token that is no plain name (a quoted default) counts as unrecordable.
+  const unrecordable = (args: string) =>
+    args.split(/\s+/).some((token) => !recordable.has(token.split('=')[0] ?? ''));
   for (const instruction of parseDockerfile(dockerfile).instructions) {
     if (instruction.keyword === 'FROM') {
       const [from = '', , name = ''] = instruction.args.split(/\s+/);
       stages.push({ name, from, declaresArg: false });
-    } else if (instruction.keyword === 'ARG' && stages.length > 0) {
+    } else if (instruction.keyword === 'ARG' && stages.length > 0 && unrecordable(instruction.args)) {
       (stages.at(-1) as { declaresArg: boolean }).declaresArg = true;
     }
   }

@@ -50,7 +50,8 @@ const ARGUMENT_RULES: Record<string, { pattern: RegExp; expected: string }> = {
   },
   COPY: { pattern: /^(--\S+\s+)*(\S+\s+)+\S+$|^\[.*\]$/, expected: 'COPY <source>... <destination>' },
   ADD: { pattern: /^(--\S+\s+)*(\S+\s+)+\S+$|^\[.*\]$/, expected: 'ADD <source>... <destination>' },
-  ARG: { pattern: /^[A-Za-z_]\w*(=.*)?$/, expected: 'ARG <name>[=<default>]' },
+  // Docker takes several in one instruction: `ARG A B=1`.
+  ARG: { pattern: /^[A-Za-z_]\w*(=.*|\s+\S.*)?$/, expected: 'ARG <name>[=<default>]...' },
   ENV: { pattern: /^[A-Za-z_]\w*(=|\s+)/, expected: 'ENV <key>=<value>...' },
   EXPOSE: {
     pattern: /^(\$\{?\w+\}?|\d+(-\d+)?)(\/(tcp|udp))?(\s+(\$\{?\w+\}?|\d+(-\d+)?)(\/(tcp|udp))?)*$/,

@@ -17,7 +17,7 @@ import { readUserSecrets, type SecretParameterCleanup } from '../credentials/use
 import type { BuildRequest } from '../docker/build-command';
 import { type DockerClient, dockerFailure, hasLocalImage, runDocker } from '../docker/docker-client';
 import { cacheRefPrefix, planStageCache } from '../docker/stage-cache';
-import { AWS_CREDENTIAL_ARGS, AWS_SECRET_ID } from '../dockerfile/credentials';
+import { AWS_CREDENTIAL_ARGS, AWS_REGION_ARGS, AWS_SECRET_ID } from '../dockerfile/credentials';
 import {
   BUILDKIT_ECR_PUBLIC_PATH,
   frontendNotice,
@@ -242,7 +242,11 @@ async function buildFromDockerfile(
   }
   const stages =
     environment.push && !classicSecrets
-      ? planStageCache(await readFile(dockerfile, 'utf8'), prefix)
+      ? planStageCache(
+          await readFile(dockerfile, 'utf8'),
+          prefix,
+          new Set([...AWS_REGION_ARGS, ...environment.buildArgNames]),
+        )
       : undefined;
   const credentialsFile = secretDir?.files[AWS_SECRET_ID];
   const refresh = credentialsFile

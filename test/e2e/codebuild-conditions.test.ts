@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchResult } from './support/bench';
 import { E2E_BUILDERS } from './support/builders';
-import { stepReusedCache } from './support/cache-hits';
+import { stepOutcomes, stepReusedCache } from './support/cache-hits';
 import { ROOT } from './support/environment';
 import { FreshEngine } from './support/fresh-engine';
 import { expectBuilt, type KilnRun, kilnBuildLocal } from './support/kiln';
@@ -102,8 +102,9 @@ test.each(E2E_BUILDERS)(
     await writeFile(source, text.replace("'hello from node-web'", "'hello again from node-web'"));
     const warm = await build();
     const ref = expectBuilt(warm).imageUri as string;
-    expect(stepReusedCache(warm.stderr, 'npm ci')).toBe(true);
-    expect(stepReusedCache(warm.stderr, 'npm prune')).toBe(true);
+    // In every docker build of the run: the cache stage's and the image's.
+    expect(stepOutcomes(warm.stderr, 'npm ci')).not.toContain('ran');
+    expect(stepOutcomes(warm.stderr, 'npm prune')).not.toContain('ran');
     expect(stepReusedCache(warm.stderr, 'npm run build')).toBe(false);
 
     // Only the app layer is new, and it is small: the production node_modules (tens of MB) stay the
@@ -129,7 +130,10 @@ test.each(E2E_BUILDERS)(
     await writeFile(source, text.replace("'hello from node-web'", "'hello once more from node-web'"));
     const again = await build();
     expectBuilt(again);
-    expect(stepReusedCache(again.stderr, 'npm ci')).toBe(true);
+    // A rebuild from a rebuild's cache: the built-in BuildKit re-exports what it took from an imported
+    // cache under one key only, which once made every rebuild after the first run the install again
+    // in the image's build (runner/docker/stage-cache.ts).
+    expect(stepOutcomes(again.stderr, 'npm ci')).not.toContain('ran');
     for (const [index, run] of [warm, again].entries()) {
       const [coldStep, warmStep] = [
         stepSeconds(cold.stderr, 'build image'),
@@ -142,6 +146,8 @@ test.each(E2E_BUILDERS)(
         warmSeconds: run.seconds,
         ratio: ratioOf(run.seconds, cold.seconds),
         buildStep: { coldSeconds: coldStep, warmSeconds: warmStep, ratio: ratioOf(warmStep, coldStep) },
+        // `npm ci` in each docker build of the run (cache stages first, the image last).
+        dependencyInstall: stepOutcomes(run.stderr, 'npm ci').join(', '),
       };
     }
   },

@@ -3,7 +3,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeBenchResult } from './support/bench';
-import { stepReusedCache } from './support/cache-hits';
+import { stepOutcomes, stepReusedCache } from './support/cache-hits';
 import { e2eEnvironment, ROOT } from './support/environment';
 import { expectBuilt, kilnBuildLocal, tagPattern } from './support/kiln';
 import { serveImage } from './support/serve';
@@ -61,7 +61,7 @@ test.each(FIXTURES)(
     const built = expectBuilt(warm);
     const name = basename(project);
     for (const tag of built.tags) expect(tag).toMatch(tagPattern(name));
-    expect(stepReusedCache(warm.stderr, 'npm ci')).toBe(true);
+    expect(stepOutcomes(warm.stderr, 'npm ci')).not.toContain('ran');
 
     const ref = cleanup.build(built);
     cleanup.image(`${e2eEnvironment().registry}/kiln:cache-${name}`); // a name no later run uses

@@ -87,6 +87,13 @@ describe('stage hooks', () => {
     );
   });
 
+  it('takes an ARG of several names, as Docker does, and still rejects one that starts with no name', () => {
+    expect(errorOf({ '.kiln/stage/before_build': 'ARG 1BAD\n' }).message).toBe(
+      '.kiln/stage/before_build:1: malformed ARG: expected ARG <name>[=<default>]...',
+    );
+    expect(() => generate({ '.kiln/stage/before_build': 'ARG A B=1\n' }, {})).not.toThrow();
+  });
+
   it('validates inline config hooks, naming the key and line', () => {
     const error = errorOf({}, { dockerfile: { hooks: { afterDeployment: ['LABEL a=b', 'ENV'] } } });
     expect(error.message).toBe('kiln.config dockerfile.hooks.afterDeployment[1] line 1: ENV needs arguments');
