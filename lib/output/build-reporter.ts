@@ -99,7 +99,6 @@ export class BuildReporter {
     if (detail) for (const text of detailLines(detail)) this.line(text);
   }
 
-  /** Left a build running (second Ctrl-C): how to get back to it. */
   /** StopBuild failed (AWS unreachable, denied): the build goes on, and this says how to end it. */
   stopFailed(buildId: string, reason: string): void {
     this.note(
@@ -107,6 +106,7 @@ export class BuildReporter {
     );
   }
 
+  /** Left a build running (second Ctrl-C): how to get back to it. */
   detached(buildId: string): void {
     this.stop();
     this.note(`detached; build ${buildId} keeps running. Re-attach with: kiln logs ${buildId} --follow`);

@@ -39,19 +39,21 @@ export function planStageCache(
   prefix: string,
   recordable: ReadonlySet<string> = new Set(),
 ): StageCache {
-  const stages: { name: string; from: string; declaresArg: boolean }[] = [];
+  const stages: { name: string; from: string; declaresUnrecordableArg: boolean }[] = [];
   // `ARG A B=1` declares both; a token that is no plain name (a quoted default) counts as unrecordable.
   const unrecordable = (args: string) =>
     args.split(/\s+/).some((token) => !recordable.has(token.split('=')[0] ?? ''));
   for (const instruction of parseDockerfile(dockerfile).instructions) {
     if (instruction.keyword === 'FROM') {
       const [from = '', , name = ''] = instruction.args.split(/\s+/);
-      stages.push({ name, from, declaresArg: false });
+      stages.push({ name, from, declaresUnrecordableArg: false });
     } else if (instruction.keyword === 'ARG' && stages.length > 0 && unrecordable(instruction.args)) {
-      (stages.at(-1) as { declaresArg: boolean }).declaresArg = true;
+      (stages.at(-1) as { declaresUnrecordableArg: boolean }).declaresUnrecordableArg = true;
     }
   }
-  const candidates = stages.slice(0, -1).filter((stage) => stage.name !== '' && !stage.declaresArg);
+  const candidates = stages
+    .slice(0, -1)
+    .filter((stage) => stage.name !== '' && !stage.declaresUnrecordableArg);
   const parents = new Set(candidates.map((stage) => stage.from));
   const cached = candidates
     .filter((stage) => !parents.has(stage.name))

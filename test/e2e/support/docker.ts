@@ -11,16 +11,25 @@ const run = promisify(execFile);
  * recorded as the build's (./registry.ts). `env` overrides the e2e environment, e.g. DOCKER_HOST of a
  * fresh engine (./fresh-engine.ts).
  */
-export async function docker(
+export async function docker(args: string[], options: DockerOptions = {}): Promise<string> {
+  return (await dockerStreams(args, options)).stdout;
+}
+
+export interface DockerOptions {
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}
+
+/** The same, with stderr too: `docker logs` writes a container's stderr there. */
+export function dockerStreams(
   args: string[],
-  options: { timeoutMs?: number; env?: Record<string, string> } = {},
-): Promise<string> {
-  const { stdout } = await run('docker', args, {
+  options: DockerOptions = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return run('docker', args, {
     env: { ...process.env, ...upEnvironment().env, ...registryClientEnv('harness'), ...options.env },
     maxBuffer: 256 * 1024 * 1024,
     timeout: options.timeoutMs ?? 10 * 60_000,
   });
-  return stdout;
 }
 
 /** Runs a command in a fresh container and returns its output; the container goes with cleanup. */

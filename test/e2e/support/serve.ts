@@ -1,12 +1,7 @@
 // A built image run as a server on the host network (the e2e engine has no bridge), and its first
 // answer; when it gives none, the error says why: the container's state and both of its log streams.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { docker } from './docker';
-import { upEnvironment } from './environment';
+import { docker, dockerStreams } from './docker';
 import { freePort, waitForBody } from './http';
-
-const run = promisify(execFile);
 
 export interface ServeOptions {
   /** Overrides of the e2e environment, e.g. DOCKER_HOST of a fresh engine. */
@@ -33,17 +28,15 @@ export async function serveImage(
 }
 
 /** State, exit code and the output of both streams (a crash is on stderr, which `docker()` drops). */
-async function describeContainer(container: string, env: Record<string, string> = {}): Promise<string> {
-  const options = { env: { ...process.env, ...upEnvironment().env, ...env }, maxBuffer: 16 * 1024 * 1024 };
-  const state = await run(
-    'docker',
+async function describeContainer(container: string, env?: Record<string, string>): Promise<string> {
+  const state = await docker(
     ['inspect', '--format', '{{.State.Status}} (exit code {{.State.ExitCode}}) {{.State.Error}}', container],
-    options,
+    { env },
   ).then(
-    ({ stdout }) => stdout.trim(),
+    (stdout) => stdout.trim(),
     (error: Error) => `unknown: ${error.message}`,
   );
-  const logs = await run('docker', ['logs', container], options).then(
+  const logs = await dockerStreams(['logs', container], { env }).then(
     ({ stdout, stderr }) => `stdout:\n${stdout}stderr:\n${stderr}`,
     (error: Error) => `unreadable: ${error.message}`,
   );
